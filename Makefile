@@ -1,0 +1,37 @@
+# netdoctor: the targets people expect. Go must be on PATH (or at /usr/local/go).
+export PATH := $(PATH):/usr/local/go/bin
+GO      ?= go
+PKGS    := ./...
+FUZZTIME ?= 5s
+
+.PHONY: all build test race bench fuzz lint golden clean
+
+all: lint test build
+
+build:
+	$(GO) build -trimpath -o bin/netdoctor ./cmd/netdoctor
+
+# The whole test suite with the race detector on.
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 $(PKGS)
+
+# Go benchmarks for the speed targets of the issues (see README).
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$${BENCHTIME:-1x} $(PKGS)
+
+# A short run of every fuzz target (FUZZTIME each).
+fuzz:
+	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+# Refresh golden files after an intended change of output.
+golden:
+	$(GO) test $(PKGS) -update
+
+clean:
+	rm -rf bin

@@ -1,0 +1,158 @@
+// Package checks is netdoctor's rule engine: the Check type, the explicit
+// registry of checks, the Evidence computed once from one or two snapshots,
+// and the engine that runs every check and gives each a verdict.
+//
+// Checks never read files or touch the OS: they read Evidence, which is
+// derived from the host model (internal/host) alone.
+package checks
+
+import "encoding/json"
+
+// Severity ranks a finding. The zero value is not a valid severity.
+type Severity int
+
+// The severities of the report contract, in increasing order.
+const (
+	Notice Severity = iota + 1
+	Warning
+	Critical
+)
+
+var severityNames = map[Severity]string{Notice: "notice", Warning: "warning", Critical: "critical"}
+
+// String returns "notice", "warning" or "critical".
+func (s Severity) String() string {
+	if n, ok := severityNames[s]; ok {
+		return n
+	}
+	return "unknown"
+}
+
+// ParseSeverity is the inverse of String.
+func ParseSeverity(s string) (Severity, bool) {
+	for k, v := range severityNames {
+		if v == s {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+// MarshalJSON writes the severity's name.
+func (s Severity) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// UnmarshalJSON reads a severity's name.
+func (s *Severity) UnmarshalJSON(b []byte) error {
+	var n string
+	if err := json.Unmarshal(b, &n); err != nil {
+		return err
+	}
+	v, ok := ParseSeverity(n)
+	if !ok {
+		return &json.UnsupportedValueError{Str: n}
+	}
+	*s = v
+	return nil
+}
+
+// Verdict is the outcome of one check.
+type Verdict string
+
+// Every check ends with one of these.
+const (
+	Fail          Verdict = "fail"
+	Pass          Verdict = "pass"
+	NotEvaluated  Verdict = "not-evaluated"  // could not run: single sample, input missing or unreadable
+	NotApplicable Verdict = "not-applicable" // does not apply to this host: no multi-queue NIC, setting absent
+	Error         Verdict = "error"          // the check itself failed or panicked
+)
+
+// Confidence says how sure a finding is.
+type Confidence string
+
+// Confidence levels: lower for cumulative (since-boot) evidence, partial
+// topology, or an IRQ→NIC map built from names only.
+const (
+	High   Confidence = "high"
+	Medium Confidence = "medium"
+	Low    Confidence = "low"
+)
+
+// Check is one documented rule. It is a value: the registry lists them.
+type Check struct {
+	// ID is stable and part of the JSON contract ("irq-concentration").
+	ID string
+	// Title is one line.
+	Title string
+	// Doc is markdown: why it matters, when it does not apply, the
+	// thresholds (named constants), and what the fix risks.
+	Doc string
+	// Severity is the default severity of its findings.
+	Severity Severity
+	// Needs lists the host.Input* names the check reads.
+	Needs []string
+	// Run evaluates the check over the evidence.
+	Run func(ev *Evidence) Result
+}
+
+// Result is what a check's Run returns.
+type Result struct {
+	Verdict  Verdict
+	Reason   string // why, for every verdict but a plain pass
+	Findings []Finding
+}
+
+// Finding is one problem a check found.
+type Finding struct {
+	Check      string     `json:"check"`
+	Severity   Severity   `json:"severity"`
+	Confidence Confidence `json:"confidence"`
+	// Score ranks findings of one severity, 0 to 100.
+	Score int `json:"score"`
+	// Subject is the interface name for a NIC's finding, else a short name.
+	Subject string `json:"subject"`
+	NIC     string `json:"nic,omitempty"`
+	CPUs    []int  `json:"cpus"`
+	PIDs    []int  `json:"pids"`
+	// Title is the check's title; Summary one line about this host.
+	Title       string    `json:"title"`
+	Summary     string    `json:"summary"`
+	Evidence    []Figure  `json:"evidence"`
+	Explanation string    `json:"explanation"`
+	Commands    []Command `json:"commands"`
+}
+
+// Figure is one piece of evidence: a measured value, the threshold it was
+// compared with, and the window it was measured over.
+type Figure struct {
+	// Name says what was measured ("interrupts/s on CPU0").
+	Name string `json:"name"`
+	// Value is the figure as text, with its unit ("84,210/s", "12 of 16").
+	Value string `json:"value"`
+	// Threshold is what it was compared with (">= 80,000/s"), if any.
+	Threshold string `json:"threshold,omitempty"`
+	// Window is "5.0s interval", "since boot (3d 4h)" or "configuration".
+	Window string `json:"window"`
+}
+
+// Command is a suggested command: data, never executed by netdoctor.
+type Command struct {
+	// Run is the command line with this host's real values.
+	Run string `json:"run"`
+	// Why says what it does.
+	Why       string `json:"why"`
+	NeedsRoot bool   `json:"needs_root"`
+	// Persistent is true for a command that makes a change survive reboot
+	// (as opposed to a runtime change).
+	Persistent bool `json:"persistent"`
+	// Caveats are the risks and the cases where it does not work.
+	Caveats []string `json:"caveats,omitempty"`
+}
+
+// Outcome is one check's verdict and findings after the engine ran it.
+type Outcome struct {
+	Check    *Check
+	Verdict  Verdict
+	Reason   string
+	Findings []Finding
+}

@@ -1,0 +1,386 @@
+// Package host is netdoctor's model of one Linux host as one sample saw it:
+// CPUs and NUMA nodes, interrupts, NICs with their queues, softnet and
+// softirq counters, sysctls, TCP/IP counters, processes and threads, and for
+// every input where it came from and whether it could be read.
+//
+// A Snapshot is filled by a source (internal/source: the live host, a
+// sosreport, a collect bundle) and never judged here. Pair joins two
+// snapshots of one host and computes the per-interval deltas once, with
+// counter wrap handled, so that checks read numbers, never raw text.
+package host
+
+import "time"
+
+// Status says whether an input could be used.
+type Status string
+
+// The four input statuses of the report contract.
+const (
+	StatusOK         Status = "ok"
+	StatusMissing    Status = "missing"
+	StatusUnreadable Status = "unreadable"
+	StatusInvalid    Status = "invalid"
+)
+
+// Input records one input of one sample: its stable name (for example
+// "interrupts", "softnet_stat", "ethtool -S eth0"), the path it was read
+// from (the candidate that matched), its status and, unless ok, why.
+type Input struct {
+	// Name is one of the Input* constants.
+	Name string `json:"name"`
+	// Subject narrows a per-object input: the interface for NIC inputs.
+	Subject string `json:"subject,omitempty"`
+	Path    string `json:"path,omitempty"`
+	Status  Status `json:"status"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// Input names: the stable kinds of input a source reads and a check may
+// declare it needs. Per-NIC inputs carry the interface as Input.Subject.
+const (
+	InputUname        = "uname"
+	InputHostname     = "hostname"
+	InputDate         = "date"             // collection time (sosreport)
+	InputStat         = "stat"             // /proc/stat: btime and per-CPU times
+	InputCmdline      = "cmdline"          // /proc/cmdline
+	InputCPUTopology  = "cpu_topology"     // /sys/devices/system/cpu (online, cpuN/topology), lscpu fallbacks
+	InputNUMANodes    = "numa_nodes"       // /sys/devices/system/node, numactl, lscpu fallbacks
+	InputInterrupts   = "interrupts"       // /proc/interrupts
+	InputIRQAffinity  = "irq_affinity"     // /proc/irq/N/*
+	InputSoftirqs     = "softirqs"         // /proc/softirqs
+	InputSoftnet      = "softnet_stat"     // /proc/net/softnet_stat
+	InputNetDev       = "net_dev"          // /proc/net/dev
+	InputNetstat      = "netstat"          // /proc/net/netstat
+	InputSNMP         = "snmp"             // /proc/net/snmp
+	InputSysctl       = "sysctl"           // /proc/sys or sysctl -a
+	InputNICs         = "nics"             // the list of interfaces (/sys/class/net)
+	InputNICSysfs     = "nic_sysfs"        // per NIC: device link, numa_node, statistics, queues
+	InputEthtoolInfo  = "ethtool_info"     // per NIC: ethtool -i
+	InputEthtoolStats = "ethtool_stats"    // per NIC: ethtool -S
+	InputEthtoolRing  = "ethtool_ring"     // per NIC: ethtool -g
+	InputEthtoolChan  = "ethtool_channels" // per NIC: ethtool -l
+	InputProcesses    = "processes"        // process list (/proc/PID, ps)
+	InputThreads      = "threads"          // per-thread placement (/proc/PID/task, pidstat -tl)
+	InputIrqbalance   = "irqbalance"       // irqbalance state and configuration
+)
+
+// Snapshot is everything one sample of a host saw.
+type Snapshot struct {
+	// Time is when the sample was taken (collection time for a sosreport).
+	Time time.Time `json:"time"`
+	// Source says what was read: "live", "sosreport" or "collect".
+	Source string `json:"source"`
+	// Origin is the bundle path or "/" for the live host.
+	Origin string `json:"origin"`
+
+	Hostname string `json:"hostname"`
+	// Kernel is the release (uname -r), KernelVersion the build string (uname -v).
+	Kernel        string `json:"kernel"`
+	KernelVersion string `json:"kernel_version,omitempty"`
+	Arch          string `json:"arch,omitempty"`
+	// BootTime is btime from /proc/stat; zero when unknown.
+	BootTime time.Time `json:"boot_time"`
+	// Virtualization is the hypervisor when the host looks like a VM
+	// ("kvm", "vmware", "microsoft", "xen", "hypervisor"), else "".
+	Virtualization string `json:"virtualization,omitempty"`
+	// Container is true when the host looks like a container (no device
+	// links for its NICs, /.dockerenv, container= in PID 1's environment).
+	Container bool `json:"container,omitempty"`
+	// CmdLine is /proc/cmdline.
+	CmdLine string `json:"cmdline,omitempty"`
+
+	Topology   Topology          `json:"topology"`
+	Interrupts Interrupts        `json:"interrupts"`
+	NICs       []NIC             `json:"nics"`
+	Softnet    []SoftnetRow      `json:"softnet"`
+	Softirqs   Softirqs          `json:"softirqs"`
+	CPUTimes   []CPUTime         `json:"cpu_times"`
+	Sysctls    map[string]string `json:"sysctls"`
+	// NetStats holds /proc/net/netstat and /proc/net/snmp: group ("TcpExt",
+	// "IpExt", "Tcp", "Udp", ...) → counter name → value. Every field is kept
+	// by name, including ones this version of netdoctor does not know.
+	NetStats map[string]map[string]int64 `json:"netstats"`
+	Procs    []Proc                      `json:"procs"`
+	// ThreadsKnown is true when Procs carries per-thread data (live, collect);
+	// a sosreport has at best one row per process.
+	ThreadsKnown bool       `json:"threads_known"`
+	Irqbalance   Irqbalance `json:"irqbalance"`
+
+	Inputs []Input `json:"inputs"`
+}
+
+// Uptime is the time from boot to the sample, or 0 when the boot time is unknown.
+func (s *Snapshot) Uptime() time.Duration {
+	if s.BootTime.IsZero() || s.Time.Before(s.BootTime) {
+		return 0
+	}
+	return s.Time.Sub(s.BootTime)
+}
+
+// Topology is the CPU and NUMA layout.
+type Topology struct {
+	Online   []int `json:"online"`
+	Offline  []int `json:"offline,omitempty"`
+	Possible []int `json:"possible,omitempty"`
+	Present  []int `json:"present,omitempty"`
+	Isolated []int `json:"isolated,omitempty"`
+	NohzFull []int `json:"nohz_full,omitempty"`
+	// SMTActive is /sys/devices/system/cpu/smt/active; nil when unknown.
+	SMTActive *bool `json:"smt_active,omitempty"`
+	// CPUs holds every CPU known from any input, sorted by ID.
+	CPUs  []CPU  `json:"cpus"`
+	Nodes []Node `json:"nodes"`
+}
+
+// CPU is one logical CPU. Package, Core, Die and Node are -1 when unknown;
+// Siblings (thread_siblings_list, including the CPU itself) is nil when unknown.
+type CPU struct {
+	ID       int   `json:"id"`
+	Online   bool  `json:"online"`
+	Package  int   `json:"package"`
+	Die      int   `json:"die"`
+	Core     int   `json:"core"`
+	Node     int   `json:"node"`
+	Siblings []int `json:"siblings,omitempty"`
+}
+
+// Node is one NUMA node with its CPUs (possibly none: memory-only nodes) and
+// its SLIT distances to every node, indexed by node ID, when known.
+type Node struct {
+	ID        int   `json:"id"`
+	CPUs      []int `json:"cpus"`
+	Distances []int `json:"distances,omitempty"`
+}
+
+// Interrupts is /proc/interrupts plus the /proc/irq/N files.
+type Interrupts struct {
+	// CPUs is the header: the online CPU numbers, one per count column.
+	CPUs []int `json:"cpus"`
+	// IRQs are the numbered rows, in file order.
+	IRQs []IRQ `json:"irqs"`
+	// Arch are the per-CPU architecture rows (LOC, RES, NMI, ...), and the
+	// single-total rows (ERR, MIS) with one count.
+	Arch []ArchIRQ `json:"arch"`
+	// DefaultAffinity is /proc/irq/default_smp_affinity as a CPU list.
+	DefaultAffinity []int `json:"default_affinity,omitempty"`
+}
+
+// IRQ is one numbered interrupt line.
+type IRQ struct {
+	Num int `json:"num"`
+	// Counts are aligned with Interrupts.CPUs: Counts[i] is the count on
+	// CPU Interrupts.CPUs[i]. A short (truncated) row has fewer entries.
+	Counts []uint64 `json:"counts"`
+	// Chip is the controller column ("IR-PCI-MSI", "PCI-MSIX-0000:00:03.0",
+	// "IO-APIC"); HWIRQ the hardware IRQ ("524288", may be empty on old
+	// kernels); Trigger "edge"/"level"/"fasteoi" where printed.
+	Chip    string `json:"chip"`
+	HWIRQ   string `json:"hwirq,omitempty"`
+	Trigger string `json:"trigger,omitempty"`
+	// Actions are the handler names (shared IRQs have several). Offline
+	// they may also come from the /proc/irq/N/<action>/ directory names.
+	Actions []string `json:"actions"`
+	// Affinity is smp_affinity_list (or smp_affinity decoded); nil when absent.
+	Affinity []int `json:"affinity,omitempty"`
+	// Effective is effective_affinity_list (kernels >= 4.13); nil when absent.
+	Effective []int `json:"effective,omitempty"`
+	// Hint is affinity_hint; nil when absent or empty.
+	Hint []int `json:"hint,omitempty"`
+	// Node is /proc/irq/N/node, -1 when absent.
+	Node int `json:"node"`
+}
+
+// Total is the sum of the IRQ's per-CPU counts.
+func (q *IRQ) Total() uint64 {
+	var t uint64
+	for _, c := range q.Counts {
+		t += c
+	}
+	return t
+}
+
+// ArchIRQ is one named architecture row of /proc/interrupts.
+type ArchIRQ struct {
+	Name   string   `json:"name"`
+	Counts []uint64 `json:"counts"`
+	Desc   string   `json:"desc,omitempty"`
+}
+
+// NIC is one network interface.
+type NIC struct {
+	Name string `json:"name"`
+	// Kind is "physical" (a device link to a PCI function, directly or
+	// through virtio), or for other interfaces "loopback", "bond", "bridge",
+	// "vlan", "veth", "tun", "virtual" (no device link).
+	Kind string `json:"kind"`
+	// Device is the basename of the sysfs device link target ("0000:3b:00.0",
+	// "virtio2"); PCI the PCI address of the function (for virtio, its parent).
+	Device string `json:"device,omitempty"`
+	PCI    string `json:"pci,omitempty"`
+	// Driver, DriverVersion, Firmware come from ethtool -i or the driver link.
+	Driver        string `json:"driver,omitempty"`
+	DriverVersion string `json:"driver_version,omitempty"`
+	Firmware      string `json:"firmware,omitempty"`
+	// NUMANode is the device's numa_node; -1 means unknown, never node 0.
+	NUMANode int `json:"numa_node"`
+	// LocalCPUs is device/local_cpulist when present.
+	LocalCPUs []int `json:"local_cpus,omitempty"`
+	// Speed in Mb/s, -1 when unknown; MTU 0 when unknown.
+	Speed     int       `json:"speed"`
+	MTU       int       `json:"mtu,omitempty"`
+	OperState string    `json:"operstate,omitempty"`
+	Ring      *Ring     `json:"ring,omitempty"`
+	Channels  *Channels `json:"channels,omitempty"`
+	// EthtoolStats is ethtool -S by name.
+	EthtoolStats map[string]uint64 `json:"ethtool_stats,omitempty"`
+	// Stats is /sys/class/net/NAME/statistics/* by file name.
+	Stats map[string]uint64 `json:"stats,omitempty"`
+	// NetDev is the /proc/net/dev row, keyed rx_bytes, rx_packets, rx_errs,
+	// rx_drop, rx_fifo, rx_frame, rx_compressed, rx_multicast, tx_bytes,
+	// tx_packets, tx_errs, tx_drop, tx_fifo, tx_colls, tx_carrier,
+	// tx_compressed.
+	NetDev map[string]uint64 `json:"netdev,omitempty"`
+	// RPS is queues/rx-N/rps_cpus decoded to CPU lists, by RX queue index
+	// (live only: sosreport does not collect queues/). Nil when unknown.
+	RPS map[int][]int `json:"rps,omitempty"`
+	// RXQueues and TXQueues count queues/rx-* and queues/tx-*; 0 when unknown.
+	RXQueues int `json:"rx_queues,omitempty"`
+	TXQueues int `json:"tx_queues,omitempty"`
+	// MSIIRQs is device/msi_irqs (for virtio, the parent's); nil when absent.
+	MSIIRQs []int `json:"msi_irqs,omitempty"`
+	// Lower holds the lower devices (bond slaves, VLAN parent).
+	Lower []string `json:"lower,omitempty"`
+	// Queues are the NIC's interrupt vectors mapped to queues (see MapQueues).
+	Queues []Queue `json:"queues"`
+	// MiscIRQs are the NIC's vectors that serve no queue (link, admin, config).
+	MiscIRQs []int `json:"misc_irqs,omitempty"`
+	// QueueMap says how Queues were found: "msi_irqs", "names" or "" (none).
+	QueueMap string `json:"queue_map,omitempty"`
+}
+
+// Ring is ethtool -g. Zero means unknown for a maximum.
+type Ring struct {
+	RX    int `json:"rx"`
+	RXMax int `json:"rx_max"`
+	TX    int `json:"tx"`
+	TXMax int `json:"tx_max"`
+}
+
+// Channels is ethtool -l.
+type Channels struct {
+	RX          int `json:"rx"`
+	TX          int `json:"tx"`
+	Other       int `json:"other"`
+	Combined    int `json:"combined"`
+	MaxRX       int `json:"max_rx"`
+	MaxTX       int `json:"max_tx"`
+	MaxOther    int `json:"max_other"`
+	MaxCombined int `json:"max_combined"`
+}
+
+// Queue directions.
+const (
+	DirRX       = "rx"
+	DirTX       = "tx"
+	DirCombined = "combined" // serves RX and TX (TxRx, comp, fp, input+output pairs)
+)
+
+// Queue is one interrupt vector of a NIC that serves a queue.
+type Queue struct {
+	Index int    `json:"index"`
+	Dir   string `json:"dir"`
+	IRQ   int    `json:"irq"`
+	// Name is the action name that identified it ("eth0-TxRx-3").
+	Name string `json:"name,omitempty"`
+}
+
+// SoftnetRow is one line of /proc/net/softnet_stat.
+type SoftnetRow struct {
+	// CPU is the owning CPU: column 13 when the kernel prints it, else the
+	// i-th online CPU; -1 when neither is known.
+	CPU int `json:"cpu"`
+	// CPUFromIndex is true when CPU came from the kernel's index column.
+	CPUFromIndex bool   `json:"cpu_from_index"`
+	Processed    uint32 `json:"processed"`
+	Dropped      uint32 `json:"dropped"`
+	TimeSqueeze  uint32 `json:"time_squeeze"`
+	CPUCollision uint32 `json:"cpu_collision"`
+	ReceivedRPS  uint32 `json:"received_rps"`
+	FlowLimit    uint32 `json:"flow_limit_count"`
+	BacklogLen   uint32 `json:"backlog_len"`
+	InputQLen    uint32 `json:"input_qlen"`
+	ProcessQLen  uint32 `json:"process_qlen"`
+	// Columns is how many columns the row had (9, 10, 11, 13, 15, ...).
+	Columns int `json:"columns"`
+}
+
+// Softirqs is /proc/softirqs: the header's CPU numbers (possible CPUs) and
+// per softirq name ("NET_RX") the counts aligned with CPUs.
+type Softirqs struct {
+	CPUs   []int               `json:"cpus"`
+	Counts map[string][]uint64 `json:"counts"`
+}
+
+// CPUTime is one cpuN line of /proc/stat, in clock ticks (USER_HZ).
+type CPUTime struct {
+	CPU     int    `json:"cpu"`
+	User    uint64 `json:"user"`
+	Nice    uint64 `json:"nice"`
+	System  uint64 `json:"system"`
+	Idle    uint64 `json:"idle"`
+	IOWait  uint64 `json:"iowait"`
+	IRQ     uint64 `json:"irq"`
+	SoftIRQ uint64 `json:"softirq"`
+	Steal   uint64 `json:"steal"`
+}
+
+// Total is the sum of all fields.
+func (c CPUTime) Total() uint64 {
+	return c.User + c.Nice + c.System + c.Idle + c.IOWait + c.IRQ + c.SoftIRQ + c.Steal
+}
+
+// Proc is one process. Kernel threads have Kernel set. Offline, a
+// sosreport gives at best one Thread per process (the main one).
+type Proc struct {
+	PID     int      `json:"pid"`
+	PPID    int      `json:"ppid"`
+	Comm    string   `json:"comm"`
+	Cmdline string   `json:"cmdline,omitempty"`
+	User    string   `json:"user,omitempty"`
+	Kernel  bool     `json:"kernel"`
+	Threads []Thread `json:"threads"`
+}
+
+// Thread is one task of a process.
+type Thread struct {
+	TID   int    `json:"tid"`
+	Comm  string `json:"comm"`
+	State string `json:"state,omitempty"`
+	// CPU is the CPU it last ran on (stat field 39, ps PSR, pidstat CPU); -1 unknown.
+	CPU int `json:"cpu"`
+	// Allowed is Cpus_allowed_list; nil when unknown.
+	Allowed []int `json:"allowed,omitempty"`
+	// UTime and STime are cumulative clock ticks; CPUKnown is false when
+	// the source had no CPU time for the thread.
+	UTime    uint64 `json:"utime"`
+	STime    uint64 `json:"stime"`
+	CPUKnown bool   `json:"cpu_known"`
+}
+
+// Irqbalance says whether irqbalance runs and what it is told to avoid.
+type Irqbalance struct {
+	// Known is false when no input could tell.
+	Known   bool `json:"known"`
+	Running bool `json:"running"`
+	// Banned is the CPU list from IRQBALANCE_BANNED_CPULIST or
+	// IRQBALANCE_BANNED_CPUS (hex mask) in its configuration.
+	Banned []int `json:"banned,omitempty"`
+	// BannedIRQs are the --banirq arguments.
+	BannedIRQs []int `json:"banned_irqs,omitempty"`
+	// Evidence names the input that decided.
+	Evidence string `json:"evidence,omitempty"`
+}
+
+// ClockTicks is USER_HZ, the unit of /proc/stat and thread CPU times on
+// every Linux architecture netdoctor supports.
+const ClockTicks = 100
