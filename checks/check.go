@@ -91,6 +91,10 @@ type Check struct {
 	Severity Severity
 	// Needs lists the host.Input* names the check reads.
 	Needs []string
+	// Growth is true for a check that judges counter growth or CPU use
+	// over an interval: from a single sample it never passes (the engine
+	// turns a pass into not-evaluated).
+	Growth bool
 	// Run evaluates the check over the evidence.
 	Run func(ev *Evidence) Result
 }

@@ -211,7 +211,8 @@ type NIC struct {
 	Name string `json:"name"`
 	// Kind is "physical" (a device link to a PCI function, directly or
 	// through virtio), or for other interfaces "loopback", "bond", "bridge",
-	// "vlan", "veth", "tun", "virtual" (no device link).
+	// "vlan", "veth", "tun", "virtual" (no device link). An empty Kind is
+	// treated as physical by MapQueues.
 	Kind string `json:"kind"`
 	// Device is the basename of the sysfs device link target ("0000:3b:00.0",
 	// "virtio2"); PCI the PCI address of the function (for virtio, its parent).
@@ -294,7 +295,9 @@ type Queue struct {
 	Name string `json:"name,omitempty"`
 }
 
-// SoftnetRow is one line of /proc/net/softnet_stat.
+// SoftnetRow is one line of /proc/net/softnet_stat. When it comes from
+// Pair.SoftnetDelta the counters are deltas, while the queue lengths
+// (BacklogLen, InputQLen, ProcessQLen) keep the later sample's values.
 type SoftnetRow struct {
 	// CPU is the owning CPU: column 13 when the kernel prints it, else the
 	// i-th online CPU; -1 when neither is known.

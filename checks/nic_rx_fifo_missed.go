@@ -1,0 +1,273 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/netdoctor/netdoctor/internal/host"
+)
+
+// Thresholds of nic-rx-fifo-missed (DOMAIN.md §4.4).
+const (
+	// FIFOCriticalRatio: hardware loss of at least this share of the
+	// received frames, HW / (Δrx_packets + HW), is critical
+	// (node-mixin / awesome-prometheus-alerts error ratio).
+	FIFOCriticalRatio = 0.01
+)
+
+// NICRxFIFOMissed finds NIC hardware or ring overflow counters growing.
+var NICRxFIFOMissed = &Check{
+	ID:       "nic-rx-fifo-missed",
+	Title:    "NIC dropped frames in hardware: RX FIFO overruns or missed frames",
+	Doc:      nicRxFIFOMissedDoc,
+	Severity: Warning,
+	Needs: []string{
+		host.InputNICs, host.InputNICSysfs, host.InputNetDev, host.InputEthtoolStats,
+		host.InputEthtoolRing, host.InputEthtoolInfo, host.InputInterrupts,
+	},
+	Growth: true,
+	Run:    runNICRxFIFOMissed,
+}
+
+var nicRxFIFOMissedDoc = fmt.Sprintf(`Finds a physical NIC's hardware or ring overflow counters growing: rx_fifo_errors, rx_missed_errors,
+rx_over_errors and the driver counters rx_no_dma_resources, rx_out_of_buffer, rx_discards_phy,
+rx_discards, rx_fw_discards and per-queue drops. rx_no_buffer_count alone is an early warning.
+
+## Why it matters
+
+The NIC had no free descriptor in time, so frames waited in its FIFO until it overflowed: the host did
+not drain the ring fast enough (a small ring, a busy or concentrated IRQ CPU, a low clock), or the
+adapter or its PCIe path is congested (mlx5 rx_discards_phy without rx_out_of_buffer).
+
+## When it does not apply
+
+- Virtual NICs (virtio, vmxnet3, netvsc, xen-netfront) have no FIFO counters: the loss is in the host,
+  so the check is not applicable to them.
+- rx_dropped alone is kernel-side (backlog, no handler, bad VLAN): see softnet-backlog-drops.
+- Since-boot totals are mostly history: one sample gives at most a notice ("since driver load").
+  The sosreport's sysfs and ethtool copies are never used as a pair of samples.
+- Counters that go backwards (driver reset, ring resize) are not evaluated for that window.
+
+## Thresholds
+
+- HW is the largest growth among the overflow counters, not their sum (igb's fifo includes missed;
+  /proc/net/dev's drop column includes kernel drops and is not used).
+- Fires when HW > 0 over the window; critical when HW / (Δrx_packets + HW) ≥ %s (FIFOCriticalRatio),
+  else warning; notice when only rx_no_buffer_count grew.
+
+## Fix and risks
+
+Check the queue CPUs first (concentrated or busy: irq-concentration, app-on-irq-cpus), then enlarge the
+RX ring to its maximum with ethtool -G: many drivers reset the link briefly while doing it, and larger
+rings cost memory and some latency. Coalescing (ethtool -c/-C) and the CPU frequency governor also
+decide how fast the ring is drained.
+`, fmtPct(FIFOCriticalRatio))
+
+func runNICRxFIFOMissed(ev *Evidence) Result {
+	var physical, hw []*NICLoad
+	for _, nl := range ev.NICs {
+		if nl.Physical {
+			physical = append(physical, nl)
+			if !nl.Paravirtual {
+				hw = append(hw, nl)
+			}
+		}
+	}
+	switch {
+	case len(physical) == 0:
+		return Result{Verdict: NotApplicable, Reason: "no physical NIC"}
+	case len(hw) == 0:
+		return Result{Verdict: NotApplicable, Reason: "only virtual NICs (virtio, vmxnet3, ...): they have no FIFO counters; the loss is in the hypervisor"}
+	}
+	var fs []Finding
+	var unknown []string
+	known := 0
+	for _, nl := range hw {
+		if !nl.Loss.Known {
+			unknown = append(unknown, nl.Name)
+			continue
+		}
+		known++
+		if f, ok := ev.fifoFinding(nl); ok {
+			fs = append(fs, f)
+		}
+	}
+	if len(fs) > 0 {
+		return Result{Verdict: Fail, Findings: fs}
+	}
+	if known == 0 {
+		return Result{Verdict: NotEvaluated, Reason: "no NIC loss counters: " + ev.inputReason(host.InputNICSysfs, unknown[0])}
+	}
+	if !ev.TwoSample() {
+		return Result{Verdict: NotEvaluated, Reason: "single sample: no hardware drops since driver load; growth needs two samples"}
+	}
+	r := Result{Verdict: Pass, Reason: "no hardware drops in the " + ev.WindowLabel}
+	if len(unknown) > 0 {
+		r.Reason += "; no counters for " + strings.Join(unknown, ", ")
+	}
+	return r
+}
+
+func (ev *Evidence) fifoFinding(nl *NICLoad) (Finding, bool) {
+	l := &nl.Loss
+	if l.Max == 0 && l.NoBuffer == 0 {
+		return Finding{}, false
+	}
+	if l.Max == 0 && !ev.TwoSample() {
+		return Finding{}, false // a since-boot early warning is not a finding
+	}
+	conf := High
+	if !l.Ethtool {
+		conf = Medium // sysfs only: driver counters unseen
+	}
+	sev, score := Notice, 20
+	ratio := 0.0
+	if l.Max > 0 && l.PacketsKnown {
+		ratio = float64(l.Max) / float64(l.Packets+l.Max)
+	}
+	switch {
+	case !ev.TwoSample():
+		sev, conf = Notice, Low
+		score = clampScore(10 + 20*min(1, ratio/FIFOCriticalRatio))
+	case l.Max == 0:
+		sev, score = Notice, 20
+	case l.PacketsKnown && ratio >= FIFOCriticalRatio:
+		sev, score = Critical, scoreOver(ratio, FIFOCriticalRatio)
+	default:
+		sev = Warning
+		score = clampScore(30 + 20*min(1, ratio/FIFOCriticalRatio))
+	}
+
+	win := ev.WindowLabel
+	if !ev.TwoSample() {
+		win = "since driver load; " + ev.WindowLabel
+	}
+	var figs []Figure
+	for _, c := range l.Counters {
+		if c.Value == 0 {
+			continue
+		}
+		val := fmtInt(c.Value)
+		if ev.HasRates() {
+			val += " (" + fmtRate(ev.Rate(c.Value)) + ")"
+		}
+		thr := "> 0"
+		if c.Name == l.MaxName {
+			thr = "> 0 (HW: the largest)"
+		}
+		figs = append(figs, figure(fmt.Sprintf("%s %s (%s)", nl.Name, c.Name, c.Source), val, thr, win))
+	}
+	if l.NoBuffer > 0 {
+		figs = append(figs, figure(nl.Name+" rx_no_buffer_count", fmtInt(l.NoBuffer), "early warning", win))
+	}
+	if l.Max > 0 && l.PacketsKnown {
+		figs = append(figs, figure("hardware loss share HW / (rx_packets + HW)", fmtPct(ratio),
+			"≥ "+fmtPct(FIFOCriticalRatio)+": critical", win))
+	}
+	ring := nl.NIC.Ring
+	if ring != nil && ring.RXMax > 0 {
+		figs = append(figs, figure(nl.Name+" RX ring", fmt.Sprintf("%d of %d", ring.RX, ring.RXMax), "maximum", "configuration"))
+	}
+
+	var diag []string
+	if ring != nil && ring.RXMax > 0 && ring.RX < ring.RXMax {
+		diag = append(diag, fmt.Sprintf("the RX ring is %d of a possible %d", ring.RX, ring.RXMax))
+	}
+	for _, c := range ev.Concentrations {
+		if c.NIC == nl && c.SpreadPossible {
+			diag = append(diag, fmt.Sprintf("CPU %d services %d of its %d active queues (irq-concentration)", c.CPU, len(c.IRQs), c.Active))
+		}
+	}
+	phy, _ := l.CounterValue("rx_discards_phy")
+	oob, _ := l.CounterValue("rx_out_of_buffer")
+	if phy > 0 && oob == 0 {
+		diag = append(diag, "rx_discards_phy grew without rx_out_of_buffer: the adapter or its PCIe path is congested, not the CPU")
+	}
+
+	var summary, expl string
+	switch {
+	case l.Max == 0:
+		summary = fmt.Sprintf("%s: rx_no_buffer_count grew by %s (no frames lost yet)", nl.Name, fmtInt(l.NoBuffer))
+		expl = "The NIC found no free RX descriptor and held frames in its FIFO: an early warning that the ring is drained late."
+	case !ev.TwoSample():
+		summary = fmt.Sprintf("%s: %s frames lost in hardware since driver load (%s)", nl.Name, fmtInt(l.Max), l.MaxName)
+		expl = "The NIC's overflow counters are non-zero: frames were dropped in its FIFO at some time since the driver loaded. Cumulative counts are mostly history until two samples show growth."
+	default:
+		summary = fmt.Sprintf("%s: %s frames lost in hardware (%s)", nl.Name, fmtInt(l.Max), l.MaxName)
+		if ev.HasRates() {
+			summary += ", " + fmtRate(ev.Rate(l.Max))
+		}
+		if l.PacketsKnown {
+			summary += ", " + fmtPct(ratio) + " of received frames"
+		}
+		expl = "The NIC dropped frames because its FIFO overflowed while no RX descriptor was free: the host did not refill the ring in time, or the adapter is congested."
+	}
+	if !l.Ethtool {
+		expl += " Only the kernel's statistics were available (no ethtool -S): driver counters such as per-queue drops are unseen."
+	}
+	if !l.Sysfs {
+		expl += " sysfs statistics were missing: /proc/net/dev's fifo column was used."
+	}
+	if len(diag) > 0 {
+		expl += " Likely causes: " + strings.Join(diag, "; ") + "."
+	}
+	return Finding{
+		Severity:    sev,
+		Confidence:  conf,
+		Score:       score,
+		Subject:     nl.Name,
+		NIC:         nl.Name,
+		Summary:     summary,
+		Evidence:    figs,
+		Explanation: expl,
+		Commands:    fifoCommands(nl),
+	}, true
+}
+
+func fifoCommands(nl *NICLoad) []Command {
+	q := shq(nl.Name)
+	cmds := []Command{{
+		Run: fmt.Sprintf("ethtool -S %s | grep -E 'drop|miss|fifo|buf|disc'", q),
+		Why: "find which counter and which queue lose frames",
+	}}
+	ring := nl.NIC.Ring
+	switch {
+	case ring == nil || ring.RXMax == 0:
+		cmds = append(cmds, Command{
+			Run: "ethtool -g " + q,
+			Why: "read the current and maximum RX ring size (not collected: no ring advice)",
+		})
+	case ring.RX < ring.RXMax:
+		cmds = append(cmds,
+			Command{
+				Run:       fmt.Sprintf("ethtool -G %s rx %d", q, ring.RXMax),
+				Why:       fmt.Sprintf("enlarge the RX ring from %d to its maximum %d so bursts wait in host memory, not the NIC's FIFO", ring.RX, ring.RXMax),
+				NeedsRoot: true,
+				Caveats: []string{
+					"Many drivers reset the link briefly while resizing the ring: traffic stops for a moment.",
+					"Larger rings cost memory and some latency; some drivers reset their statistics and IRQ affinity (re-apply placement).",
+				},
+			},
+			Command{
+				Run:        fmt.Sprintf("nmcli connection modify %s ethtool.ring-rx %d", q, ring.RXMax),
+				Why:        "keep the ring size across reboots (NetworkManager 1.26+; the connection is often named after the interface)",
+				NeedsRoot:  true,
+				Persistent: true,
+				Caveats: []string{
+					fmt.Sprintf(`Without NetworkManager: ifcfg ETHTOOL_OPTS="-G %s rx %d", an ifupdown post-up line, or a systemd .link file with RxBufferSize=%d.`, nl.Name, ring.RXMax, ring.RXMax),
+				},
+			})
+	}
+	cmds = append(cmds,
+		Command{
+			Run: "ethtool -c " + q,
+			Why: "read interrupt coalescing: a larger rx-usecs trades latency for fewer interrupts",
+		},
+		Command{
+			Run:       "cpupower frequency-set -g performance",
+			Why:       "a low CPU clock drains the rings slower; the performance governor keeps it high",
+			NeedsRoot: true,
+			Caveats:   []string{"Costs power; BIOS power-saving settings may still cap the clock."},
+		})
+	return cmds
+}

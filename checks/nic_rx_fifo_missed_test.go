@@ -1,0 +1,149 @@
+package checks
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/netdoctor/netdoctor/internal/host"
+)
+
+// fifoHost: eth2 (igb, ring 256 of 4096) with ethtool -S counters.
+func fifoHost() *host.Snapshot {
+	s := newHost(4)
+	n := addNIC(s, "eth2", "igb", -1, 100, 4, []int{0, 1, 2, 3})
+	n.Ring = &host.Ring{RX: 256, RXMax: 4096, TX: 256, TXMax: 4096}
+	n.Stats["rx_packets"] = 1_000_000
+	n.EthtoolStats = map[string]uint64{
+		"rx_packets": 1_000_000, "rx_missed_errors": 0, "rx_fifo_errors": 0, "rx_no_buffer_count": 0,
+		"rx_queue_0_drops": 0, "rx_queue_1_drops": 0,
+	}
+	return s
+}
+
+func TestNICRxFIFOMissed(t *testing.T) {
+	grow := func(a *host.Snapshot, packets, missed, fifo uint64) {
+		n := a.NIC("eth2")
+		n.Stats["rx_packets"] += packets
+		n.Stats["rx_missed_errors"] += missed
+		n.Stats["rx_fifo_errors"] += fifo
+		n.EthtoolStats["rx_packets"] += packets
+		n.EthtoolStats["rx_missed_errors"] += missed
+		n.EthtoolStats["rx_fifo_errors"] += fifo
+	}
+	cases := []checkCase{
+		{
+			name: "2 % lost in hardware is critical",
+			pair: func(t *testing.T) *host.Pair {
+				// igb: fifo includes missed; HW is the largest, not the sum.
+				return later(t, fifoHost(), func(a *host.Snapshot) { grow(a, 49_000, 800, 1000) })
+			},
+			verdict: Fail, want: "eth2  critical",
+			also: func(t *testing.T, o Outcome) {
+				f := o.Findings[0]
+				if !strings.Contains(f.Summary, "1,000 frames lost") || !strings.Contains(f.Summary, "2.0 %") {
+					t.Errorf("summary %q (HW must be max(800, 1000) of 50,000)", f.Summary)
+				}
+				cmds := commandText(f)
+				if !strings.Contains(cmds, "ethtool -G eth2 rx 4096") || !strings.Contains(cmds, "ethtool.ring-rx 4096") {
+					t.Errorf("no ring advice with the maximum:\n%s", cmds)
+				}
+				var reset bool
+				for _, c := range f.Commands {
+					reset = reset || strings.Contains(strings.Join(c.Caveats, " "), "reset the link")
+				}
+				if !reset {
+					t.Error("ethtool -G without the link-reset caveat")
+				}
+			},
+		},
+		{
+			name: "a small loss is a warning",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, fifoHost(), func(a *host.Snapshot) { grow(a, 1_000_000, 10, 10) })
+			},
+			verdict: Fail, want: "eth2  warning",
+		},
+		{
+			name: "per-queue drops count as a driver counter",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, fifoHost(), func(a *host.Snapshot) {
+					grow(a, 1_000_000, 0, 0)
+					a.NIC("eth2").EthtoolStats["rx_queue_1_drops"] += 7
+				})
+			},
+			verdict: Fail, want: "eth2  warning",
+		},
+		{
+			name: "only rx_no_buffer_count grew: notice",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, fifoHost(), func(a *host.Snapshot) {
+					grow(a, 1_000_000, 0, 0)
+					a.NIC("eth2").EthtoolStats["rx_no_buffer_count"] += 50
+				})
+			},
+			verdict: Fail, want: "eth2  notice",
+		},
+		{
+			name: "rx_dropped alone is kernel-side: pass",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, fifoHost(), func(a *host.Snapshot) {
+					grow(a, 1_000_000, 0, 0)
+					a.NIC("eth2").Stats["rx_dropped"] += 5000
+				})
+			},
+			verdict: Pass,
+		},
+		{
+			name: "a counter reset is not growth",
+			pair: func(t *testing.T) *host.Pair {
+				s := fifoHost()
+				s.NIC("eth2").Stats["rx_missed_errors"] = 5_000_000
+				return later(t, s, func(a *host.Snapshot) { a.NIC("eth2").Stats["rx_missed_errors"] = 3 })
+			},
+			verdict: Pass,
+		},
+		{
+			name: "single sample: cumulative loss is a notice since driver load",
+			pair: func(t *testing.T) *host.Pair {
+				s := fifoHost()
+				s.NIC("eth2").Stats["rx_missed_errors"] = 12345
+				return host.Single(s)
+			},
+			verdict: Fail, want: "eth2  notice",
+			also: func(t *testing.T, o Outcome) {
+				f := o.Findings[0]
+				if f.Confidence != Low || !strings.Contains(figureText(f), "since driver load; since boot (3d 4h)") {
+					t.Errorf("confidence %s figures:\n%s", f.Confidence, figureText(f))
+				}
+			},
+		},
+		{
+			name: "single sample without loss is not evaluated",
+			pair: func(t *testing.T) *host.Pair {
+				return host.Single(fifoHost())
+			},
+			verdict: NotEvaluated, reason: "single sample",
+		},
+		{
+			name: "virtio has no FIFO: not applicable",
+			pair: func(t *testing.T) *host.Pair {
+				s := newHost(4)
+				n := addNIC(s, "eth0", "virtio_net", -1, 100, 2, []int{0, 1})
+				n.Device = "virtio0"
+				return later(t, s, nil)
+			},
+			verdict: NotApplicable, reason: "virtual NICs",
+		},
+		{
+			name: "no counters at all is not evaluated",
+			pair: func(t *testing.T) *host.Pair {
+				s := fifoHost()
+				s.NICs[0].Stats, s.NICs[0].EthtoolStats = nil, nil
+				s.AddInput(host.Input{Name: host.InputNICSysfs, Subject: "eth2", Status: host.StatusMissing})
+				return later(t, s, nil)
+			},
+			verdict: NotEvaluated, reason: "nic_sysfs eth2 missing",
+		},
+	}
+	runCases(t, NICRxFIFOMissed, cases)
+}

@@ -1,0 +1,290 @@
+// Package bundle gives safe, read-only views of the bundles netdoctor reads:
+// an extracted sosreport or collect directory, a sosreport or collect archive
+// (.tar, .tar.gz/.tgz, .tar.xz, .tar.bz2), and the running host's "/".
+//
+// Bundles are hostile input. Every view is rooted: names are slash-separated,
+// relative and fs.ValidPath; symbolic links are followed only while they stay
+// inside the root (absolute targets, targets that climb above the root and
+// chains longer than Limits.MaxLinkHops are refused); only regular files are
+// ever opened for reading (device nodes, FIFOs and sockets are refused before
+// open, and the opened file's mode is checked again); every file is read to EOF
+// under a size cap, never trusting the size a stat reports (proc files say 0).
+//
+// Directories are read on demand through os.Root. Archives are never extracted:
+// Open streams them once and keeps an in-memory index of their regular files
+// and symbolic links, bounded by Limits (member count, member size, total
+// uncompressed bytes read). Nothing is written to disk.
+//
+// Errors map to input statuses: errors.Is(err, fs.ErrNotExist) means missing,
+// fs.ErrPermission unreadable, and ErrRefused invalid, with the reason and the
+// name in the message, for example
+// "open proc/net/dev: refused: link escapes the bundle".
+package bundle
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+)
+
+// FS is a read-only view of one root that never leaves it. Names are
+// slash-separated, relative, fs.ValidPath.
+type FS interface {
+	// Open and ReadFile read regular files only; symbolic links are
+	// followed only inside the root. Open of a directory gives an
+	// fs.ReadDirFile.
+	fs.ReadFileFS
+	// ReadDir lists a directory (links to directories are followed) with
+	// the entries as stored, sorted by name: a symlink entry reports its
+	// own type.
+	fs.ReadDirFS
+	// ReadLink returns the raw target of a symbolic link.
+	ReadLink(name string) (string, error)
+	// Lstat describes name without following a final symbolic link.
+	Lstat(name string) (fs.FileInfo, error)
+}
+
+// Limits bounds what reading one bundle may cost. A field that is zero or
+// negative takes its value from DefaultLimits, so the zero Limits is usable.
+type Limits struct {
+	// MaxFileSize is the largest file (or archive member) read, in bytes.
+	// Larger files are refused with "file too large".
+	MaxFileSize int64
+	// MaxTotalSize bounds the uncompressed bytes streamed out of an
+	// archive, and so the memory its index keeps. Archives above it are
+	// refused by Open; extract them and open the directory instead
+	// (directories are read on demand and have no total budget).
+	MaxTotalSize int64
+	// MaxMembers bounds the members of an archive and the entries of one
+	// listed directory.
+	MaxMembers int
+	// MaxLinkHops bounds the symbolic links followed while resolving one
+	// name.
+	MaxLinkHops int
+}
+
+// DefaultLimits returns the limits netdoctor uses unless told otherwise:
+// files up to 64 MiB, 2 GiB of uncompressed archive, 500,000 members and
+// 40 link hops.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxFileSize:  64 << 20,
+		MaxTotalSize: 2 << 30,
+		MaxMembers:   500_000,
+		MaxLinkHops:  40,
+	}
+}
+
+// withDefaults replaces unset fields by their defaults.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxFileSize <= 0 {
+		l.MaxFileSize = d.MaxFileSize
+	}
+	if l.MaxTotalSize <= 0 {
+		l.MaxTotalSize = d.MaxTotalSize
+	}
+	if l.MaxMembers <= 0 {
+		l.MaxMembers = d.MaxMembers
+	}
+	if l.MaxLinkHops <= 0 {
+		l.MaxLinkHops = d.MaxLinkHops
+	}
+	return l
+}
+
+// ErrRefused is wrapped by every error that refuses a name or a bundle on
+// safety grounds; the message carries the reason, for example "link escapes
+// the bundle", "not a regular file" or "file too large".
+var ErrRefused = errors.New("refused")
+
+// Reasons for refusals, shared by the directory and archive views.
+const (
+	reasonEscape    = "link escapes the bundle"
+	reasonEscapeSub = "link escapes the root"
+	reasonAbsLink   = "absolute link target"
+	reasonEmptyLink = "empty link target"
+	reasonHops      = "too many levels of symbolic links"
+	reasonNotReg    = "not a regular file"
+	reasonTooLarge  = "file too large"
+	reasonBadName   = "not a valid relative name"
+)
+
+// refusal builds the error for a refused name.
+func refusal(op, name, reason string) error {
+	return &fs.PathError{Op: op, Path: name, Err: fmt.Errorf("%w: %s", ErrRefused, reason)}
+}
+
+// Bundle is an opened bundle: a directory or an archive.
+type Bundle struct {
+	// FS is the view of the whole bundle.
+	FS FS
+	// Path is the path Open was given.
+	Path string
+	// Kind is "dir" or "archive".
+	Kind string
+
+	be backend
+}
+
+// Open opens a directory or an archive (.tar, .tar.gz/.tgz, .tar.xz, and
+// .tar.bz2; detected by magic bytes, not by name). For an archive it streams
+// the file once and builds an in-memory index of its regular files and
+// symbolic links in bounded memory; the file is closed before Open returns.
+func Open(path string, lim Limits) (*Bundle, error) {
+	lim = lim.withDefaults()
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case fi.IsDir():
+		be, err := newDirBackend(path, lim)
+		if err != nil {
+			return nil, err
+		}
+		return &Bundle{FS: newView(be, "", lim, path), Path: path, Kind: "dir", be: be}, nil
+	case fi.Mode().IsRegular():
+		be, err := openArchiveFile(path, lim)
+		if err != nil {
+			return nil, err
+		}
+		return &Bundle{FS: newView(be, "", lim, path), Path: path, Kind: "archive", be: be}, nil
+	default:
+		return nil, refusal("open", path, "not a directory or a regular file")
+	}
+}
+
+// Close releases the bundle: the directory handles, or the archive index.
+// Views of a closed bundle fail. Close may be called more than once.
+func (b *Bundle) Close() error {
+	if b == nil || b.be == nil {
+		return nil
+	}
+	return b.be.close()
+}
+
+// Root is one sample root inside a bundle.
+type Root struct {
+	// Dir is the root's slash-separated name inside the bundle ("." for
+	// the top).
+	Dir string
+	// Kind is "sosreport" or "collect".
+	Kind string
+}
+
+// Sub returns a view of fsys rooted at dir: names are relative to dir and
+// symbolic links may not leave it. dir itself is resolved inside fsys, so it
+// may be reached through links that stay inside fsys.
+//
+// For a view made by this package (a Bundle's FS, or a Sub of it) the
+// confinement is enforced. Any other FS (Live, or a foreign implementation)
+// gets a plain name prefix: Live is the host's own "/", where links point
+// where the kernel says.
+func Sub(fsys FS, dir string) (FS, error) {
+	if !fs.ValidPath(dir) {
+		return nil, refusal("sub", dir, reasonBadName)
+	}
+	if dir == "." {
+		return fsys, nil
+	}
+	if v, ok := fsys.(*view); ok {
+		return v.sub(dir)
+	}
+	fi, err := fsStat(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return nil, &fs.PathError{Op: "sub", Path: dir, Err: errors.New("not a directory")}
+	}
+	return &prefixFS{fsys: fsys, dir: dir}, nil
+}
+
+// fsStat stats name in fsys, following links.
+func fsStat(fsys FS, name string) (fs.FileInfo, error) {
+	if s, ok := fsys.(fs.StatFS); ok {
+		return s.Stat(name)
+	}
+	return fs.Stat(fsys, name)
+}
+
+// prefixFS is Sub for an FS this package cannot confine further.
+type prefixFS struct {
+	fsys FS
+	dir  string
+}
+
+func (p *prefixFS) full(op, name string) (string, error) {
+	if !fs.ValidPath(name) {
+		return "", refusal(op, name, reasonBadName)
+	}
+	return path.Join(p.dir, name), nil
+}
+
+// rename rewrites the path in err from the full name to the view's name.
+func (p *prefixFS) rename(err error, name string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && strings.HasPrefix(pe.Path, p.dir) {
+		return &fs.PathError{Op: pe.Op, Path: name, Err: pe.Err}
+	}
+	return err
+}
+
+func (p *prefixFS) Open(name string) (fs.File, error) {
+	full, err := p.full("open", name)
+	if err != nil {
+		return nil, err
+	}
+	f, err := p.fsys.Open(full)
+	return f, p.rename(err, name)
+}
+
+func (p *prefixFS) ReadFile(name string) ([]byte, error) {
+	full, err := p.full("read", name)
+	if err != nil {
+		return nil, err
+	}
+	b, err := p.fsys.ReadFile(full)
+	return b, p.rename(err, name)
+}
+
+func (p *prefixFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	full, err := p.full("readdir", name)
+	if err != nil {
+		return nil, err
+	}
+	d, err := p.fsys.ReadDir(full)
+	return d, p.rename(err, name)
+}
+
+func (p *prefixFS) ReadLink(name string) (string, error) {
+	full, err := p.full("readlink", name)
+	if err != nil {
+		return "", err
+	}
+	t, err := p.fsys.ReadLink(full)
+	return t, p.rename(err, name)
+}
+
+func (p *prefixFS) Lstat(name string) (fs.FileInfo, error) {
+	full, err := p.full("lstat", name)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := p.fsys.Lstat(full)
+	return fi, p.rename(err, name)
+}
+
+// Stat describes name, following links.
+func (p *prefixFS) Stat(name string) (fs.FileInfo, error) {
+	full, err := p.full("stat", name)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := fsStat(p.fsys, full)
+	return fi, p.rename(err, name)
+}

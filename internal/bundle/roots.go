@@ -1,0 +1,179 @@
+package bundle
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+)
+
+// collectManifest is the name of the file that marks a netdoctor collect
+// bundle.
+const collectManifest = "netdoctor-collect.json"
+
+// Bounds of the root search.
+const (
+	maxManifestSize = 1 << 20
+	maxSamples      = 64
+	maxRootDepth    = 3      // directories below the top that are searched
+	maxRootEntries  = 20_000 // directory entries looked at in all
+)
+
+// collectFile is netdoctor-collect.json.
+type collectFile struct {
+	Format          string   `json:"format"`
+	Version         int      `json:"version"`
+	Hostname        string   `json:"hostname"`
+	Samples         []string `json:"samples"`
+	IntervalSeconds float64  `json:"interval_seconds"`
+}
+
+// Roots finds the sample roots of a bundle. A collect bundle (a file
+// netdoctor-collect.json at the top, or in the single top directory, naming
+// its sample directories) gives those, in the manifest's order, with Kind
+// "collect". Otherwise every directory holding a sos_commands/ directory,
+// closest to the top (searched breadth first, at most three levels down),
+// gives a root of Kind "sosreport", sorted by name; several roots at that
+// depth are a sos-collector archive or a folder of reports.
+func Roots(fsys FS) ([]Root, error) {
+	where := "the bundle"
+	if v, ok := fsys.(*view); ok {
+		where = v.where
+	}
+	top, err := fsys.ReadDir(".")
+	if err != nil {
+		return nil, err
+	}
+	if roots, ok, err := collectRoots(fsys, ".", top); ok || err != nil {
+		return roots, err
+	}
+	var dirs []string
+	for _, e := range top {
+		if e.IsDir() {
+			dirs = append(dirs, e.Name())
+		}
+	}
+	if len(dirs) == 1 {
+		sub, err := fsys.ReadDir(dirs[0])
+		if err == nil {
+			if roots, ok, err := collectRoots(fsys, dirs[0], sub); ok || err != nil {
+				return roots, err
+			}
+		}
+	}
+	roots, err := sosRoots(fsys, top)
+	if err != nil {
+		return nil, err
+	}
+	if len(roots) == 0 {
+		return nil, fmt.Errorf("no sosreport or netdoctor collect bundle found in %s (looked for sos_commands/ and %s)", where, collectManifest)
+	}
+	return roots, nil
+}
+
+// collectRoots reads dir/netdoctor-collect.json when entries (dir's
+// listing) hold it. ok reports whether the manifest exists.
+func collectRoots(fsys FS, dir string, entries []fs.DirEntry) (roots []Root, ok bool, err error) {
+	i := slices.IndexFunc(entries, func(e fs.DirEntry) bool { return e.Name() == collectManifest })
+	if i < 0 {
+		return nil, false, nil
+	}
+	name := path.Join(dir, collectManifest)
+	fail := func(format string, args ...any) ([]Root, bool, error) {
+		return nil, true, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...))
+	}
+	if fi, err := fsys.Lstat(name); err == nil && fi.Mode().IsRegular() && fi.Size() > maxManifestSize {
+		return fail("larger than %d bytes", maxManifestSize)
+	}
+	data, err := fsys.ReadFile(name)
+	if err != nil {
+		return nil, true, err
+	}
+	if len(data) > maxManifestSize {
+		return fail("larger than %d bytes", maxManifestSize)
+	}
+	var m collectFile
+	if err := json.Unmarshal(data, &m); err != nil {
+		return fail("not valid JSON: %v", err)
+	}
+	if m.Format != "netdoctor-collect" {
+		return fail("format is %q, want \"netdoctor-collect\"", m.Format)
+	}
+	if m.Version != 1 {
+		return fail("unsupported version %d (this netdoctor reads version 1)", m.Version)
+	}
+	if len(m.Samples) == 0 {
+		return fail("lists no samples")
+	}
+	if len(m.Samples) > maxSamples {
+		return fail("lists %d samples, more than %d", len(m.Samples), maxSamples)
+	}
+	seen := make(map[string]bool)
+	for _, s := range m.Samples {
+		if !fs.ValidPath(s) || s == "." {
+			return fail("sample %q is not a plain relative directory", s)
+		}
+		d := path.Join(dir, s)
+		if seen[d] {
+			return fail("sample %q listed twice", s)
+		}
+		seen[d] = true
+		fi, err := fsStat(fsys, d)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return fail("sample directory %q is missing", s)
+			}
+			return nil, true, err
+		}
+		if !fi.IsDir() {
+			return fail("sample %q is not a directory", s)
+		}
+		roots = append(roots, Root{Dir: d, Kind: "collect"})
+	}
+	return roots, true, nil
+}
+
+// sosRoots searches breadth first for directories holding sos_commands/,
+// returning those at the smallest depth.
+func sosRoots(fsys FS, top []fs.DirEntry) ([]Root, error) {
+	level := []string{"."}
+	listing := map[string][]fs.DirEntry{".": top}
+	budget := maxRootEntries
+	for depth := 0; depth <= maxRootDepth && len(level) > 0; depth++ {
+		var found []Root
+		var next []string
+		for _, dir := range level {
+			entries, ok := listing[dir]
+			if !ok {
+				var err error
+				entries, err = fsys.ReadDir(dir)
+				if err != nil {
+					continue // unreadable or refused: not a root
+				}
+			}
+			budget -= len(entries)
+			if budget < 0 {
+				return nil, refusal("search", dir, fmt.Sprintf("more than %d entries searched for sos_commands/", maxRootEntries))
+			}
+			if slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == "sos_commands" && e.IsDir() }) {
+				found = append(found, Root{Dir: dir, Kind: "sosreport"})
+				continue
+			}
+			for _, e := range entries {
+				if e.IsDir() {
+					next = append(next, path.Join(dir, e.Name()))
+				}
+			}
+		}
+		if len(found) > 0 {
+			slices.SortFunc(found, func(a, b Root) int { return strings.Compare(a.Dir, b.Dir) })
+			return found, nil
+		}
+		level = next
+		clear(listing)
+	}
+	return nil, nil
+}

@@ -1,0 +1,519 @@
+package bundle
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// backend is the raw, link-unaware layer under a view: a directory or an
+// archive index. Paths are canonical: slash-separated, relative to the
+// bundle's top ("" is the top), and free of symbolic links in every
+// component but possibly the last. Errors are bare (no path): the view adds
+// its own operation and name.
+type backend interface {
+	// lstat describes p without following it.
+	lstat(p string) (fs.FileInfo, error)
+	// readlink returns the raw target of the symbolic link p.
+	readlink(p string) (string, error)
+	// readFile reads the regular file p, to EOF, under the size cap.
+	readFile(p string) ([]byte, error)
+	// readDir lists the directory p, sorted by name.
+	readDir(p string) ([]fs.DirEntry, error)
+	// close releases the backend.
+	close() error
+}
+
+var (
+	errNotDir = errors.New("not a directory")
+	errIsDir  = errors.New("is a directory")
+)
+
+// maxLinkTarget bounds the length of a link target that is followed.
+const maxLinkTarget = 4096
+
+// maxDirCache bounds the resolved-directory cache of one view.
+const maxDirCache = 1 << 16
+
+// view is the FS of a bundle, or of a directory inside it (Sub). It resolves
+// names component by component against its backend, following symbolic links
+// itself, so that the same rules hold for directories and archives: no
+// absolute targets, no climbing above the view's root, at most MaxLinkHops
+// links per name.
+type view struct {
+	be    backend
+	root  string // canonical path of the view's root in the backend
+	lim   Limits
+	where string // the bundle path (and sub directory) for messages
+
+	mu   sync.Mutex
+	dirs map[string]string // view-relative directory -> canonical path
+}
+
+func newView(be backend, root string, lim Limits, where string) *view {
+	return &view{be: be, root: root, lim: lim, where: where, dirs: make(map[string]string)}
+}
+
+// sub makes the view rooted at dir, which is resolved in v first.
+func (v *view) sub(dir string) (*view, error) {
+	canon, fi, err := v.resolve(dir, true)
+	if err != nil {
+		return nil, v.pathErr("sub", dir, err)
+	}
+	if !fi.IsDir() {
+		return nil, v.pathErr("sub", dir, errNotDir)
+	}
+	return newView(v.be, canon, v.lim, v.where+"/"+dir), nil
+}
+
+// pathErr wraps a bare backend or resolver error with the operation and the
+// view-relative name.
+func (v *view) pathErr(op, name string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &fs.PathError{Op: op, Path: name, Err: err}
+}
+
+// refused returns a bare refusal error.
+func refused(reason string) error {
+	return fmt.Errorf("%w: %s", ErrRefused, reason)
+}
+
+// join joins a canonical directory and a name.
+func join(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
+// parentOf returns the canonical parent of p ("" for a top-level name).
+func parentOf(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+// resolve turns a valid view-relative name into a canonical backend path and
+// its Lstat. The final component is followed when it is a link and follow is
+// set.
+func (v *view) resolve(name string, follow bool) (string, fs.FileInfo, error) {
+	if name == "." {
+		fi, err := v.be.lstat(v.root)
+		return v.root, fi, err
+	}
+	dir, err := v.resolveDir(path.Dir(name))
+	if err != nil {
+		return "", nil, err
+	}
+	return v.walk(dir, []string{path.Base(name)}, follow)
+}
+
+// resolveDir resolves a view-relative directory name, caching the result
+// for it and for each of its parents (iteratively: names may be deep).
+func (v *view) resolveDir(dir string) (string, error) {
+	if dir == "." {
+		return v.root, nil
+	}
+	if canon, ok := v.cached(dir); ok {
+		return canon, nil
+	}
+	cur := v.root
+	for i := 0; i <= len(dir); i++ {
+		if i < len(dir) && dir[i] != '/' {
+			continue
+		}
+		prefix := dir[:i]
+		if canon, ok := v.cached(prefix); ok {
+			cur = canon
+			continue
+		}
+		canon, fi, err := v.walk(cur, []string{prefix[strings.LastIndexByte(prefix, '/')+1:]}, true)
+		if err != nil {
+			return "", err
+		}
+		if !fi.IsDir() {
+			return "", errNotDir
+		}
+		v.mu.Lock()
+		if len(v.dirs) >= maxDirCache {
+			clear(v.dirs)
+		}
+		v.dirs[prefix] = canon
+		v.mu.Unlock()
+		cur = canon
+	}
+	return cur, nil
+}
+
+func (v *view) cached(dir string) (string, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	canon, ok := v.dirs[dir]
+	return canon, ok
+}
+
+// walk resolves the components rest starting from the canonical directory
+// cur, which lies inside the view's root. It never lets cur leave the root.
+func (v *view) walk(cur string, rest []string, followLast bool) (string, fs.FileInfo, error) {
+	hops := 0
+	var fi fs.FileInfo
+	for len(rest) > 0 {
+		c := rest[0]
+		rest = rest[1:]
+		switch c {
+		case "", ".":
+			continue
+		case "..":
+			if cur == v.root {
+				if v.root == "" {
+					return "", nil, refused(reasonEscape)
+				}
+				return "", nil, refused(reasonEscapeSub)
+			}
+			cur = parentOf(cur)
+			fi = nil
+			continue
+		}
+		next := join(cur, c)
+		var err error
+		fi, err = v.be.lstat(next)
+		if err != nil {
+			return "", nil, err
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 && (len(rest) > 0 || followLast) {
+			hops++
+			if hops > v.lim.MaxLinkHops {
+				return "", nil, refused(reasonHops)
+			}
+			target, err := v.be.readlink(next)
+			if err != nil {
+				return "", nil, err
+			}
+			switch {
+			case target == "":
+				return "", nil, refused(reasonEmptyLink)
+			case strings.HasPrefix(target, "/"):
+				return "", nil, refused(reasonAbsLink)
+			case len(target) > maxLinkTarget:
+				return "", nil, refused("link target too long")
+			}
+			rest = append(strings.Split(target, "/"), rest...)
+			fi = nil
+			continue
+		}
+		if len(rest) > 0 && !fi.IsDir() {
+			return "", nil, errNotDir
+		}
+		cur = next
+	}
+	if fi == nil {
+		var err error
+		if fi, err = v.be.lstat(cur); err != nil {
+			return "", nil, err
+		}
+	}
+	return cur, fi, nil
+}
+
+// check validates a name.
+func (v *view) check(op, name string) error {
+	if !fs.ValidPath(name) {
+		return refusal(op, name, reasonBadName)
+	}
+	return nil
+}
+
+// Open opens a regular file (its content read into memory under the size
+// cap) or a directory (an fs.ReadDirFile).
+func (v *view) Open(name string) (fs.File, error) {
+	if err := v.check("open", name); err != nil {
+		return nil, err
+	}
+	canon, fi, err := v.resolve(name, true)
+	if err != nil {
+		return nil, v.pathErr("open", name, err)
+	}
+	info := renamed(fi, name)
+	switch {
+	case fi.IsDir():
+		return &dirFile{info: info, list: func() ([]fs.DirEntry, error) {
+			d, err := v.be.readDir(canon)
+			if err != nil {
+				return nil, v.pathErr("readdir", name, err)
+			}
+			return d, nil
+		}}, nil
+	case fi.Mode().IsRegular():
+		data, err := v.be.readFile(canon)
+		if err != nil {
+			return nil, v.pathErr("open", name, err)
+		}
+		return &memFile{info: info, r: bytes.NewReader(data)}, nil
+	default:
+		return nil, v.pathErr("open", name, refused(reasonNotReg))
+	}
+}
+
+// ReadFile reads a regular file to EOF under the size cap.
+func (v *view) ReadFile(name string) ([]byte, error) {
+	if err := v.check("read", name); err != nil {
+		return nil, err
+	}
+	canon, fi, err := v.resolve(name, true)
+	if err != nil {
+		return nil, v.pathErr("read", name, err)
+	}
+	switch {
+	case fi.Mode().IsRegular():
+	case fi.IsDir():
+		return nil, v.pathErr("read", name, errIsDir)
+	default:
+		return nil, v.pathErr("read", name, refused(reasonNotReg))
+	}
+	data, err := v.be.readFile(canon)
+	if err != nil {
+		return nil, v.pathErr("read", name, err)
+	}
+	return data, nil
+}
+
+// ReadDir lists a directory, following links to it; entries are sorted by
+// name and a symlink entry reports its own type.
+func (v *view) ReadDir(name string) ([]fs.DirEntry, error) {
+	if err := v.check("readdir", name); err != nil {
+		return nil, err
+	}
+	canon, fi, err := v.resolve(name, true)
+	if err != nil {
+		return nil, v.pathErr("readdir", name, err)
+	}
+	if !fi.IsDir() {
+		return nil, v.pathErr("readdir", name, errNotDir)
+	}
+	d, err := v.be.readDir(canon)
+	if err != nil {
+		return nil, v.pathErr("readdir", name, err)
+	}
+	return d, nil
+}
+
+// ReadLink returns the raw target of a symbolic link.
+func (v *view) ReadLink(name string) (string, error) {
+	if err := v.check("readlink", name); err != nil {
+		return "", err
+	}
+	canon, fi, err := v.resolve(name, false)
+	if err != nil {
+		return "", v.pathErr("readlink", name, err)
+	}
+	if fi.Mode()&fs.ModeSymlink == 0 {
+		return "", v.pathErr("readlink", name, errors.New("not a symbolic link"))
+	}
+	t, err := v.be.readlink(canon)
+	if err != nil {
+		return "", v.pathErr("readlink", name, err)
+	}
+	return t, nil
+}
+
+// Lstat describes name without following a final link.
+func (v *view) Lstat(name string) (fs.FileInfo, error) {
+	if err := v.check("lstat", name); err != nil {
+		return nil, err
+	}
+	_, fi, err := v.resolve(name, false)
+	if err != nil {
+		return nil, v.pathErr("lstat", name, err)
+	}
+	return renamed(fi, name), nil
+}
+
+// Stat describes name, following links inside the root.
+func (v *view) Stat(name string) (fs.FileInfo, error) {
+	if err := v.check("stat", name); err != nil {
+		return nil, err
+	}
+	_, fi, err := v.resolve(name, true)
+	if err != nil {
+		return nil, v.pathErr("stat", name, err)
+	}
+	return renamed(fi, name), nil
+}
+
+// renamed gives fi the base name of the name it was asked for (a followed
+// link keeps the link's name, as os.Stat does).
+func renamed(fi fs.FileInfo, name string) fs.FileInfo {
+	base := path.Base(name)
+	if fi.Name() == base {
+		return fi
+	}
+	return namedInfo{FileInfo: fi, name: base}
+}
+
+type namedInfo struct {
+	fs.FileInfo
+	name string
+}
+
+func (n namedInfo) Name() string { return n.name }
+
+// memFile is an opened regular file whose content is in memory.
+type memFile struct {
+	info fs.FileInfo
+	r    *bytes.Reader
+}
+
+func (f *memFile) Stat() (fs.FileInfo, error) { return f.info, nil }
+func (f *memFile) Read(p []byte) (int, error) { return f.r.Read(p) }
+func (f *memFile) Close() error               { return nil }
+
+// Seek implements io.Seeker.
+func (f *memFile) Seek(off int64, whence int) (int64, error) { return f.r.Seek(off, whence) }
+
+// ReadAt implements io.ReaderAt.
+func (f *memFile) ReadAt(p []byte, off int64) (int, error) { return f.r.ReadAt(p, off) }
+
+// dirFile is an opened directory.
+type dirFile struct {
+	info    fs.FileInfo
+	list    func() ([]fs.DirEntry, error)
+	entries []fs.DirEntry
+	loaded  bool
+}
+
+func (d *dirFile) Stat() (fs.FileInfo, error) { return d.info, nil }
+func (d *dirFile) Close() error               { return nil }
+func (d *dirFile) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: d.info.Name(), Err: errIsDir}
+}
+
+// ReadDir implements fs.ReadDirFile.
+func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
+	if !d.loaded {
+		e, err := d.list()
+		if err != nil {
+			return nil, err
+		}
+		d.entries, d.loaded = e, true
+	}
+	if n <= 0 {
+		e := d.entries
+		d.entries = nil
+		return e, nil
+	}
+	if len(d.entries) == 0 {
+		return nil, io.EOF
+	}
+	n = min(n, len(d.entries))
+	e := d.entries[:n:n]
+	d.entries = d.entries[n:]
+	return e, nil
+}
+
+// fileInfo is a FileInfo built from parts (archive members, entries).
+type fileInfo struct {
+	name  string
+	size  int64
+	mode  fs.FileMode
+	mtime time.Time
+}
+
+func (i *fileInfo) Name() string       { return i.name }
+func (i *fileInfo) Size() int64        { return i.size }
+func (i *fileInfo) Mode() fs.FileMode  { return i.mode }
+func (i *fileInfo) ModTime() time.Time { return i.mtime }
+func (i *fileInfo) IsDir() bool        { return i.mode.IsDir() }
+func (i *fileInfo) Sys() any           { return nil }
+
+// dirEntry is a directory entry whose Info is looked up lazily through the
+// backend (never through a plain path).
+type dirEntry struct {
+	name string
+	typ  fs.FileMode
+	info func() (fs.FileInfo, error)
+}
+
+func (e *dirEntry) Name() string               { return e.name }
+func (e *dirEntry) IsDir() bool                { return e.typ.IsDir() }
+func (e *dirEntry) Type() fs.FileMode          { return e.typ }
+func (e *dirEntry) Info() (fs.FileInfo, error) { return e.info() }
+func (e *dirEntry) String() string             { return fs.FormatDirEntry(e) }
+
+// sortEntries sorts entries by name.
+func sortEntries(d []fs.DirEntry) {
+	slices.SortFunc(d, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+}
+
+// readCapped reads r to EOF, refusing more than max bytes. hint is the size
+// a stat reported, used only to size the buffer (proc files report 0).
+func readCapped(r io.Reader, hint, max int64) ([]byte, error) {
+	n := int64(512)
+	if hint > 0 && hint < max {
+		n = hint + 1
+	}
+	buf := make([]byte, 0, n)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		room := cap(buf) - len(buf)
+		if left := max + 1 - int64(len(buf)); int64(room) > left {
+			room = int(left)
+		}
+		m, err := r.Read(buf[len(buf) : len(buf)+room])
+		buf = buf[:len(buf)+m]
+		if int64(len(buf)) > max {
+			return nil, refused(fmt.Sprintf("%s (more than %s)", reasonTooLarge, sizeString(max)))
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// bare strips the *fs.PathError of an os error: the view adds its own.
+func bare(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// The views implement FS, and fs.StatFS for fs.Stat and fs.WalkDir.
+var (
+	_ FS        = (*view)(nil)
+	_ FS        = (*liveFS)(nil)
+	_ FS        = (*prefixFS)(nil)
+	_ fs.StatFS = (*view)(nil)
+	_ fs.StatFS = (*liveFS)(nil)
+	_ fs.StatFS = (*prefixFS)(nil)
+)
+
+// sizeString formats a byte count for messages: "64 MiB", "1000 bytes".
+func sizeString(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/netdoctor/netdoctor/checks"
+	"github.com/netdoctor/netdoctor/report"
+)
+
+type reportOptions struct {
+	sampleFlags
+	format string
+	output string
+	failOn string
+}
+
+// renderers maps --format to its renderer.
+var renderers = map[string]func(io.Writer, *report.Report) error{
+	"markdown": report.Markdown,
+	"json":     report.JSON,
+	"script":   report.Script,
+}
+
+func formatNames() string {
+	names := make([]string, 0, len(renderers))
+	for _, n := range []string{"markdown", "html", "json", "script"} {
+		if _, ok := renderers[n]; ok {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, "|")
+}
+
+func newReportCmd(io IO) *cobra.Command {
+	o := &reportOptions{}
+	cmd := &cobra.Command{
+		Use:   "report [BUNDLE [BUNDLE2]]",
+		Short: "Run every check and write the ranked report with evidence and fix commands",
+		Long: `report runs every check over this host (two samples, --interval apart) or over one or
+two bundles, and writes the findings ranked by severity and score, each with its evidence
+and the commands that fix it on this host, then the verdict of every check and the status
+of every input.
+
+Formats: markdown (for tickets; the default), json (the documented contract), script (every
+suggested command as one shell script to review and run by hand). netdoctor itself never
+runs any of them.
+
+--fail-on makes the exit code 1 when a finding is at or above that severity, for sign-off
+gates. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, 3 nothing could be
+evaluated.`,
+		Example: `  netdoctor report
+  netdoctor report --fail-on warning --format json -o signoff.json
+  netdoctor report sosreport-web1-2024-03-05-abcdefg.tar.xz
+  netdoctor report --format script -o fix.sh before/ after/`,
+		Args: cobra.MaximumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			render, ok := renderers[o.format]
+			if !ok {
+				return usageErr("--format must be one of %s, got %q", formatNames(), o.format)
+			}
+			failOn := checks.Severity(0)
+			if o.failOn != "none" {
+				s, ok := checks.ParseSeverity(o.failOn)
+				if !ok {
+					return usageErr("--fail-on must be none, notice, warning or critical, got %q", o.failOn)
+				}
+				failOn = s
+			}
+			p, err := loadPair(cmd.Context(), io, &o.sampleFlags, args)
+			if err != nil {
+				return err
+			}
+			ev := checks.NewEvidence(p)
+			outcomes := checks.Run(ev, checks.Registry())
+			r := report.Build(p, outcomes, loadsOf(ev), report.Meta{
+				Tool: "netdoctor", Version: Version, Generated: io.Now(),
+				Command: strings.TrimSpace("netdoctor " + strings.Join(io.Args, " ")), FailOn: o.failOn,
+			})
+			var buf bytes.Buffer
+			if err := render(&buf, r); err != nil {
+				return fmt.Errorf("rendering the %s report: %w", o.format, err)
+			}
+			if err := writeOutput(io, o.output, buf.Bytes()); err != nil {
+				return err
+			}
+			switch code := report.ExitCode(r, failOn); code {
+			case report.ExitFindings:
+				return errFindings
+			case report.ExitNothingEvaluated:
+				return noEvidence(fmt.Errorf("no check could be evaluated: see the inputs section of the report"))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&o.format, "format", "markdown", "output format: "+formatNames())
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
+	cmd.Flags().StringVar(&o.failOn, "fail-on", "none", "exit 1 when a finding is at or above: none, notice, warning or critical")
+	cmd.Flags().DurationVar(&o.interval, "interval", defaultInterval, "time between the two samples of a live host")
+	return cmd
+}
+
+// writeOutput writes data to stdout, or atomically to path.
+func writeOutput(io IO, path string, data []byte) error {
+	if path == "" || path == "-" {
+		_, err := io.Out.Write(data)
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".netdoctor-report-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// loadsOf hands the rates the evidence computed to the report model.
+func loadsOf(ev *checks.Evidence) report.Loads {
+	l := report.Loads{Window: ev.WindowLabel, Queues: map[string][]report.QueueLoad{}}
+	for _, c := range ev.CPUs {
+		if !c.Online {
+			continue
+		}
+		l.CPUs = append(l.CPUs, report.CPULoad{
+			CPU: c.CPU, IRQPerS: c.IRQRate, NetRXPerS: c.NetRXRate,
+			DropsPerS: c.DropRate, SqueezePerS: c.SqueezeRate, NICIRQPerS: c.NICIRQRate,
+		})
+	}
+	for _, q := range ev.IRQs {
+		if q.NIC == "" || q.Misc {
+			continue
+		}
+		l.Queues[q.NIC] = append(l.Queues[q.NIC], report.QueueLoad{Index: q.Queue, Dir: q.Dir, IRQ: q.Num, RatePerS: q.Rate})
+	}
+	return l
+}

@@ -1,0 +1,116 @@
+// Package cli holds netdoctor's cobra commands (report, show, collect,
+// checks, explain), their options, and the one table of exit codes. It
+// wires sources, checks and renderers together and computes nothing itself.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/netdoctor/netdoctor/report"
+	"golang.org/x/sys/unix"
+)
+
+// Version is set at build time with -ldflags "-X .../internal/cli.Version=...".
+var Version = "dev"
+
+// The exit codes are report's one table (report.Exit*); an interrupted run
+// exits as shells expect after SIGINT.
+const exitInterrupted = 130
+
+// IO is the injectable environment of a command run.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+	// ErrIsTerminal enables progress messages on Err.
+	ErrIsTerminal bool
+	// Now is the clock; time.Now unless a test injects another.
+	Now func() time.Time
+	// Args is the command line as given, for the report's record of it.
+	Args []string
+}
+
+// StdIO is the process's real environment.
+func StdIO() IO {
+	_, err := unix.IoctlGetTermios(int(os.Stderr.Fd()), unix.TCGETS)
+	return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, ErrIsTerminal: err == nil, Now: time.Now}
+}
+
+// exitError carries an exit code through cobra.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErr(format string, a ...any) error {
+	return &exitError{code: report.ExitUsage, err: fmt.Errorf(format, a...)}
+}
+
+func noEvidence(err error) error { return &exitError{code: report.ExitNothingEvaluated, err: err} }
+
+// errFindings is returned (silently) when findings reach --fail-on.
+var errFindings = &exitError{code: report.ExitFindings, err: errors.New("findings at or above --fail-on")}
+
+// NewRoot builds the root command with every subcommand.
+func NewRoot(io IO) *cobra.Command {
+	if io.Now == nil {
+		io.Now = time.Now
+	}
+	root := &cobra.Command{
+		Use:   "netdoctor",
+		Short: "Diagnose Linux network receive-path problems in one shot",
+		Long: `netdoctor samples this host twice (or reads sosreport bundles captured elsewhere),
+runs its checks of the network receive path (IRQ placement, NUMA locality, softnet
+backlog drops, NIC FIFO overruns, hyperthread siblings, tcp_tw_recycle behind NAT,
+applications on interrupt-heavy CPUs) and writes a ranked report whose findings carry
+their evidence and the commands that fix them on this host.
+
+netdoctor is read-only: it never changes the host and never runs external programs.`,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.HiddenDefaultCmd = true
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.Err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
+	root.AddCommand(newReportCmd(io), newShowCmd(io), newCollectCmd(io), newChecksCmd(io), newExplainCmd(io))
+	return root
+}
+
+// Main runs netdoctor with args and returns the process exit code.
+func Main(args []string, io IO) int {
+	io.Args = args
+	root := NewRoot(io)
+	root.SetArgs(args)
+	ctx, stop := signalContext()
+	defer stop()
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return report.ExitClean
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(io.Err, "netdoctor: interrupted")
+		return exitInterrupted
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee != errFindings {
+			fmt.Fprintf(io.Err, "netdoctor: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// Cobra's own argument and command errors are usage errors.
+	fmt.Fprintf(io.Err, "netdoctor: %v\nRun 'netdoctor --help' for usage.\n", err)
+	return report.ExitUsage
+}

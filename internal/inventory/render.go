@@ -1,0 +1,234 @@
+package inventory
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"unicode"
+
+	"github.com/netdoctor/netdoctor/internal/host"
+)
+
+// JSON writes the inventory as indented JSON.
+func JSON(w io.Writer, inv *Inventory) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(inv)
+}
+
+// Text writes the inventory for a terminal or a ticket: plain text,
+// aligned columns, untrusted names with control characters escaped.
+func Text(w io.Writer, inv *Inventory) error {
+	ew := &errWriter{w: w}
+	p := func(format string, a ...any) { fmt.Fprintf(ew, format, a...) }
+
+	p("Host %s   kernel %s", clean(inv.Hostname), clean(inv.Kernel))
+	if inv.Arch != "" {
+		p(" (%s)", clean(inv.Arch))
+	}
+	p("\n")
+	kind := "bare metal or unknown"
+	if inv.Virtualization != "" {
+		kind = "VM (" + clean(inv.Virtualization) + ")"
+	}
+	if inv.Container {
+		kind += ", container"
+	}
+	p("Platform  %s\n", kind)
+	p("Source    %s: %s\n", clean(inv.Source), clean(strings.Join(inv.Origins, ", ")))
+	if inv.Samples == 2 {
+		p("Samples   2, %.1fs apart (%s .. %s)\n", inv.IntervalSeconds, inv.SampleTimes[0], inv.SampleTimes[1])
+	} else {
+		p("Samples   1 (%s): rates need two samples; counters are since boot\n", strings.Join(inv.SampleTimes, ""))
+	}
+	if inv.BootTime != "" {
+		p("Booted    %s (up %s)\n", inv.BootTime, humanDuration(inv.UptimeSeconds))
+	}
+	p("\nCPUs      %d online: %s", len(inv.CPUs), orDash(inv.CPUList))
+	if len(inv.Offline) > 0 {
+		p("; offline %s", host.FormatCPUList(inv.Offline))
+	}
+	if len(inv.Isolated) > 0 {
+		p("; isolated %s", host.FormatCPUList(inv.Isolated))
+	}
+	p("\n")
+	if inv.SMT != nil {
+		p("SMT       %v\n", onOff(*inv.SMT))
+	}
+	p("irqbalance %s\n", inv.Irqbalance)
+	if len(inv.Nodes) > 0 {
+		p("\nNUMA node  CPUs\n")
+		for _, n := range inv.Nodes {
+			p("%9d  %s\n", n.ID, orDash(n.CPUList))
+		}
+	}
+	if pairs := siblingPairs(inv.CPUDetail); pairs != "" {
+		p("\nHyperthread siblings: %s\n", pairs)
+	}
+
+	for _, n := range inv.NICs {
+		p("\nNIC %s  %s", clean(n.Name), clean(n.Kind))
+		if n.Driver != "" {
+			p("  driver %s", clean(n.Driver))
+		}
+		if n.PCI != "" {
+			p("  pci %s", clean(n.PCI))
+		}
+		p("  numa %s", numaText(n.NUMANode))
+		if n.Speed > 0 {
+			p("  %d Mb/s", n.Speed)
+		}
+		if n.MTU > 0 {
+			p("  mtu %d", n.MTU)
+		}
+		if n.OperState != "" {
+			p("  %s", clean(n.OperState))
+		}
+		p("\n")
+		if n.Ring != nil {
+			p("  ring      rx %d/%d  tx %d/%d (current/max)\n", n.Ring.RX, n.Ring.RXMax, n.Ring.TX, n.Ring.TXMax)
+		}
+		if c := n.Channels; c != nil {
+			p("  channels  combined %d/%d  rx %d/%d  tx %d/%d  other %d/%d\n", c.Combined, c.MaxCombined, c.RX, c.MaxRX, c.TX, c.MaxTX, c.Other, c.MaxOther)
+		}
+		if len(n.Queues) == 0 {
+			if n.Kind == "physical" {
+				p("  queues    none found (no msi_irqs and no recognised IRQ names)\n")
+			}
+			continue
+		}
+		p("  queues    %d, mapped from %s\n", len(n.Queues), n.QueueMap)
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "    queue\tIRQ\tCPUs\tirq/s\tname\n")
+		for _, q := range n.Queues {
+			rate := "-"
+			if q.RatePerSec != nil {
+				rate = strconv.FormatFloat(*q.RatePerSec, 'f', 0, 64)
+			}
+			fmt.Fprintf(tw, "    %s-%d\t%d\t%s\t%s\t%s\n", q.Dir, q.Index, q.IRQ, orDash(host.FormatCPUList(q.CPUs)), rate, clean(q.Name))
+		}
+		tw.Flush()
+		if len(n.MiscIRQs) > 0 {
+			p("  other IRQs %s\n", joinInts(n.MiscIRQs))
+		}
+	}
+
+	var bad []Input
+	ok := 0
+	for _, in := range inv.Inputs {
+		if in.Status == string(host.StatusOK) {
+			ok++
+		} else {
+			bad = append(bad, in)
+		}
+	}
+	p("\nInputs: %d ok, %d not ok\n", ok, len(bad))
+	if len(bad) > 0 {
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "  sample\tinput\tstatus\treason\n")
+		for _, in := range bad {
+			name := in.Name
+			if in.Subject != "" {
+				name += " " + in.Subject
+			}
+			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\n", in.Sample, clean(name), in.Status, clean(in.Reason))
+		}
+		tw.Flush()
+	}
+	return ew.err
+}
+
+func siblingPairs(cpus []CPU) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range cpus {
+		if len(c.Siblings) < 2 {
+			continue
+		}
+		k := host.FormatCPUList(c.Siblings)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, "("+k+")")
+		}
+	}
+	if len(out) > 16 {
+		return strings.Join(out[:16], " ") + fmt.Sprintf(" ... %d cores in all", len(out))
+	}
+	return strings.Join(out, " ")
+}
+
+func numaText(n int) string {
+	if n < 0 {
+		return "unknown(-1)"
+	}
+	return strconv.Itoa(n)
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, " ")
+}
+
+func humanDuration(sec int64) string {
+	d, h, m := sec/86400, sec%86400/3600, sec%3600/60
+	switch {
+	case d > 0:
+		return fmt.Sprintf("%dd %dh", d, h)
+	case h > 0:
+		return fmt.Sprintf("%dh %dm", h, m)
+	default:
+		return fmt.Sprintf("%dm", m)
+	}
+}
+
+// clean makes untrusted text safe for a terminal: control characters
+// (escape sequences, newlines) are shown as \xNN, invalid UTF-8 as U+FFFD.
+func clean(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			if r < 0x100 {
+				fmt.Fprintf(&b, "\\x%02x", r)
+			} else {
+				fmt.Fprintf(&b, "\\u%04x", r)
+			}
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}

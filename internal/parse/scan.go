@@ -1,0 +1,183 @@
+package parse
+
+import "bytes"
+
+// isSpace reports whether c separates fields in kernel text files.
+func isSpace(c byte) bool { return spaceTab[c] }
+
+// spaceTab marks the field separators: space, tab, and the CR of a file
+// that passed through Windows (plus vertical tab and form feed).
+var spaceTab = [256]bool{' ': true, '\t': true, '\r': true, '\v': true, '\f': true}
+
+// isDigit reports whether c is an ASCII decimal digit.
+func isDigit(c byte) bool { return c-'0' <= 9 }
+
+// trimSpace trims field separators and newlines from both ends of b.
+func trimSpace(b []byte) []byte {
+	i, j := 0, len(b)
+	for i < j && (isSpace(b[i]) || b[i] == '\n') {
+		i++
+	}
+	for j > i && (isSpace(b[j-1]) || b[j-1] == '\n') {
+		j--
+	}
+	return b[i:j]
+}
+
+// lineScanner iterates over the lines of a file: next returns the next line
+// (without its '\n') and its 1-based number, or ok=false at the end. A final
+// line without '\n' is returned; an empty input has no lines.
+type lineScanner struct {
+	b    []byte
+	pos  int
+	line int
+}
+
+func (l *lineScanner) next() (line []byte, num int, ok bool) {
+	if l.pos >= len(l.b) {
+		return nil, 0, false
+	}
+	rest := l.b[l.pos:]
+	l.line++
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+		l.pos += i + 1
+		return rest[:i], l.line, true
+	}
+	l.pos = len(l.b)
+	return rest, l.line, true
+}
+
+// field returns the bounds of the first field of b at or after i, and
+// s == e == len(b) when there is none.
+func field(b []byte, i int) (s, e int) {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	s = i
+	for i < len(b) && !isSpace(b[i]) {
+		i++
+	}
+	return s, i
+}
+
+// fields splits b at runs of spaces and tabs.
+func fields(b []byte) [][]byte {
+	var out [][]byte
+	for i := 0; ; {
+		s, e := field(b, i)
+		if s == e {
+			return out
+		}
+		out = append(out, b[s:e])
+		i = e
+	}
+}
+
+// parseUint parses a decimal unsigned number with no sign, as the kernel prints
+// %u and %lu. It fails on empty input, non-digits and overflow.
+func parseUint(b []byte) (uint64, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	var v uint64
+	for _, c := range b {
+		d := c - '0'
+		if d > 9 {
+			return 0, false
+		}
+		if v > (1<<64-1-uint64(d))/10 {
+			return 0, false
+		}
+		v = v*10 + uint64(d)
+	}
+	return v, true
+}
+
+// parseInt parses a decimal number with an optional leading '-'.
+func parseInt(b []byte) (int64, bool) {
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		b = b[1:]
+	}
+	u, ok := parseUint(b)
+	if !ok {
+		return 0, false
+	}
+	if neg {
+		if u > 1<<63 {
+			return 0, false
+		}
+		return -int64(u), true
+	}
+	if u > 1<<63-1 {
+		return 0, false
+	}
+	return int64(u), true
+}
+
+// parseSmallInt parses a non-negative decimal number no larger than max.
+func parseSmallInt(b []byte, max int) (int, bool) {
+	u, ok := parseUint(b)
+	if !ok || u > uint64(max) {
+		return 0, false
+	}
+	return int(u), true
+}
+
+// parseHex32 parses 1 to 8 hex digits (softnet_stat's %08x).
+func parseHex32(b []byte) (uint32, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	// Leading zeros beyond 8 digits are harmless; anything that does not fit 32 bits is not.
+	var v uint64
+	for _, c := range b {
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		v = v<<4 | uint64(d)
+		if v > 1<<32-1 {
+			return 0, false
+		}
+	}
+	return uint32(v), true
+}
+
+// cpuHeader parses a header line of CPU columns ("CPU0 CPU1 ...", as in
+// /proc/interrupts and /proc/softirqs) into CPU numbers. The numbers must be
+// strictly increasing and at most maxCPU.
+func cpuHeader(line []byte) ([]int, string) {
+	var cpus []int
+	for i := 0; ; {
+		s, e := field(line, i)
+		if s == e {
+			break
+		}
+		i = e
+		tok := line[s:e]
+		if len(tok) < 4 || string(tok[:3]) != "CPU" {
+			return nil, "header: expected CPUn, got " + quote(tok)
+		}
+		n, ok := parseSmallInt(tok[3:], maxCPU)
+		if !ok {
+			return nil, "header: bad CPU number in " + quote(tok)
+		}
+		if len(cpus) > 0 && n <= cpus[len(cpus)-1] {
+			return nil, "header: CPU numbers not increasing at " + quote(tok)
+		}
+		cpus = append(cpus, n)
+	}
+	if len(cpus) == 0 {
+		return nil, "header: no CPU columns"
+	}
+	return cpus, ""
+}

@@ -1,0 +1,270 @@
+package source
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/netdoctor/netdoctor/internal/bundle"
+	"github.com/netdoctor/netdoctor/internal/host"
+)
+
+// Collect bundle layout (shared with bundle.Roots and the fixtures).
+const (
+	collectManifest = "netdoctor-collect.json"
+	collectFormat   = "netdoctor-collect"
+	collectVersion  = 1
+)
+
+// collectMeta is netdoctor-collect.json. SampleTimes (RFC 3339 with
+// nanoseconds) is an addition readers may ignore: the date files inside
+// the samples have one-second resolution, too coarse for a 5 s interval.
+type collectMeta struct {
+	Format          string   `json:"format"`
+	Version         int      `json:"version"`
+	Hostname        string   `json:"hostname"`
+	Samples         []string `json:"samples"`
+	IntervalSeconds float64  `json:"interval_seconds"`
+	SampleTimes     []string `json:"sample_times,omitempty"`
+}
+
+// Collect samples the running host twice, o.Interval apart, recording
+// every file the loader reads, and writes a .tar.gz collect bundle to w:
+// one top directory netdoctor-HOST-YYYYMMDD-HHMMSS/ with
+// netdoctor-collect.json and sample-1/, sample-2/ in the sosreport layout
+// (raw /proc and /sys files at their paths, symlinks kept as symlinks,
+// ethtool, uname, hostname and date as sos names and prints them). Load
+// reads it back with the same code as a sosreport.
+func Collect(ctx context.Context, w io.Writer, o Options) error {
+	o = o.withDefaults()
+	var recs []*recorder
+	snaps, err := twoSamples(ctx, o, func(now time.Time) (*host.Snapshot, error) {
+		rec := newRecorder(bundle.Live())
+		recs = append(recs, rec)
+		return liveSnapshot(rec, o, now, rec.putMade)
+	})
+	if err != nil {
+		return err
+	}
+	progress(o, "writing the bundle")
+	hostname := snaps[0].Hostname
+	top := fmt.Sprintf("netdoctor-%s-%s", safeName(hostname), snaps[0].Time.UTC().Format("20060102-150405"))
+	meta := collectMeta{
+		Format: collectFormat, Version: collectVersion, Hostname: hostname,
+		Samples:         []string{"sample-1", "sample-2"},
+		IntervalSeconds: roundSeconds(snaps[1].Time.Sub(snaps[0].Time)),
+		SampleTimes:     []string{snaps[0].Time.UTC().Format(time.RFC3339Nano), snaps[1].Time.UTC().Format(time.RFC3339Nano)},
+	}
+	mb, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return err
+	}
+	bw := bundle.NewWriter(w)
+	if err := bw.File(top+"/"+collectManifest, append(mb, '\n'), snaps[0].Time); err != nil {
+		return err
+	}
+	for i, rec := range recs {
+		if err := rec.write(bw, top+"/"+meta.Samples[i]+"/", snaps[i].Time); err != nil {
+			return err
+		}
+	}
+	return bw.Close()
+}
+
+// roundSeconds gives an interval in seconds with millisecond precision.
+func roundSeconds(d time.Duration) float64 {
+	return float64(d.Round(time.Millisecond)) / float64(time.Second)
+}
+
+// safeName keeps a hostname usable as part of a file name.
+func safeName(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s) && b.Len() < 64; i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_', c == '.':
+			b.WriteByte(c)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	out := strings.Trim(b.String(), ".")
+	if out == "" {
+		return "host"
+	}
+	return out
+}
+
+// recorder is a bundle.FS that remembers every file read and every link
+// read through it, to write them into a collect bundle.
+type recorder struct {
+	fs bundle.FS
+
+	mu    sync.Mutex
+	files map[string][]byte
+	links map[string]string
+}
+
+func newRecorder(fsys bundle.FS) *recorder {
+	return &recorder{fs: fsys, files: map[string][]byte{}, links: map[string]string{}}
+}
+
+// Open is not recorded: the loader reads through ReadFile.
+func (r *recorder) Open(name string) (fs.File, error) { return r.fs.Open(name) }
+
+// ReadDir is not recorded: the files read below a directory recreate it.
+func (r *recorder) ReadDir(name string) ([]fs.DirEntry, error) { return r.fs.ReadDir(name) }
+
+// Lstat is not recorded.
+func (r *recorder) Lstat(name string) (fs.FileInfo, error) { return r.fs.Lstat(name) }
+
+// ReadFile reads and records a file.
+func (r *recorder) ReadFile(name string) ([]byte, error) {
+	b, err := r.fs.ReadFile(name)
+	if err == nil {
+		kept := sanitize(name, b)
+		r.mu.Lock()
+		r.files[name] = kept
+		r.mu.Unlock()
+	}
+	return b, err
+}
+
+// ReadLink reads and records a symbolic link.
+func (r *recorder) ReadLink(name string) (string, error) {
+	t, err := r.fs.ReadLink(name)
+	if err == nil {
+		r.mu.Lock()
+		r.links[name] = t
+		r.mu.Unlock()
+	}
+	return t, err
+}
+
+// putMade records a file made from non-file data.
+func (r *recorder) putMade(name string, data []byte) {
+	r.mu.Lock()
+	r.files[name] = data
+	r.mu.Unlock()
+}
+
+// sanitize keeps out of a bundle what netdoctor does not need and a
+// support engineer should not receive: of etc/passwd only names and uids,
+// of PID 1's environment only container=.
+func sanitize(name string, b []byte) []byte {
+	switch name {
+	case "etc/passwd":
+		var out bytes.Buffer
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			f := bytes.SplitN(line, []byte(":"), 5)
+			if len(f) < 4 {
+				continue
+			}
+			fmt.Fprintf(&out, "%s:x:%s:%s:::\n", f[0], f[2], f[3])
+		}
+		return out.Bytes()
+	case "proc/1/environ":
+		var out []byte
+		for _, kv := range bytes.Split(b, []byte{0}) {
+			if bytes.HasPrefix(kv, []byte("container=")) {
+				out = append(append(out, kv...), 0)
+			}
+		}
+		return out
+	}
+	return b
+}
+
+// write puts the recorded links and files under prefix. A file read
+// through a recorded link is stored at the link's target, so the bundle
+// has the sosreport's shape (sys/class/net/eth0 a link, the files under
+// sys/devices/...). Files that would collide with a link are dropped.
+func (r *recorder) write(w *bundle.Writer, prefix string, mtime time.Time) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	files := make(map[string][]byte, len(r.files))
+	for name, b := range r.files {
+		p, ok := r.throughLinks(name)
+		if !ok {
+			continue
+		}
+		if _, isLink := r.links[p]; isLink {
+			continue
+		}
+		files[p] = b
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	// A path cannot be both a file and a directory.
+	dirs := map[string]bool{}
+	for n := range files {
+		for d := path.Dir(n); d != "."; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	for l := range r.links {
+		for d := path.Dir(l); d != "."; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	links := make([]string, 0, len(r.links))
+	for l := range r.links {
+		if !dirs[l] {
+			links = append(links, l)
+		}
+	}
+	sort.Strings(links)
+	for _, l := range links {
+		if err := w.Symlink(prefix+l, r.links[l], mtime); err != nil {
+			return err
+		}
+	}
+	for _, n := range names {
+		if dirs[n] {
+			continue
+		}
+		if err := w.File(prefix+n, files[n], mtime); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// throughLinks rewrites name so that no directory component of it is a
+// recorded link.
+func (r *recorder) throughLinks(name string) (string, bool) {
+	p := name
+	for hops := 0; hops <= maxHops; hops++ {
+		parts := strings.Split(p, "/")
+		changed := false
+		for i := 1; i < len(parts); i++ {
+			dir := strings.Join(parts[:i], "/")
+			t, ok := r.links[dir]
+			if !ok {
+				continue
+			}
+			target, err := joinLink(path.Dir(dir), t)
+			if err != nil {
+				return "", false
+			}
+			p = target + "/" + strings.Join(parts[i:], "/")
+			changed = true
+			break
+		}
+		if !changed {
+			return p, true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,37 @@
+package report
+
+import "github.com/netdoctor/netdoctor/checks"
+
+// The exit codes of netdoctor, independent of the output format.
+const (
+	// ExitClean: no finding at or above --fail-on.
+	ExitClean = 0
+	// ExitFindings: at least one finding at or above --fail-on.
+	ExitFindings = 1
+	// ExitUsage: bad flags or arguments (decided by the CLI, not here).
+	ExitUsage = 2
+	// ExitNothingEvaluated: no check reached a verdict of fail, pass or
+	// not-applicable (every check was not-evaluated or error, or none ran).
+	ExitNothingEvaluated = 3
+)
+
+// ExitCode is the exit code for a report under a --fail-on threshold.
+// failOn 0 (--fail-on none) never fails on findings. A finding at or above
+// the threshold gives 1 even when no check reached a full verdict: a
+// problem was found. Otherwise a report that evaluated nothing gives 3.
+func ExitCode(r *Report, failOn checks.Severity) int {
+	if r == nil {
+		return ExitNothingEvaluated
+	}
+	if failOn > 0 {
+		for _, f := range r.Findings {
+			if severityOrder(f.Severity) >= int(failOn) {
+				return ExitFindings
+			}
+		}
+	}
+	if r.Summary.Evaluated == 0 {
+		return ExitNothingEvaluated
+	}
+	return ExitClean
+}

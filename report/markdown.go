@@ -1,0 +1,482 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/netdoctor/netdoctor/checks"
+	"github.com/netdoctor/netdoctor/internal/host"
+)
+
+// errNilReport is returned by every renderer given a nil report.
+var errNilReport = errors.New("report: nil report")
+
+// Markdown writes the report as GitHub-flavoured Markdown for a ticket: a
+// title, a host summary table, the severity counts, the interfaces, the
+// ranked findings with their evidence, explanation and commands, the
+// verdict of every check (the sign-off checklist) and the inputs that could
+// not be read. Untrusted text is escaped (see mdText); commands are shown
+// in fenced code blocks that their text cannot close.
+func Markdown(w io.Writer, r *Report) error {
+	if r == nil {
+		return errNilReport
+	}
+	r = normalized(r)
+	var m mdWriter
+	m.b.Grow(4096 + 2048*len(r.Findings) + 128*len(r.Checks) + 128*len(r.Inputs))
+	m.title(r)
+	m.hostTable(r)
+	m.counts(r)
+	m.interfaces(r)
+	m.findings(r)
+	m.checks(r)
+	m.inputs(r)
+	commands := false
+	for _, f := range r.Findings {
+		commands = commands || len(f.Commands) > 0
+	}
+	if commands {
+		m.para("netdoctor ran none of these commands and changed nothing on the host. " +
+			"Review each command before running it.")
+	} else {
+		m.para("netdoctor only read the host and changed nothing on it.")
+	}
+	_, err := io.WriteString(w, m.b.String())
+	return err
+}
+
+// mdWriter accumulates Markdown; every block ends with a blank line.
+type mdWriter struct {
+	b strings.Builder
+}
+
+// line writes already-escaped Markdown and a newline.
+func (m *mdWriter) line(s string) {
+	m.b.WriteString(s)
+	m.b.WriteByte('\n')
+}
+
+// para writes already-escaped Markdown as a paragraph.
+func (m *mdWriter) para(s string) {
+	m.line(s)
+	m.b.WriteByte('\n')
+}
+
+// table writes a GitHub-flavoured table; cells must be escaped already.
+func (m *mdWriter) table(header []string, rows [][]string) {
+	m.row(header)
+	m.b.WriteString("|")
+	for range header {
+		m.b.WriteString("---|")
+	}
+	m.b.WriteByte('\n')
+	for _, r := range rows {
+		m.row(r)
+	}
+	m.b.WriteByte('\n')
+}
+
+// row writes one table row. A space always precedes each separator, so a
+// cell's trailing backslash cannot escape it.
+func (m *mdWriter) row(cells []string) {
+	m.b.WriteString("|")
+	for _, c := range cells {
+		m.b.WriteByte(' ')
+		m.b.WriteString(c)
+		m.b.WriteString(" |")
+	}
+	m.b.WriteByte('\n')
+}
+
+// code writes body in a fenced code block of the given info string.
+func (m *mdWriter) code(info, body string) {
+	f := fence(body)
+	m.line(f + info)
+	m.b.WriteString(body)
+	if !strings.HasSuffix(body, "\n") {
+		m.b.WriteByte('\n')
+	}
+	m.line(f)
+	m.b.WriteByte('\n')
+}
+
+func toolName(r *Report) string {
+	if r.Tool.Name == "" {
+		return "netdoctor"
+	}
+	return r.Tool.Name
+}
+
+func (m *mdWriter) title(r *Report) {
+	name := "unknown host"
+	if r.Host.Hostname != "" {
+		name = mdText(r.Host.Hostname)
+	}
+	m.para("# " + mdText(toolName(r)) + " report: " + name)
+}
+
+func (m *mdWriter) hostTable(r *Report) {
+	h := r.Host
+	name := "unknown"
+	if h.Hostname != "" {
+		name = mdText(h.Hostname)
+	}
+	var rows [][]string
+	add := func(k, v string) { rows = append(rows, []string{k, v}) }
+
+	kernel := orUnknown(mdText(h.Kernel))
+	if h.Arch != "" {
+		kernel += " (" + mdText(h.Arch) + ")"
+	}
+	add("kernel", kernel)
+
+	cpus := "unknown"
+	if h.CPUCount > 0 {
+		cpus = fmt.Sprintf("%d online (%s)", h.CPUCount, h.CPUs)
+	}
+	switch {
+	case h.SMT == nil:
+		cpus += ", SMT unknown"
+	case *h.SMT:
+		cpus += ", SMT on"
+	default:
+		cpus += ", SMT off"
+	}
+	add("CPUs", cpus)
+
+	if len(h.Nodes) > 0 {
+		parts := make([]string, 0, len(h.Nodes))
+		for _, n := range h.Nodes {
+			parts = append(parts, fmt.Sprintf("node %d: %s", n.ID, orText(n.CPUs, "no CPUs")))
+		}
+		add("NUMA", strings.Join(parts, "; "))
+	} else {
+		add("NUMA", "unknown")
+	}
+
+	platform := "no hypervisor detected"
+	if h.Virtualization != "" {
+		platform = "virtual machine (" + mdText(h.Virtualization) + ")"
+	}
+	if h.Container {
+		platform = "container; " + platform
+	}
+	add("platform", platform)
+
+	if h.BootTime != nil {
+		add("booted", stamp(*h.BootTime)+", up "+uptime(h.UptimeSeconds))
+	} else {
+		add("booted", "unknown")
+	}
+
+	add("samples", samplesText(r))
+	if r.LoadWindow != "" {
+		add("rate window", mdText(r.LoadWindow))
+	}
+	src := orUnknown(mdText(r.Source.Kind))
+	if len(r.Source.Paths) > 0 {
+		ps := make([]string, len(r.Source.Paths))
+		for i, p := range r.Source.Paths {
+			ps[i] = mdText(p)
+		}
+		src += ": " + strings.Join(ps, ", ")
+	}
+	add("source", src)
+
+	gen := stamp(r.Generated) + " by " + mdText(toolName(r))
+	if r.Tool.Version != "" {
+		gen += " " + mdText(r.Tool.Version)
+	}
+	if r.Tool.FailOn != "" {
+		gen += ", fail-on " + mdText(r.Tool.FailOn)
+	}
+	add("generated", gen)
+	if r.Tool.Command != "" {
+		add("command", mdText(r.Tool.Command))
+	}
+	m.table([]string{"host", name}, rows)
+}
+
+func samplesText(r *Report) string {
+	switch {
+	case r.Samples == 2 && len(r.SampleTimes) == 2:
+		return fmt.Sprintf("2, %s s apart: %s and %s",
+			strconv.FormatFloat(r.IntervalSeconds, 'f', 1, 64),
+			stamp(r.SampleTimes[0]), stamp(r.SampleTimes[1]))
+	case r.Samples == 1 && len(r.SampleTimes) == 1:
+		return "1, at " + stamp(r.SampleTimes[0]) + " (no interval: growth cannot be measured)"
+	}
+	return strconv.Itoa(r.Samples)
+}
+
+func (m *mdWriter) counts(r *Report) {
+	s := r.Summary
+	var b strings.Builder
+	if s.Findings == 0 {
+		b.WriteString("**No findings.**")
+	} else {
+		fmt.Fprintf(&b, "**Findings: %d critical, %d warning, %d notice.**",
+			s.BySeverity.Critical, s.BySeverity.Warning, s.BySeverity.Notice)
+	}
+	v := s.Verdicts
+	fmt.Fprintf(&b, " Checks: %d fail, %d pass, %d not evaluated, %d not applicable, %d error (%d in all).",
+		v.Fail, v.Pass, v.NotEvaluated, v.NotApplicable, v.Error, s.Checks)
+	if s.Evaluated == 0 {
+		b.WriteString(" **Nothing could be evaluated:** see the checks and inputs below.")
+	}
+	m.para(b.String())
+}
+
+// interfaces lists the physical NICs and any NIC with queue vectors.
+func (m *mdWriter) interfaces(r *Report) {
+	var rows [][]string
+	for _, n := range r.NICs {
+		if n.Kind != "physical" && len(n.Queues) == 0 {
+			continue
+		}
+		var cpus []int
+		known := false
+		for _, q := range n.Queues {
+			if q.CPUsFrom != "" {
+				known = true
+			}
+			cpus = append(cpus, q.CPUs...)
+		}
+		irqCPUs := "unknown"
+		if known {
+			irqCPUs = host.FormatCPUList(cpus)
+		}
+		if len(n.Queues) == 0 {
+			irqCPUs = ""
+		}
+		rows = append(rows, []string{
+			mdText(n.Name), orText(mdText(n.Driver), "unknown"), mdText(n.PCI),
+			intOr(n.NUMANode, "unknown"), speed(n.Speed), strconv.Itoa(len(n.Queues)), irqCPUs,
+		})
+	}
+	if len(rows) == 0 {
+		return
+	}
+	m.para("## Interfaces")
+	m.table([]string{"interface", "driver", "PCI", "node", "speed", "queue IRQs", "IRQ CPUs"}, rows)
+}
+
+func (m *mdWriter) findings(r *Report) {
+	m.para("## Findings")
+	if len(r.Findings) == 0 {
+		m.para("None.")
+		return
+	}
+	for _, f := range r.Findings {
+		m.finding(f)
+	}
+}
+
+func (m *mdWriter) finding(f Finding) {
+	head := fmt.Sprintf("### %d. [%s] %s", f.Rank, strings.ToUpper(f.Severity.String()), mdText(f.Check))
+	if f.Subject != "" {
+		head += " — " + mdText(f.Subject)
+	}
+	m.para(head)
+	if f.Summary != "" {
+		m.para(mdBlock(f.Summary))
+	}
+	var facts []string
+	if f.Title != "" {
+		facts = append(facts, mdBlock(f.Title)) // starts the line
+	}
+	if f.Confidence != "" {
+		facts = append(facts, "confidence "+mdText(string(f.Confidence)))
+	}
+	facts = append(facts, "score "+strconv.Itoa(f.Score))
+	if f.NIC != "" && f.NIC != f.Subject {
+		facts = append(facts, "NIC "+mdText(f.NIC))
+	}
+	if len(f.CPUs) > 0 {
+		facts = append(facts, "CPUs "+host.FormatCPUList(f.CPUs))
+	}
+	if len(f.PIDs) > 0 {
+		ps := make([]string, len(f.PIDs))
+		for i, p := range f.PIDs {
+			ps[i] = strconv.Itoa(p)
+		}
+		facts = append(facts, "PIDs "+strings.Join(ps, ", "))
+	}
+	m.para(strings.Join(facts, " · "))
+
+	if len(f.Evidence) > 0 {
+		rows := make([][]string, len(f.Evidence))
+		for i, e := range f.Evidence {
+			rows[i] = []string{mdText(e.Name), mdText(e.Value), mdText(e.Threshold), mdText(e.Window)}
+		}
+		m.table([]string{"figure", "value", "threshold", "window"}, rows)
+	}
+	for _, p := range paragraphs(f.Explanation) {
+		m.para(mdBlock(p))
+	}
+	m.commands("**Fix now** (runtime, lost at reboot):", f.Commands, false)
+	m.commands("**Make it persistent** (survives reboot):", f.Commands, true)
+}
+
+// commands writes the commands of one kind, each in its own code block
+// followed by its caveats.
+func (m *mdWriter) commands(label string, cmds []Command, persistent bool) {
+	first := true
+	for _, c := range cmds {
+		if c.Persistent != persistent {
+			continue
+		}
+		if first {
+			m.para(label)
+			first = false
+		}
+		m.code("sh", commandBlock(c))
+		if len(c.Caveats) > 0 {
+			for _, cv := range c.Caveats {
+				m.line("- " + mdBlock(cv))
+			}
+			m.b.WriteByte('\n')
+		}
+	}
+}
+
+// commandBlock is a command as shown in a code block: a comment with why
+// and whether it needs root, then the command.
+func commandBlock(c Command) string {
+	comment := oneLine(c.Why)
+	if c.NeedsRoot {
+		comment = strings.TrimSpace(comment + " (root)")
+	}
+	run := strings.TrimRight(c.Run, "\n")
+	body := codeText(run)
+	if !runnable(run) {
+		body = "# Not safe to copy: holds control or invisible characters, shown as \\uXXXX.\n" + body
+	}
+	if comment == "" {
+		return body
+	}
+	return "# " + comment + "\n" + body
+}
+
+func (m *mdWriter) checks(r *Report) {
+	m.para("## Checks")
+	if len(r.Checks) == 0 {
+		m.para("No check ran.")
+		return
+	}
+	rows := make([][]string, len(r.Checks))
+	for i, c := range r.Checks {
+		verdict := mdText(string(c.Verdict))
+		if c.Verdict == checks.Fail || c.Verdict == checks.Error {
+			verdict = "**" + verdict + "**"
+		}
+		rows[i] = []string{mdText(orText(c.ID, "unknown")), verdict, strconv.Itoa(c.Findings), mdText(c.Reason)}
+	}
+	m.table([]string{"check", "verdict", "findings", "reason"}, rows)
+}
+
+// inputs lists the inputs that are not ok, one row for the same problem in
+// both samples.
+func (m *mdWriter) inputs(r *Report) {
+	m.para("## Inputs")
+	ok := 0
+	type key struct{ name, subject, path, reason string }
+	var order []key
+	bad := map[key]*[2]string{} // status, samples
+	for _, in := range r.Inputs {
+		if in.Status == host.StatusOK {
+			ok++
+			continue
+		}
+		k := key{in.Name, in.Subject, in.Path, string(in.Status) + "\x00" + in.Reason}
+		if v, seen := bad[k]; seen {
+			v[1] += ", " + strconv.Itoa(in.Sample)
+			continue
+		}
+		order = append(order, k)
+		bad[k] = &[2]string{string(in.Status), strconv.Itoa(in.Sample)}
+	}
+	m.para(fmt.Sprintf("%d of %d inputs read.", ok, len(r.Inputs)))
+	if len(order) == 0 {
+		return
+	}
+	rows := make([][]string, len(order))
+	for i, k := range order {
+		v := bad[k]
+		name := k.name
+		if k.subject != "" {
+			name += " " + k.subject
+		}
+		_, reason, _ := strings.Cut(k.reason, "\x00")
+		rows[i] = []string{v[1], mdText(name), mdText(v[0]), mdText(reason), mdText(k.path)}
+	}
+	m.table([]string{"sample", "input", "status", "reason", "path"}, rows)
+}
+
+// paragraphs splits text at blank lines; single line breaks are left for
+// the escaper to turn into spaces.
+func paragraphs(s string) []string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	var out []string
+	for _, p := range strings.Split(s, "\n\n") {
+		if strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// stamp formats a time in UTC to the second; the zero time is "unknown".
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05") + " UTC"
+}
+
+// uptime formats seconds as "4d 2h 11m", "2h 11m", "11m" or "42s".
+func uptime(sec int64) string {
+	if sec <= 0 {
+		return "unknown"
+	}
+	d, h, m := sec/86400, sec%86400/3600, sec%3600/60
+	switch {
+	case d > 0:
+		return fmt.Sprintf("%dd %dh %dm", d, h, m)
+	case h > 0:
+		return fmt.Sprintf("%dh %dm", h, m)
+	case m > 0:
+		return fmt.Sprintf("%dm", m)
+	}
+	return fmt.Sprintf("%ds", sec)
+}
+
+func speed(mbs int) string {
+	switch {
+	case mbs <= 0:
+		return "unknown"
+	case mbs >= 1000 && mbs%1000 == 0:
+		return strconv.Itoa(mbs/1000) + " Gb/s"
+	}
+	return strconv.Itoa(mbs) + " Mb/s"
+}
+
+func intOr(v int, unknown string) string {
+	if v < 0 {
+		return unknown
+	}
+	return strconv.Itoa(v)
+}
+
+func orText(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+func orUnknown(s string) string { return orText(s, "unknown") }

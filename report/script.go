@@ -1,0 +1,209 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Script writes the suggested commands as one POSIX sh script to review and
+// run by hand. A header says that netdoctor generated it and ran nothing;
+// `set -eu` stops it at the first failure; a safety line makes it exit
+// until the reader deletes it. Part 1 holds every finding's runtime
+// commands in rank order, part 2 the persistent forms; each command is
+// preceded by comments giving its finding, why, whether it needs root and
+// its caveats.
+//
+// Untrusted text only ever appears in comments, flattened to one line (see
+// oneLine), so it cannot leave the comment. Commands are written as the
+// checks built them; one holding a control or invisible character other
+// than a newline or a tab is withheld (shown in a comment, not run).
+func Script(w io.Writer, r *Report) error {
+	if r == nil {
+		return errNilReport
+	}
+	r = normalized(r)
+	var b strings.Builder
+	b.Grow(2048 + 1024*len(r.Findings))
+	// c writes a comment, wrapped at commentWidth; continuation lines are
+	// indented under the first.
+	c := func(format string, args ...any) {
+		s := fmt.Sprintf(format, args...)
+		if s == "" {
+			b.WriteString("#\n")
+			return
+		}
+		for i, l := range wrap(s, commentWidth) {
+			if i == 0 {
+				b.WriteString("# ")
+			} else {
+				b.WriteString("#     ")
+			}
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+
+	runtime, persistent := 0, 0
+	for _, f := range r.Findings {
+		for _, cmd := range f.Commands {
+			if cmd.Persistent {
+				persistent++
+			} else {
+				runtime++
+			}
+		}
+	}
+
+	b.WriteString("#!/bin/sh\n")
+	name := "unknown host"
+	if r.Host.Hostname != "" {
+		name = oneLine(r.Host.Hostname)
+	}
+	tool := oneLine(toolName(r))
+	if r.Tool.Version != "" {
+		tool += " " + oneLine(r.Tool.Version)
+	}
+	c("Commands suggested by %s for host %s.", tool, name)
+	c("Generated: %s", stamp(r.Generated))
+	c("Samples:   %s", sampleWords(r))
+	if r.Source.Kind != "" || len(r.Source.Paths) > 0 {
+		src := r.Source.Kind
+		if len(r.Source.Paths) > 0 {
+			src += ": " + strings.Join(r.Source.Paths, ", ")
+		}
+		c("Source:    %s", oneLine(src))
+	}
+	if r.Tool.Command != "" {
+		c("Command:   %s", oneLine(r.Tool.Command))
+	}
+	c("")
+	c("netdoctor executed none of these commands and changed nothing on the host:")
+	c("this script only collects what the report suggests. Review every command")
+	c("before running it, and run it by hand, part by part. Commands marked")
+	c("\"needs root\" must run as root.")
+	if runtime+persistent == 0 {
+		c("")
+		c("No finding suggested a command: there is nothing to run.")
+		b.WriteString("exit 0\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	c("")
+	c("Part 1 holds the runtime changes (%d): they take effect now and are lost", runtime)
+	c("at reboot. Part 2 holds the persistent forms (%d): they survive reboots.", persistent)
+	c("Apply part 1, check the result, then decide about part 2.")
+	c("")
+	c("set -eu: stop at the first failing command, so that nothing runs on top of")
+	c("a half-applied change, and treat unset variables as errors.")
+	b.WriteString("set -eu\n\n")
+	c("Safety catch: delete the next line once you have reviewed this script.")
+	b.WriteString(scriptGuard + "\n")
+
+	part := func(title string, persistentPart bool) {
+		b.WriteString("\n")
+		c("=====================================================================")
+		c("%s", title)
+		c("=====================================================================")
+		seen := map[string]int{} // command → rank of the finding that first had it
+		wrote := false
+		for _, f := range r.Findings {
+			var cmds []Command
+			for _, cmd := range f.Commands {
+				if cmd.Persistent == persistentPart {
+					cmds = append(cmds, cmd)
+				}
+			}
+			if len(cmds) == 0 {
+				continue
+			}
+			wrote = true
+			b.WriteString("\n")
+			head := fmt.Sprintf("%d. [%s] %s", f.Rank, f.Severity, oneLine(f.Check))
+			if f.Subject != "" {
+				head += " " + oneLine(f.Subject)
+			}
+			if s := oneLine(f.Summary); s != "" {
+				head += ": " + s
+			}
+			c("%s", head)
+			for _, cmd := range cmds {
+				b.WriteString("\n")
+				if why := oneLine(cmd.Why); why != "" {
+					c("Why: %s", why)
+				}
+				if cmd.NeedsRoot {
+					c("Needs root.")
+				}
+				for _, cv := range cmd.Caveats {
+					if s := oneLine(cv); s != "" {
+						c("Caveat: %s", s)
+					}
+				}
+				run := strings.TrimRight(cmd.Run, "\n")
+				switch {
+				case !runnable(run):
+					c("Withheld: this command holds control or invisible characters")
+					c("(shown as \\uXXXX):")
+					for _, l := range strings.Split(run, "\n") {
+						b.WriteString("#   " + oneLine(l) + "\n")
+					}
+				case seen[run] != 0:
+					c("Already above (finding %d): %s", seen[run], oneLine(run))
+				default:
+					seen[run] = f.Rank
+					b.WriteString(run)
+					b.WriteByte('\n')
+				}
+			}
+		}
+		if !wrote {
+			b.WriteString("\n")
+			c("No command of this kind.")
+		}
+	}
+	part("Part 1: runtime changes (take effect now, lost at reboot)", false)
+	part("Part 2: persistent forms (survive reboots)", true)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// scriptGuard is the safety line that stops the script until it is deleted.
+const scriptGuard = `echo "netdoctor: review this script, then delete its safety line (exit 1)" >&2; exit 1`
+
+// commentWidth is where script comments wrap.
+const commentWidth = 76
+
+// sampleWords says in words which samples the report read.
+func sampleWords(r *Report) string {
+	switch {
+	case r.Samples == 2 && len(r.SampleTimes) == 2:
+		return "2, " + strconv.FormatFloat(r.IntervalSeconds, 'f', 1, 64) +
+			" s apart, the last at " + stamp(r.SampleTimes[1])
+	case r.Samples == 1 && len(r.SampleTimes) == 1:
+		return "1, taken at " + stamp(r.SampleTimes[0])
+	}
+	return strconv.Itoa(r.Samples)
+}
+
+// wrap splits one line of text at spaces into lines of at most width
+// bytes; a longer word stays whole on its own line.
+func wrap(s string, width int) []string {
+	var lines []string
+	for len(s) > width {
+		cut := strings.LastIndexByte(s[:width+1], ' ')
+		if cut <= 0 {
+			cut = strings.IndexByte(s, ' ')
+			if cut < 0 {
+				break
+			}
+		}
+		lines = append(lines, strings.TrimRight(s[:cut], " "))
+		s = strings.TrimLeft(s[cut:], " ")
+	}
+	if s != "" || len(lines) == 0 {
+		lines = append(lines, s)
+	}
+	return lines
+}
