@@ -26,6 +26,7 @@ var renderers = map[string]func(io.Writer, *report.Report) error{
 	"markdown": report.Markdown,
 	"json":     report.JSON,
 	"script":   report.Script,
+	"html":     report.HTML,
 }
 
 func formatNames() string {
@@ -146,7 +147,20 @@ func loadsOf(ev *checks.Evidence) report.Loads {
 		if q.NIC == "" || q.Misc {
 			continue
 		}
-		l.Queues[q.NIC] = append(l.Queues[q.NIC], report.QueueLoad{Index: q.Queue, Dir: q.Dir, IRQ: q.Num, RatePerS: q.Rate})
+		var perCPU []report.CPURate
+		if q.CountsKnown {
+			perCPU = make([]report.CPURate, 0, len(q.PerCPU))
+			for cpu, n := range q.PerCPU {
+				if n > 0 {
+					// Over the window: deltas for two samples, since-boot
+					// totals (and averages) for one; rate 0 without a time base.
+					perCPU = append(perCPU, report.CPURate{CPU: cpu, RatePerS: ev.Rate(n), Count: n})
+				}
+			}
+		}
+		l.Queues[q.NIC] = append(l.Queues[q.NIC], report.QueueLoad{
+			Index: q.Queue, Dir: q.Dir, IRQ: q.Num, RatePerS: q.Rate, PerCPU: perCPU,
+		})
 	}
 	return l
 }

@@ -72,6 +72,9 @@ type Snapshot struct {
 	Source string `json:"source"`
 	// Origin is the bundle path or "/" for the live host.
 	Origin string `json:"origin"`
+	// Collector names what captured a bundle ("sos 4.5.6", "netdoctor
+	// collect"); "" for the live host or when unknown.
+	Collector string `json:"collector,omitempty"`
 
 	Hostname string `json:"hostname"`
 	// Kernel is the release (uname -r), KernelVersion the build string (uname -v).
@@ -101,8 +104,9 @@ type Snapshot struct {
 	// by name, including ones this version of netdoctor does not know.
 	NetStats map[string]map[string]int64 `json:"netstats"`
 	Procs    []Proc                      `json:"procs"`
-	// ThreadsKnown is true when Procs carries per-thread data (live, collect);
-	// a sosreport has at best one row per process.
+	// ThreadsKnown is true when Procs carries per-thread placement (live,
+	// collect, or a sosreport with pidstat -tl); otherwise a sosreport has
+	// at best one row per process (ps with a PSR column).
 	ThreadsKnown bool       `json:"threads_known"`
 	Irqbalance   Irqbalance `json:"irqbalance"`
 

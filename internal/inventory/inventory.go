@@ -17,28 +17,28 @@ import (
 // Inventory is the model `netdoctor show` renders. Its JSON field names are
 // a contract (see the README).
 type Inventory struct {
-	Hostname        string    `json:"hostname"`
-	Kernel          string    `json:"kernel"`
-	Arch            string    `json:"arch,omitempty"`
-	Virtualization  string    `json:"virtualization,omitempty"`
-	Container       bool      `json:"container"`
-	Source          string    `json:"source"`
-	Origins         []string  `json:"origins"`
-	Samples         int       `json:"samples"`
-	SampleTimes     []string  `json:"sample_times"`
-	IntervalSeconds float64   `json:"interval_seconds"`
-	BootTime        string    `json:"boot_time,omitempty"`
-	UptimeSeconds   int64     `json:"uptime_seconds,omitempty"`
-	CPUs            []int     `json:"cpus"`
-	CPUList         string    `json:"cpu_list"`
-	Offline         []int     `json:"offline"`
-	Isolated        []int     `json:"isolated"`
-	SMT             *bool     `json:"smt"`
-	CPUDetail       []CPU     `json:"cpu_detail"`
-	Nodes           []Node    `json:"nodes"`
-	NICs            []NIC     `json:"nics"`
-	Irqbalance      string    `json:"irqbalance"`
-	Inputs          []Input   `json:"inputs"`
+	Hostname        string   `json:"hostname"`
+	Kernel          string   `json:"kernel"`
+	Arch            string   `json:"arch,omitempty"`
+	Virtualization  string   `json:"virtualization,omitempty"`
+	Container       bool     `json:"container"`
+	Source          string   `json:"source"`
+	Origins         []string `json:"origins"`
+	Samples         int      `json:"samples"`
+	SampleTimes     []string `json:"sample_times"`
+	IntervalSeconds float64  `json:"interval_seconds"`
+	BootTime        string   `json:"boot_time,omitempty"`
+	UptimeSeconds   int64    `json:"uptime_seconds,omitempty"`
+	CPUs            []int    `json:"cpus"`
+	CPUList         string   `json:"cpu_list"`
+	Offline         []int    `json:"offline"`
+	Isolated        []int    `json:"isolated"`
+	SMT             *bool    `json:"smt"`
+	CPUDetail       []CPU    `json:"cpu_detail"`
+	Nodes           []Node   `json:"nodes"`
+	NICs            []NIC    `json:"nics"`
+	Irqbalance      string   `json:"irqbalance"`
+	Inputs          []Input  `json:"inputs"`
 }
 
 // CPU is one logical CPU's place in the topology.

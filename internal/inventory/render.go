@@ -116,25 +116,38 @@ func Text(w io.Writer, inv *Inventory) error {
 		}
 	}
 
-	var bad []Input
+	// Inputs not ok, one row per input with the samples it failed in.
+	type row struct {
+		samples []string
+		in      Input
+	}
+	var rows []*row
+	index := map[string]*row{}
 	ok := 0
 	for _, in := range inv.Inputs {
 		if in.Status == string(host.StatusOK) {
 			ok++
-		} else {
-			bad = append(bad, in)
+			continue
 		}
+		key := in.Name + "\x00" + in.Subject + "\x00" + in.Status + "\x00" + in.Reason
+		r := index[key]
+		if r == nil {
+			r = &row{in: in}
+			index[key] = r
+			rows = append(rows, r)
+		}
+		r.samples = append(r.samples, strconv.Itoa(in.Sample))
 	}
-	p("\nInputs: %d ok, %d not ok\n", ok, len(bad))
-	if len(bad) > 0 {
+	p("\nInputs: %d ok, %d not ok\n", ok, len(inv.Inputs)-ok)
+	if len(rows) > 0 {
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "  sample\tinput\tstatus\treason\n")
-		for _, in := range bad {
-			name := in.Name
-			if in.Subject != "" {
-				name += " " + in.Subject
+		for _, r := range rows {
+			name := r.in.Name
+			if r.in.Subject != "" {
+				name += " " + r.in.Subject
 			}
-			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\n", in.Sample, clean(name), in.Status, clean(in.Reason))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", strings.Join(r.samples, ","), clean(name), r.in.Status, clean(r.in.Reason))
 		}
 		tw.Flush()
 	}

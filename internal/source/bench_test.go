@@ -7,10 +7,13 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/netdoctor/netdoctor/internal/bundle"
 	"github.com/netdoctor/netdoctor/internal/fixturegen"
@@ -37,13 +40,44 @@ func spawnThreads(tb testing.TB, n int) func() {
 	return func() { close(stop); done.Wait() }
 }
 
-// benchThreads is how many extra threads BenchmarkLiveThreads starts; set
-// NETDOCTOR_BENCH_THREADS to change it.
+// benchThreads is how many extra threads BenchmarkLiveThreads starts: 10,000
+// (NETDOCTOR_BENCH_THREADS overrides it), fewer when the pids cgroup, the
+// process limit or the kernel's thread limit leave no room for them, since
+// a thread the runtime cannot create is fatal.
 func benchThreads() int {
+	n := 10000
 	if v, err := strconv.Atoi(os.Getenv("NETDOCTOR_BENCH_THREADS")); err == nil && v >= 0 {
-		return v
+		n = v
 	}
-	return 10000
+	room := func(limitFile, usedFile string) int {
+		lb, err := os.ReadFile(limitFile)
+		if err != nil {
+			return -1
+		}
+		limit, err := strconv.Atoi(strings.TrimSpace(string(lb)))
+		if err != nil {
+			return -1 // "max"
+		}
+		used := 0
+		if ub, err := os.ReadFile(usedFile); err == nil {
+			used, _ = strconv.Atoi(strings.TrimSpace(string(ub)))
+		}
+		return limit - used
+	}
+	for _, r := range []int{
+		room("/sys/fs/cgroup/pids.max", "/sys/fs/cgroup/pids.current"),
+		room("/sys/fs/cgroup/pids/pids.max", "/sys/fs/cgroup/pids/pids.current"),
+		room("/proc/sys/kernel/threads-max", "/dev/null"),
+	} {
+		if r >= 0 && n > r/2 {
+			n = r / 2
+		}
+	}
+	var rl syscall.Rlimit
+	if os.Geteuid() != 0 && syscall.Getrlimit(unix.RLIMIT_NPROC, &rl) == nil && rl.Cur < uint64(n)*2 {
+		n = int(rl.Cur / 2)
+	}
+	return n
 }
 
 // BenchmarkLiveThreads measures reading every process and thread of the
@@ -120,29 +154,7 @@ func BenchmarkLoadLarge(b *testing.B) {
 		}
 		return nil
 	})
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	peak := uint64(0)
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		var m runtime.MemStats
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				runtime.ReadMemStats(&m)
-				if m.HeapInuse > peak {
-					peak = m.HeapInuse
-				}
-			}
-		}
-	}()
+	peak := watchHeap()
 	b.ReportAllocs()
 	cpu0 := cpuTime()
 	b.ResetTimer()
@@ -157,10 +169,8 @@ func BenchmarkLoadLarge(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
-	close(stop)
-	<-done
+	b.ReportMetric(peak(), "peak-heap-MB")
 	b.ReportMetric(float64(files), "files")
-	b.ReportMetric(float64(peak-base.HeapInuse)/(1<<20), "peak-heap-MB")
 }
 
 // The Large bundle is written once per test binary run (writing 48,000
@@ -212,7 +222,7 @@ func BenchmarkLoadLargeArchive(b *testing.B) {
 	if err := tarDir(dir, archive); err != nil {
 		b.Fatal(err)
 	}
-	runtime.GC()
+	peak := watchHeap()
 	b.ReportAllocs()
 	cpu0 := cpuTime()
 	b.ResetTimer()
@@ -227,6 +237,42 @@ func BenchmarkLoadLargeArchive(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(peak(), "peak-heap-MB")
+}
+
+// watchHeap samples the heap in use every millisecond from now on; the
+// returned function stops sampling and gives the peak above the starting
+// heap, in MiB.
+func watchHeap() func() float64 {
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	var peak uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		var m runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				runtime.ReadMemStats(&m)
+				peak = max(peak, m.HeapInuse)
+			}
+		}
+	}()
+	return func() float64 {
+		close(stop)
+		<-done
+		if peak < base.HeapInuse {
+			return 0
+		}
+		return float64(peak-base.HeapInuse) / (1 << 20)
+	}
 }
 
 // tarDir writes dir as a .tar.gz with bundle.Writer, under a top directory.
@@ -261,4 +307,49 @@ func tarDir(dir, out string) error {
 		return err
 	}
 	return w.Close()
+}
+
+// BenchmarkLoadRootsLargeArchive is the loader's own share of
+// BenchmarkLoadLargeArchive: the archive is opened and indexed once, and
+// each iteration loads its two samples concurrently.
+func BenchmarkLoadRootsLargeArchive(b *testing.B) {
+	dir := largeBundle(b)
+	archive := filepath.Join(b.TempDir(), "large.tar.gz")
+	if err := tarDir(dir, archive); err != nil {
+		b.Fatal(err)
+	}
+	bu, err := bundle.Open(archive, bundle.DefaultLimits())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bu.Close()
+	roots, err := bundle.Roots(bu.FS)
+	if err != nil || len(roots) != 2 {
+		b.Fatalf("roots %v %v", roots, err)
+	}
+	subs := make([]bundle.FS, len(roots))
+	for i, r := range roots {
+		if subs[i], err = bundle.Sub(bu.FS, r.Dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC()
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var wg sync.WaitGroup
+		for k := range subs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := LoadRoot(subs[k], roots[k].Kind, Options{}); err != nil {
+					b.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 }

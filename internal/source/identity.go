@@ -154,8 +154,11 @@ func cleanText(b []byte, max int) string {
 	return strings.TrimSpace(string(out))
 }
 
-// virtualization names the hypervisor when the host looks like a VM.
-func (l *loader) virtualization(lscpuHyp string, cpuinfoHyp bool) string {
+// virtualization names the hypervisor when the host looks like a VM: lscpu's
+// vendor, /sys/hypervisor/type, the DMI vendor, the kvm-clock/xen/hyperv
+// clock sources, and last (it is long on big hosts) /proc/cpuinfo's
+// "hypervisor" flag, which names no vendor.
+func (l *loader) virtualization(lscpuHyp string) string {
 	if v := hypervisorName(lscpuHyp); v != "" {
 		return v
 	}
@@ -191,7 +194,7 @@ func (l *loader) virtualization(lscpuHyp string, cpuinfoHyp bool) string {
 			}
 		}
 	}
-	if cpuinfoHyp {
+	if l.cpuinfoHypervisor() {
 		return "hypervisor"
 	}
 	return ""
@@ -221,11 +224,8 @@ func hypervisorName(s string) string {
 const maxCPUInfoScan = 64 << 10
 
 // cpuinfoHypervisor reports whether /proc/cpuinfo's flags carry
-// "hypervisor". It reads the file only when nothing better decided.
-func (l *loader) cpuinfoHypervisor(lscpuHyp string) bool {
-	if hypervisorName(lscpuHyp) != "" {
-		return false
-	}
+// "hypervisor".
+func (l *loader) cpuinfoHypervisor() bool {
 	b, _, err := l.read(candCPUInfo)
 	if err != nil {
 		return false

@@ -123,15 +123,19 @@ func TestLive(t *testing.T) {
 func TestLiveUnprivileged(t *testing.T) {
 	virtioHost(t)
 	deny := errFS{FS: bundle.Live(), errs: map[string]error{}}
-	for _, p := range []string{"proc/1/environ", "proc/1/task", "proc/interrupts", "sys/class/net/eth0/device"} {
+	for _, p := range []string{"proc/1/environ", "proc/interrupts", "proc/net/softnet_stat"} {
 		deny.errs[p] = fs.ErrPermission
 	}
 	l := newLoader(deny, KindLive, Options{}.withDefaults())
 	l.prober = failedProber{err: mapErrno(syscall.EPERM)}
 	l.load(time.Now())
 	s := l.snap
-	if in := inputOf(t, s, host.InputInterrupts, ""); in.Status != host.StatusUnreadable {
+	if in := inputOf(t, s, host.InputInterrupts, ""); in.Status != host.StatusUnreadable || !strings.Contains(in.Reason, "not root?") {
 		t.Errorf("interrupts %+v", in)
+	}
+	// An unreadable candidate gives way to the next one.
+	if in := inputOf(t, s, host.InputSoftnet, ""); in.Status != host.StatusOK || in.Path != "proc/self/net/softnet_stat" {
+		t.Errorf("softnet %+v", in)
 	}
 	if in := inputOf(t, s, host.InputEthtoolStats, "eth0"); in.Status != host.StatusUnreadable {
 		t.Errorf("ethtool stats %+v", in)

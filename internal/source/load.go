@@ -47,12 +47,17 @@ func (l *loader) load(now time.Time) {
 	s := l.snap
 	if !l.live {
 		l.loadSosMeta()
+		switch {
+		case l.kind == KindCollect:
+			s.Collector = "netdoctor collect"
+		case l.sos.version != "":
+			s.Collector = "sos " + l.sos.version
+		}
 	}
 	var (
-		wg         sync.WaitGroup
-		netdev     map[string]map[string]uint64
-		lscpuHyp   string
-		cpuinfoHyp bool
+		wg       sync.WaitGroup
+		netdev   map[string]map[string]uint64
+		lscpuHyp string
 	)
 	run := func(input string, f func()) {
 		wg.Add(1)
@@ -91,8 +96,7 @@ func (l *loader) load(now time.Time) {
 		l.record(host.InputNICs, "", "", fmt.Errorf("mapping queues: %w", err), "")
 	}
 	_ = safeDo(func() {
-		cpuinfoHyp = l.cpuinfoHypervisor(lscpuHyp)
-		s.Virtualization = l.virtualization(lscpuHyp, cpuinfoHyp)
+		s.Virtualization = l.virtualization(lscpuHyp)
 		s.Container = l.container()
 	})
 	s.Inputs = l.sortedInputs()

@@ -102,24 +102,27 @@ func TestNICListFallbacks(t *testing.T) {
 }
 
 func TestContainer(t *testing.T) {
-	base := sosTree().without("sys/class/net/eth0", "sys/devices/pci0000:3a")
-	if s := loadTree(t, base.with(tree{".dockerenv": "\n"})); !s.Container {
-		t.Error("/.dockerenv without device links is a container")
-	}
-	if s := loadTree(t, base.with(tree{"proc/1/environ": "PATH=/bin\x00container=podman\x00"})); !s.Container {
-		t.Error("container= in PID 1's environment")
-	}
-	if s := loadTree(t, sosTree().with(tree{".dockerenv": "\n"})); s.Container {
-		t.Error("a host with a PCI NIC is no container, whatever its markers")
-	}
-	// The sosTree interrupts name eth0-TxRx-N vectors; with eth0 gone from
-	// this namespace they are the host's.
-	if s := loadTree(t, base.without("sys/class/net/bond0")); !s.Container {
-		t.Error("host queue vectors without any device link")
-	}
-	noVectors := base.with(tree{"proc/interrupts": "           CPU0       CPU1       CPU2       CPU3       \n  0:         10          0          0          0   IO-APIC   2-edge      timer\n"})
-	if s := loadTree(t, noVectors); s.Container {
-		t.Error("no marker and no vectors: not a container")
+	// eth0 and its device are gone: only lo, bond0 and the VLAN remain.
+	noDevice := sosTree().without("sys/class/net/eth0", "sys/devices/pci0000:3a")
+	noVectors := noDevice.with(tree{"proc/interrupts": "           CPU0       CPU1       CPU2       CPU3       \n  0:         10          0          0          0   IO-APIC   2-edge      timer\n"})
+	for _, tt := range []struct {
+		name  string
+		files tree
+		want  bool
+	}{
+		{"no marker, no host vectors", noVectors, false},
+		{"/.dockerenv", noVectors.with(tree{".dockerenv": "\n"}), true},
+		{"/run/.containerenv", noVectors.with(tree{"run/.containerenv": "engine=\"podman-4.9\"\n"}), true},
+		{"container= in PID 1's environment", noVectors.with(tree{"proc/1/environ": "PATH=/bin\x00container=podman\x00"}), true},
+		{"PID 1 in a kubepods cgroup", noVectors.with(tree{"proc/1/cgroup": "0::/kubepods.slice/kubepods-burstable.slice/cri-containerd-1a2b.scope\n"}), true},
+		{"the host's eth0-TxRx vectors, no interface owning them", noDevice, true},
+		{"a PCI NIC, whatever the markers", sosTree().with(tree{".dockerenv": "\n"}), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := loadTree(t, tt.files).Container; got != tt.want {
+				t.Errorf("container %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -221,7 +221,7 @@ func (l *loader) readProc(pid int, users map[int]string, c *procCounts) (host.Pr
 		if len(b) > maxCmdline {
 			b = b[:maxCmdline]
 		}
-		p.Cmdline = parse.Cmdline(b)
+		p.Cmdline, _ = safe(func() (string, error) { return parse.Cmdline(b), nil })
 	}
 	if numThreads(sb) == 1 || p.Kernel {
 		p.Threads = []host.Thread{main}
@@ -248,39 +248,59 @@ func (l *loader) readTasks(dir string, p *host.Proc, uid int) ([]host.Thread, bo
 	if err != nil {
 		return nil, false
 	}
-	threads := make([]host.Thread, 0, len(ents))
+	tids := make([]int, 0, len(ents))
 	for _, e := range ents {
-		tid, ok := pidNumber(e.Name())
-		if !ok {
-			continue
+		if tid, ok := pidNumber(e.Name()); ok && len(tids) < maxThreads {
+			tids = append(tids, tid)
 		}
-		if len(threads) >= maxThreads {
-			break
-		}
-		tdir := dir + "/" + e.Name()
-		sb, err := l.readFile(tdir + "/stat")
-		if err != nil {
-			continue
-		}
-		ts, err := safe(func() (parse.TaskStatFields, error) { return parse.TaskStat(sb) })
-		if err != nil {
-			continue
-		}
-		t := threadFromStat(tid, ts)
-		if cpus, ok := l.liveAffinity(tid); ok {
-			t.Allowed = cpus
-			if l.put != nil {
-				l.put(tdir+"/status", taskStatus(ts.Comm, p.PID, tid, p.PPID, uid, cpus))
-			}
-		} else if b, err := l.readFile(tdir + "/status"); err == nil {
-			if st, perr := safe(func() (parse.TaskStatusFields, error) { return parse.TaskStatus(b) }); perr == nil || st.Pid > 0 {
-				t.Allowed = st.CpusAllowed
-			}
-		}
-		threads = append(threads, t)
 	}
-	sort.Slice(threads, func(i, j int) bool { return threads[i].TID < threads[j].TID })
-	return threads, len(threads) > 0
+	threads := make([]host.Thread, len(tids))
+	okv := make([]bool, len(tids))
+	// A process with thousands of threads is read by several workers.
+	workers := 1
+	if len(tids) >= bigProcThreads {
+		workers = procWorkers
+	}
+	parallel(len(tids), workers, func(i int) {
+		threads[i], okv[i] = l.readTask(dir, tids[i], p, uid)
+	})
+	out := threads[:0]
+	for i := range threads {
+		if okv[i] {
+			out = append(out, threads[i])
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].TID < out[j].TID })
+	return out, len(out) > 0
+}
+
+// bigProcThreads is the thread count from which one process's threads are
+// read in parallel.
+const bigProcThreads = 256
+
+// readTask reads one task/TID; ok is false when it exited meanwhile.
+func (l *loader) readTask(dir string, tid int, p *host.Proc, uid int) (host.Thread, bool) {
+	tdir := dir + "/" + strconv.Itoa(tid)
+	sb, err := l.readFile(tdir + "/stat")
+	if err != nil {
+		return host.Thread{}, false
+	}
+	ts, err := safe(func() (parse.TaskStatFields, error) { return parse.TaskStat(sb) })
+	if err != nil {
+		return host.Thread{}, false
+	}
+	t := threadFromStat(tid, ts)
+	if cpus, ok := l.liveAffinity(tid); ok {
+		t.Allowed = cpus
+		if l.put != nil {
+			l.put(tdir+"/status", taskStatus(ts.Comm, p.PID, tid, p.PPID, uid, cpus))
+		}
+	} else if b, err := l.readFile(tdir + "/status"); err == nil {
+		if st, perr := safe(func() (parse.TaskStatusFields, error) { return parse.TaskStatus(b) }); perr == nil || st.Pid > 0 {
+			t.Allowed = st.CpusAllowed
+		}
+	}
+	return t, true
 }
 
 // liveAffinity asks the kernel for a live thread's allowed CPUs. It fails

@@ -138,7 +138,7 @@ func oneLine(s string) string {
 		s = s[:i]
 	}
 	if len(s) > 300 {
-		s = s[:300] + "…"
+		s = strings.ToValidUTF8(s[:300], "") + "…"
 	}
 	return strings.TrimSpace(s)
 }
@@ -287,8 +287,9 @@ const maxHops = 40
 
 // resolve returns name with its symbolic links resolved, so that a link's
 // own target (device, driver, lower_*) can be taken relative to where the
-// files really are. Components that are not links are kept; a missing
-// component ends resolution with the rest appended unchanged.
+// files really are; reading through the resolved path also makes a collect
+// recording keep the link and the files at their real place. A component
+// that cannot be looked up (missing, refused) returns name with the error.
 func (l *loader) resolve(name string) (string, error) {
 	parts := strings.Split(name, "/")
 	cur := ""
@@ -330,7 +331,7 @@ func (l *loader) resolve(name string) (string, error) {
 	return cur, nil
 }
 
-// readDirNames lists a directory, bounded, in lexical order.
+// readDir lists a directory, bounded, in lexical order.
 func (l *loader) readDir(name string) ([]fs.DirEntry, error) {
 	ents, err := l.fsys.ReadDir(name)
 	if len(ents) > maxWalkEntries {
