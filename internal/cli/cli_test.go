@@ -19,7 +19,7 @@ func fixture(parts ...string) string {
 }
 
 type result struct {
-	code          int
+	code           int
 	stdout, stderr string
 }
 
