@@ -360,6 +360,10 @@ func (ev *Evidence) appCPUs(cpus, heavyCPUs []int) []int {
 	return cands
 }
 
+// appCommands moves the threads off the IRQ CPUs (Change), reads the mask
+// back (Verify), offers a systemd drop-in (Option: the process may not be
+// a service, and it restarts the service) and keeps irqbalance off the
+// application's CPUs (Change).
 func (ev *Evidence) appCommands(pid int, cpus, heavyCPUs []int) []Command {
 	app := ev.appCPUs(cpus, heavyCPUs)
 	if len(app) == 0 {
@@ -369,6 +373,7 @@ func (ev *Evidence) appCommands(pid int, cpus, heavyCPUs []int) []Command {
 	cmds := []Command{
 		{
 			Run:       fmt.Sprintf("taskset -acp %s %d", list, pid),
+			Kind:      Change,
 			Why:       fmt.Sprintf("move every thread of PID %d to CPUs %s, which service no NIC queue", pid, list),
 			NeedsRoot: true,
 			Caveats: []string{
@@ -377,14 +382,16 @@ func (ev *Evidence) appCommands(pid int, cpus, heavyCPUs []int) []Command {
 			},
 		},
 		{
-			Run: fmt.Sprintf("taskset -acp %d; ps -L -o tid,psr,pcpu,comm -p %d", pid, pid),
-			Why: "verify the mask and where the threads run",
+			Run:  fmt.Sprintf("taskset -acp %d; ps -L -o tid,psr,pcpu,comm -p %d", pid, pid),
+			Kind: Verify,
+			Why:  "verify the mask and where the threads run",
 		},
 	}
 	cmds = append(cmds, Command{
 		Run: fmt.Sprintf(`unit=$(ps -o unit= -p %d) && mkdir -p "/etc/systemd/system/$unit.d" && printf '[Service]\nCPUAffinity=%s\n' > "/etc/systemd/system/$unit.d/90-netdoctor-cpus.conf" && systemctl daemon-reload && systemctl restart "$unit"`,
 			pid, list),
-		Why:        "keep the service on those CPUs across restarts with a systemd drop-in (CPUAffinity=)",
+		Kind:       Option,
+		Why:        "if the process is a systemd service: keep it on those CPUs across restarts with a drop-in (CPUAffinity=)",
 		NeedsRoot:  true,
 		Persistent: true,
 		Caveats: []string{

@@ -139,10 +139,40 @@ type Figure struct {
 	Window string `json:"window"`
 }
 
+// CommandKind says what a suggested command does, and so whether a fix
+// script may run it.
+type CommandKind string
+
+// The kinds of suggested command. A command built without a kind is
+// treated as an Option by the engine: the safe default.
+const (
+	// Change applies the fix, at runtime or persistently: the fix script
+	// runs it (after review). It holds this host's real values, no
+	// placeholder, and does not block.
+	Change CommandKind = "change"
+	// Verify only reads state to confirm a change or to diagnose, and
+	// changes nothing. It may block or run long (watch, perf): it is
+	// shown, never run by the script.
+	Verify CommandKind = "verify"
+	// Option is an alternative or conditional change (a vendor script, a
+	// setting that applies only in some cases, a change that undoes
+	// another), or a template with a placeholder the engineer must fill.
+	// It is shown, never run as it is.
+	Option CommandKind = "option"
+)
+
+// Known reports whether k is one of Change, Verify and Option.
+func (k CommandKind) Known() bool {
+	return k == Change || k == Verify || k == Option
+}
+
 // Command is a suggested command: data, never executed by netdoctor.
 type Command struct {
 	// Run is the command line with this host's real values.
 	Run string `json:"run"`
+	// Kind says whether it applies the fix (Change), only reads state
+	// (Verify), or is an alternative, conditional or template (Option).
+	Kind CommandKind `json:"kind"`
 	// Why says what it does.
 	Why       string `json:"why"`
 	NeedsRoot bool   `json:"needs_root"`

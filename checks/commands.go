@@ -45,6 +45,7 @@ func affinityCommand(moves []assignment, why string) Command {
 	}
 	return Command{
 		Run:       run,
+		Kind:      Change,
 		Why:       why,
 		NeedsRoot: true,
 		Caveats: []string{
@@ -56,7 +57,7 @@ func affinityCommand(moves []assignment, why string) Command {
 }
 
 // verifyAffinityCommand reads back where the first moved IRQ landed and
-// watches the NIC's rows.
+// watches the NIC's rows. It is a Verify: watch blocks until interrupted.
 func verifyAffinityCommand(moves []assignment, nic string) Command {
 	run := ""
 	if len(moves) > 0 {
@@ -77,6 +78,7 @@ func verifyAffinityCommand(moves []assignment, nic string) Command {
 	}
 	return Command{
 		Run:     run,
+		Kind:    Verify,
 		Why:     "check that the kernel routes each IRQ to its new CPU and that the counts now grow there",
 		Caveats: []string{"effective_affinity_list exists on kernels 4.13 and later; before, read smp_affinity_list."},
 	}
@@ -98,7 +100,9 @@ func (ev *Evidence) irqbalanceConf() string {
 // irqbalanceCommands keeps irqbalance from undoing manual IRQ placement:
 // at runtime it is stopped (when it runs or nobody knows); persistently it
 // is told to keep other IRQs off cpus (IRQBALANCE_BANNED_CPULIST, with the
-// CPUs it already bans) and to leave irqs alone (--banirq).
+// CPUs it already bans) and to leave irqs alone (--banirq), then restarted
+// (try-restart when it is known not to run, so it is not started). Both
+// are Change commands; the persistent one is last.
 func (ev *Evidence) irqbalanceCommands(cpus, irqs []int) []Command {
 	ib := ev.Now.Irqbalance
 	var out []Command
@@ -109,6 +113,7 @@ func (ev *Evidence) irqbalanceCommands(cpus, irqs []int) []Command {
 		}
 		out = append(out, Command{
 			Run:       "systemctl stop irqbalance",
+			Kind:      Change,
 			Why:       state + "; it rewrites IRQ affinity every 10 s and would move these IRQs back",
 			NeedsRoot: true,
 			Caveats: []string{
@@ -126,9 +131,16 @@ func (ev *Evidence) irqbalanceCommands(cpus, irqs []int) []Command {
 	if len(args) > 0 {
 		run += fmt.Sprintf(` && echo 'IRQBALANCE_ARGS="%s"' >> %s`, strings.Join(args, " "), conf)
 	}
-	run += " && systemctl restart irqbalance"
+	if ib.Known && !ib.Running {
+		// Not running: write the ban for when it starts, but do not start
+		// a service the host runs without.
+		run += " && systemctl try-restart irqbalance"
+	} else {
+		run += " && systemctl restart irqbalance"
+	}
 	out = append(out, Command{
-		Run: run,
+		Run:  run,
+		Kind: Change,
 		Why: fmt.Sprintf("keep irqbalance from placing other IRQs on CPUs %s and from moving these IRQs, across reboots",
 			cpuList(cpus)),
 		NeedsRoot:  true,
@@ -143,13 +155,16 @@ func (ev *Evidence) irqbalanceCommands(cpus, irqs []int) []Command {
 	return out
 }
 
-// channelsCommand suggests cutting the queue count to n, with its
-// persistent form.
-func channelsCommands(nic string, n int, why string) []Command {
+// channelsCommands suggests cutting the queue count to n, with its
+// persistent form, both of the given kind: Option where it follows an
+// affinity change (ethtool -L re-creates the queues and resets the
+// affinity just set), Change where it is the fix itself.
+func channelsCommands(nic string, n int, why string, kind CommandKind) []Command {
 	q := shq(nic)
 	return []Command{
 		{
 			Run:       fmt.Sprintf("ethtool -L %s combined %d", q, n),
+			Kind:      kind,
 			Why:       why,
 			NeedsRoot: true,
 			Caveats: []string{
@@ -159,6 +174,7 @@ func channelsCommands(nic string, n int, why string) []Command {
 		},
 		{
 			Run:        fmt.Sprintf(`nmcli connection modify %s ethtool.channels-combined %d`, q, n),
+			Kind:       kind,
 			Why:        "make the queue count survive reboots (NetworkManager 1.26+; the connection is often named after the interface)",
 			NeedsRoot:  true,
 			Persistent: true,
@@ -169,7 +185,7 @@ func channelsCommands(nic string, n int, why string) []Command {
 	}
 }
 
-// sysctlCommands sets key=value at runtime and persistently.
+// sysctlCommands sets key=value at runtime and persistently: both Change.
 func sysctlCommands(settings [][2]string, why string, caveats []string) []Command {
 	var rt, lines []string
 	for _, kv := range settings {
@@ -179,12 +195,14 @@ func sysctlCommands(settings [][2]string, why string, caveats []string) []Comman
 	return []Command{
 		{
 			Run:       "sysctl -w " + strings.Join(rt, " "),
+			Kind:      Change,
 			Why:       why,
 			NeedsRoot: true,
 			Caveats:   caveats,
 		},
 		{
 			Run:        fmt.Sprintf("printf '%%s\\n' %s >> /etc/sysctl.d/90-netdoctor.conf && sysctl --system", quoteAll(lines)),
+			Kind:       Change,
 			Why:        "make the setting survive reboots",
 			NeedsRoot:  true,
 			Persistent: true,

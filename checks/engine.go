@@ -14,7 +14,8 @@ import (
 // ends with Verdict Error and the reason; the others still run. Every
 // outcome has a verdict: a fail has at least one finding, a pass none, and
 // a Growth check never passes on a single sample. Findings get the check's
-// ID and title, and its default severity when they set none.
+// ID and title, and its default severity when they set none; a command of
+// no or unknown Kind becomes an Option, which no script runs.
 func Run(ev *Evidence, cs []*Check) []Outcome {
 	if ev == nil {
 		ev = NewEvidence(nil)
@@ -104,6 +105,12 @@ func runOne(ev *Evidence, c *Check) Outcome {
 		}
 		if f.Commands == nil {
 			f.Commands = []Command{}
+		}
+		for j := range f.Commands {
+			// A command of no or unknown kind is never run by a script.
+			if !f.Commands[j].Kind.Known() {
+				f.Commands[j].Kind = Option
+			}
 		}
 	}
 	return o

@@ -11,7 +11,8 @@ import (
 // to the evidence and every check: no check may panic (the engine would
 // turn it into an error verdict) or give an inconsistent verdict, however
 // odd the model: negative CPU IDs, IRQs missing from a sample, counters
-// going backwards, duplicate NICs, NaN-prone zero intervals.
+// going backwards, duplicate NICs, NaN-prone zero intervals; and every
+// command a check builds has an explicit kind, no change a placeholder.
 func FuzzChecks(f *testing.F) {
 	seed := func(s *host.Snapshot, after func(a *host.Snapshot)) {
 		b, _ := json.Marshal(s)
@@ -64,6 +65,13 @@ func FuzzChecks(f *testing.F) {
 				if fd.Score < 0 || fd.Score > 100 || fd.Summary == "" {
 					t.Fatalf("%s: bad finding %+v", o.Check.ID, fd)
 				}
+			}
+		}
+		// Every command is classified by the check itself, and no change
+		// holds a placeholder or blocks.
+		for _, c := range Registry() {
+			if bad := rawKindProblems(t, c, p); len(bad) > 0 {
+				t.Fatalf("%s", bad[0])
 			}
 		}
 	})

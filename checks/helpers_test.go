@@ -181,7 +181,11 @@ func runCases(t *testing.T, c *Check, cases []checkCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			o := run(t, c, tc.pair(t))
+			p := tc.pair(t)
+			for _, b := range rawKindProblems(t, c, p) {
+				t.Error(b)
+			}
+			o := run(t, c, p)
 			if o.Verdict != tc.verdict {
 				t.Fatalf("verdict %s (%s), want %s; findings: %s", o.Verdict, o.Reason, tc.verdict, keys(o.Findings))
 			}
@@ -228,6 +232,9 @@ func checkFinding(t *testing.T, c *Check, f Finding) {
 		if cmd.Run == "" || cmd.Why == "" {
 			t.Errorf("incomplete command %+v", cmd)
 		}
+	}
+	for _, b := range commandKindProblems(f.Commands) {
+		t.Error(b)
 	}
 }
 

@@ -302,7 +302,11 @@ func (ev *Evidence) concentrationFinding(c *Concentration) Finding {
 	}
 }
 
-// spreadCommands places irqs of nl on one core each by the §3 rule.
+// spreadCommands places irqs of nl on one core each by the §3 rule. The
+// Change commands are the fix (stop irqbalance, move the IRQs, ban them in
+// irqbalance's configuration); reading back is a Verify; a queue-count
+// change (it resets the affinity just set), starting irqbalance instead
+// and the vendor scripts are alternatives: Option.
 func (ev *Evidence) spreadCommands(nl *NICLoad, irqs []*IRQLoad) []Command {
 	plan := ev.ChooseIRQCPUs(nl, len(irqs), nil)
 	if len(plan.CPUs) == 0 {
@@ -322,12 +326,13 @@ func (ev *Evidence) spreadCommands(nl *NICLoad, irqs []*IRQLoad) []Command {
 	if plan.RoundRobin {
 		cmds = append(cmds, channelsCommands(nl.Name, plan.Cores, fmt.Sprintf(
 			"%s has %d active queues but only %d NIC-local cores: some cores take several queues; match the queue count to the cores",
-			nl.Name, len(irqs), plan.Cores))...)
+			nl.Name, len(irqs), plan.Cores), Option)...)
 	}
 	if ib := ev.Now.Irqbalance; ib.Known && !ib.Running {
 		cmds = append(cmds, Command{
 			Run:        "systemctl enable --now irqbalance",
-			Why:        "on a general-purpose host, irqbalance spreads NIC IRQs over cores of the device's node by itself",
+			Kind:       Option,
+			Why:        "instead of the manual placement, on a general-purpose host: irqbalance spreads NIC IRQs over cores of the device's node by itself",
 			NeedsRoot:  true,
 			Persistent: true,
 			Caveats:    []string{"It conflicts with manual or tuned placement; not advised in VM guests without pinned vCPUs."},
@@ -337,14 +342,16 @@ func (ev *Evidence) spreadCommands(nl *NICLoad, irqs []*IRQLoad) []Command {
 	case intelDrivers[nl.NIC.Driver]:
 		cmds = append(cmds, Command{
 			Run:       "set_irq_affinity local " + shq(nl.Name),
-			Why:       "Intel's script from the driver sources places the queues on the NIC's node",
+			Kind:      Option,
+			Why:       "instead of the manual placement: Intel's script from the driver sources places the queues on the NIC's node",
 			NeedsRoot: true,
 			Caveats:   []string{"The script exits when irqbalance runs; it uses consecutive CPUs, not one per core."},
 		})
 	case mellanoxDrivers[nl.NIC.Driver] && nl.Node >= 0:
 		cmds = append(cmds, Command{
 			Run:       fmt.Sprintf("set_irq_affinity_bynode.sh %d %s", nl.Node, shq(nl.Name)),
-			Why:       "Mellanox's script (mlnx-tools) places the queues on the NIC's node",
+			Kind:      Option,
+			Why:       "instead of the manual placement: Mellanox's script (mlnx-tools) places the queues on the NIC's node",
 			NeedsRoot: true,
 		})
 	}

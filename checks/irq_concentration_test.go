@@ -49,6 +49,18 @@ func TestIRQConcentration(t *testing.T) {
 				if strings.Contains(cmds, "systemctl stop irqbalance") {
 					t.Errorf("irqbalance is known stopped, yet the commands stop it")
 				}
+				if !strings.Contains(cmds, "&& systemctl try-restart irqbalance") {
+					t.Errorf("irqbalance is known stopped: the ban must not start it:\n%s", cmds)
+				}
+				// The placement and the ban are the fix; reading back is a
+				// verify; starting irqbalance and the Intel script are options.
+				var kinds []string
+				for _, c := range f.Commands {
+					kinds = append(kinds, string(c.Kind)+" "+strings.Fields(c.Run)[0])
+				}
+				if got, want := strings.Join(kinds, ", "), "change for, verify cat, option systemctl, option set_irq_affinity, change echo"; got != want {
+					t.Errorf("kinds %q, want %q", got, want)
+				}
 				var managed, persistent bool
 				for _, c := range f.Commands {
 					managed = managed || strings.Contains(strings.Join(c.Caveats, " "), "Input/output error")
@@ -59,6 +71,32 @@ func TestIRQConcentration(t *testing.T) {
 				}
 				if !strings.Contains(figureText(f), "5.0 s interval") {
 					t.Errorf("figures lack the window:\n%s", figureText(f))
+				}
+			},
+		},
+		{
+			name: "irqbalance running: stopped first, restarted with the ban",
+			pair: func(t *testing.T) *host.Pair {
+				s := concHost(allOn0)
+				s.Irqbalance.Running = true
+				return later(t, s, func(a *host.Snapshot) {
+					for irq := 100; irq < 104; irq++ {
+						irqRate(a, irq, 0, 25000)
+					}
+				})
+			},
+			verdict: Fail, want: "eth0 0 critical",
+			also: func(t *testing.T, o Outcome) {
+				f := o.Findings[0]
+				if c := f.Commands[0]; c.Run != "systemctl stop irqbalance" || c.Kind != Change || c.Persistent {
+					t.Errorf("first command %+v, want a runtime change stopping irqbalance", c)
+				}
+				last := f.Commands[len(f.Commands)-1]
+				if last.Kind != Change || !last.Persistent || !strings.HasSuffix(last.Run, "&& systemctl restart irqbalance") {
+					t.Errorf("last command %+v, want the persistent ban restarting irqbalance", last)
+				}
+				if cmds := commandText(f); strings.Contains(cmds, "enable --now") {
+					t.Errorf("irqbalance runs: no point enabling it:\n%s", cmds)
 				}
 			},
 		},

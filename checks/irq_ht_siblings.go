@@ -369,8 +369,9 @@ func (ev *Evidence) htScopeFindings(sc htScope, skip []int) ([]Finding, bool) {
 			cmds = append(cmds, ib[:len(ib)-1]...)
 			cmds = append(cmds, affinityCommand(myMoves, "move each extra queue IRQ of a shared core to the first thread of a free core"))
 			cmds = append(cmds, Command{
-				Run: fmt.Sprintf("cat /sys/devices/system/cpu/cpu%d/topology/thread_siblings_list", myMoves[0].CPU),
-				Why: "confirm the target is a different physical core",
+				Run:  fmt.Sprintf("cat /sys/devices/system/cpu/cpu%d/topology/thread_siblings_list", myMoves[0].CPU),
+				Kind: Verify,
+				Why:  "confirm the target is a different physical core",
 			})
 			cmds = append(cmds, verifyAffinityCommand(myMoves, nl.Name))
 			cmds = append(cmds, ib[len(ib)-1])

@@ -1,8 +1,10 @@
 package checks
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/netdoctor/netdoctor/internal/host"
 )
@@ -246,15 +248,20 @@ func (ev *Evidence) numaFinding(nl *NICLoad) (Finding, bool) {
 		Summary:     summary,
 		Evidence:    figs,
 		Explanation: expl,
-		Commands:    ev.numaCommands(nl, remote, cores, excess),
+		Commands:    ev.numaCommands(nl, remote, nodes, cores, excess),
 	}, true
 }
 
-func (ev *Evidence) numaCommands(nl *NICLoad, remote []*IRQLoad, cores int, excess bool) []Command {
+// numaCommands moves the remote IRQs to the NIC's node (Change), reads
+// the NIC's node and the new placement back (Verify), and offers a
+// queue-count change and moving the application to the node (Option: the
+// application that receives on the NIC is not known from the evidence).
+func (ev *Evidence) numaCommands(nl *NICLoad, remote []*IRQLoad, remoteNodes []int, cores int, excess bool) []Command {
 	q := shq(nl.Name)
 	cmds := []Command{{
-		Run: fmt.Sprintf("cat /sys/class/net/%s/device/numa_node /sys/class/net/%s/device/local_cpulist", q, q),
-		Why: "confirm the NIC's node and the CPUs near it",
+		Run:  fmt.Sprintf("cat /sys/class/net/%s/device/numa_node /sys/class/net/%s/device/local_cpulist", q, q),
+		Kind: Verify,
+		Why:  "confirm the NIC's node and the CPUs near it",
 	}}
 	// Local CPUs already servicing the NIC's queues keep them; the remote
 	// IRQs go to the other local cores in the §3 order.
@@ -278,18 +285,12 @@ func (ev *Evidence) numaCommands(nl *NICLoad, remote []*IRQLoad, cores int, exce
 		cmds = append(cmds, verifyAffinityCommand(moves, nl.Name))
 		if excess {
 			cmds = append(cmds, channelsCommands(nl.Name, cores, fmt.Sprintf(
-				"%s has more active queues than node %d has cores (%d): match the queue count to the local cores", nl.Name, nl.Node, cores))...)
+				"%s has more active queues than node %d has cores (%d): match the queue count to the local cores", nl.Name, nl.Node, cores), Option)...)
 		}
-		nodeCPUs := cpuList(nl.LocalCPUs)
+		cmds = append(cmds, ev.numaAppCommands(nl, remoteNodes)...)
 		cmds = append(cmds, Command{
-			Run:       fmt.Sprintf("taskset -acp %s <PID>", nodeCPUs),
-			Why:       fmt.Sprintf("keep the application that receives on %s on node %d's CPUs too (all threads of a running process)", nl.Name, nl.Node),
-			NeedsRoot: true,
-			Caveats: []string{
-				"Replace <PID> with the service's process ID; its memory stays where it was allocated.",
-			},
-		}, Command{
 			Run:        fmt.Sprintf("numactl --cpunodebind=%d --membind=%d <command>", nl.Node, nl.Node),
+			Kind:       Option,
 			Why:        fmt.Sprintf("start the application on node %d with its memory there (put it in the service's start command to persist)", nl.Node),
 			Persistent: true,
 			Caveats: []string{
@@ -298,7 +299,77 @@ func (ev *Evidence) numaCommands(nl *NICLoad, remote []*IRQLoad, cores int, exce
 		})
 		cmds = append(cmds, ib[len(ib)-1])
 	} else if excess {
-		cmds = append(cmds, channelsCommands(nl.Name, cores, "match the queue count to the NIC-local cores")...)
+		cmds = append(cmds, channelsCommands(nl.Name, cores, "match the queue count to the NIC-local cores", Change)...)
+	}
+	return cmds
+}
+
+// numaAppMaxPIDs caps the processes named by numaAppCommands.
+const numaAppMaxPIDs = 3
+
+// numaAppCommands suggests keeping the application that receives on nl on
+// the NIC's node. The busy user-space processes (a thread using at least
+// BusyThreadShare of a CPU) last seen on the remote nodes are named with
+// their real PIDs, busiest first; without any, the command is a template
+// with a <PID> placeholder. Either way it is an Option: which process
+// receives on the NIC is not known from the evidence.
+func (ev *Evidence) numaAppCommands(nl *NICLoad, remoteNodes []int) []Command {
+	nodeCPUs := cpuList(nl.LocalCPUs)
+	caveats := []string{
+		"Its memory stays where it was allocated: restarting it under numactl (below) moves that too.",
+		"Pinning removes the scheduler's freedom: the node's CPUs must cover the application's peak.",
+	}
+	type proc struct {
+		pid     int
+		comm    string
+		usage   float64 // all its busy threads
+		busiest float64 // its busiest thread
+	}
+	var procs []proc
+	idx := map[int]int{}
+	for _, t := range ev.Threads {
+		if t.Kernel || collectorComms[t.Comm] || t.PID <= 0 || !t.UsageKnown || t.Usage < BusyThreadShare ||
+			t.CPU < 0 || !slices.Contains(remoteNodes, ev.NodeOf(t.CPU)) {
+			continue
+		}
+		i, ok := idx[t.PID]
+		if !ok {
+			i = len(procs)
+			idx[t.PID] = i
+			procs = append(procs, proc{pid: t.PID, comm: t.Comm})
+		}
+		procs[i].usage += t.Usage
+		procs[i].busiest = max(procs[i].busiest, t.Usage)
+	}
+	slices.SortFunc(procs, func(a, b proc) int {
+		if c := cmp.Compare(b.usage, a.usage); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.pid, b.pid)
+	})
+	if len(procs) == 0 {
+		return []Command{{
+			Run:       fmt.Sprintf("taskset -acp %s <PID>", nodeCPUs),
+			Kind:      Option,
+			Why:       fmt.Sprintf("keep the application that receives on %s on node %d's CPUs too (all threads of a running process)", nl.Name, nl.Node),
+			NeedsRoot: true,
+			Caveats:   append([]string{"Replace <PID> with the service's process ID."}, caveats...),
+		}}
+	}
+	var cmds []Command
+	for _, p := range procs[:min(len(procs), numaAppMaxPIDs)] {
+		name := p.comm
+		if name == "" {
+			name = "PID " + strconv.Itoa(p.pid)
+		}
+		cmds = append(cmds, Command{
+			Run:  fmt.Sprintf("taskset -acp %s %d", nodeCPUs, p.pid),
+			Kind: Option,
+			Why: fmt.Sprintf("if %s (PID %d, its busiest thread using %s of a CPU on node %s) is the application that receives on %s: keep all its threads on node %d's CPUs too",
+				name, p.pid, fmtPct(p.busiest), joinInts(remoteNodes, ", "), nl.Name, nl.Node),
+			NeedsRoot: true,
+			Caveats:   caveats,
+		})
 	}
 	return cmds
 }

@@ -39,6 +39,53 @@ func TestNICNUMARemote(t *testing.T) {
 				if !strings.Contains(cmds, "numactl --cpunodebind=1 --membind=1") || !strings.Contains(cmds, "cat /sys/class/net/eth2/device/numa_node") {
 					t.Errorf("commands lack the node's values:\n%s", cmds)
 				}
+				// No thread data: the application is a template to fill in.
+				if !strings.Contains(cmds, "taskset -acp 8-15,24-31 <PID>") {
+					t.Errorf("no taskset template:\n%s", cmds)
+				}
+			},
+		},
+		{
+			name: "busy processes on the remote node are named by PID, as options",
+			pair: func(t *testing.T) *host.Pair {
+				p := numaPair(t, []int{0, 1, 2, 3, 4, 5, 6, 7}, 1000, func(s *host.Snapshot) {
+					s.ThreadsKnown = true
+					s.Procs = []host.Proc{
+						{PID: 13, PPID: 2, Comm: "ksoftirqd/0", Kernel: true, Threads: []host.Thread{{TID: 13, Comm: "ksoftirqd/0", State: "R", CPU: 0, CPUKnown: true}}},
+						{PID: 812, PPID: 1, Comm: "sshd", Threads: []host.Thread{{TID: 812, Comm: "sshd", State: "S", CPU: 1, CPUKnown: true}}},
+						{PID: 3100, PPID: 1, Comm: "nginx", Threads: []host.Thread{
+							{TID: 3100, Comm: "nginx", State: "S", CPU: 2, CPUKnown: true},
+							{TID: 3101, Comm: "nginx", State: "R", CPU: 3, CPUKnown: true},
+						}},
+						{PID: 4000, PPID: 1, Comm: "java", Threads: []host.Thread{{TID: 4000, Comm: "java", State: "R", CPU: 9, CPUKnown: true}}},
+						{PID: 5000, PPID: 1, Comm: "postgres", Threads: []host.Thread{{TID: 5000, Comm: "postgres", State: "R", CPU: 20, CPUKnown: true}}},
+					}
+				})
+				ticks := func(share float64) uint64 { return uint64(share * interval.Seconds() * host.ClockTicks) }
+				p.After.Procs[0].Threads[0].STime += ticks(0.9)  // a kernel thread: never named
+				p.After.Procs[1].Threads[0].UTime += ticks(0.02) // idle: not named
+				p.After.Procs[2].Threads[0].UTime += ticks(0.3)
+				p.After.Procs[2].Threads[1].UTime += ticks(0.3)
+				p.After.Procs[3].Threads[0].UTime += ticks(0.9) // on the NIC's node already
+				p.After.Procs[4].Threads[0].UTime += ticks(0.5)
+				return p
+			},
+			verdict: Fail, want: "eth2 0-7 warning",
+			also: func(t *testing.T, o Outcome) {
+				var tasksets []string
+				for _, c := range o.Findings[0].Commands {
+					if strings.HasPrefix(c.Run, "taskset") {
+						if c.Kind != Option {
+							t.Errorf("%q is a %s, want an option", c.Run, c.Kind)
+						}
+						tasksets = append(tasksets, c.Run)
+					}
+				}
+				// nginx (60 % in all) before postgres (50 %).
+				want := "taskset -acp 8-15,24-31 3100; taskset -acp 8-15,24-31 5000"
+				if got := strings.Join(tasksets, "; "); got != want {
+					t.Errorf("taskset commands %q, want %q", got, want)
+				}
 			},
 		},
 		{

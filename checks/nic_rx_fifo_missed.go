@@ -224,23 +224,29 @@ func (ev *Evidence) fifoFinding(nl *NICLoad) (Finding, bool) {
 	}, true
 }
 
+// fifoCommands enlarges the RX ring to its maximum (Change), reads the
+// counters, ring and coalescing (Verify), and offers the performance
+// governor (Option: a host-wide change that helps only a low clock).
 func fifoCommands(nl *NICLoad) []Command {
 	q := shq(nl.Name)
 	cmds := []Command{{
-		Run: fmt.Sprintf("ethtool -S %s | grep -E 'drop|miss|fifo|buf|disc'", q),
-		Why: "find which counter and which queue lose frames",
+		Run:  fmt.Sprintf("ethtool -S %s | grep -E 'drop|miss|fifo|buf|disc'", q),
+		Kind: Verify,
+		Why:  "find which counter and which queue lose frames",
 	}}
 	ring := nl.NIC.Ring
 	switch {
 	case ring == nil || ring.RXMax == 0:
 		cmds = append(cmds, Command{
-			Run: "ethtool -g " + q,
-			Why: "read the current and maximum RX ring size (not collected: no ring advice)",
+			Run:  "ethtool -g " + q,
+			Kind: Verify,
+			Why:  "read the current and maximum RX ring size (not collected: no ring advice)",
 		})
 	case ring.RX < ring.RXMax:
 		cmds = append(cmds,
 			Command{
 				Run:       fmt.Sprintf("ethtool -G %s rx %d", q, ring.RXMax),
+				Kind:      Change,
 				Why:       fmt.Sprintf("enlarge the RX ring from %d to its maximum %d so bursts wait in host memory, not the NIC's FIFO", ring.RX, ring.RXMax),
 				NeedsRoot: true,
 				Caveats: []string{
@@ -250,6 +256,7 @@ func fifoCommands(nl *NICLoad) []Command {
 			},
 			Command{
 				Run:        fmt.Sprintf("nmcli connection modify %s ethtool.ring-rx %d", q, ring.RXMax),
+				Kind:       Change,
 				Why:        "keep the ring size across reboots (NetworkManager 1.26+; the connection is often named after the interface)",
 				NeedsRoot:  true,
 				Persistent: true,
@@ -260,12 +267,14 @@ func fifoCommands(nl *NICLoad) []Command {
 	}
 	cmds = append(cmds,
 		Command{
-			Run: "ethtool -c " + q,
-			Why: "read interrupt coalescing: a larger rx-usecs trades latency for fewer interrupts",
+			Run:  "ethtool -c " + q,
+			Kind: Verify,
+			Why:  "read interrupt coalescing: a larger rx-usecs trades latency for fewer interrupts",
 		},
 		Command{
 			Run:       "cpupower frequency-set -g performance",
-			Why:       "a low CPU clock drains the rings slower; the performance governor keeps it high",
+			Kind:      Option,
+			Why:       "if the CPUs run at a low clock: it drains the rings slower; the performance governor keeps it high",
 			NeedsRoot: true,
 			Caveats:   []string{"Costs power; BIOS power-saving settings may still cap the clock."},
 		})

@@ -248,6 +248,9 @@ func (f Finding) result() Result {
 	return Result{Verdict: Fail, Findings: []Finding{f}}
 }
 
+// softnetCommands doubles the backlog (and the budget with squeeze):
+// Change; RPS for single-queue NICs helps only a CPU that cannot keep up:
+// Option; tracing the drops reads state: Verify.
 func (ev *Evidence) softnetCommands(backlog int64, known, squeeze bool) []Command {
 	var caveats []string
 	if !known {
@@ -285,7 +288,8 @@ func (ev *Evidence) softnetCommands(backlog int64, known, squeeze bool) []Comman
 		}
 		cmds = append(cmds, Command{
 			Run:       fmt.Sprintf("echo %s > /sys/class/net/%s/queues/rx-0/rps_cpus", host.FormatCPUMask(cpus), shq(nl.Name)),
-			Why:       fmt.Sprintf("%s has one receive queue: spread its protocol work over CPUs %s with RPS", nl.Name, cpuList(cpus)),
+			Kind:      Option,
+			Why:       fmt.Sprintf("if the CPU of its IRQ cannot keep up: %s has one receive queue; spread its protocol work over CPUs %s with RPS", nl.Name, cpuList(cpus)),
 			NeedsRoot: true,
 			Caveats: []string{
 				"RPS uses the backlog of the target CPUs and IPIs; no standard persistent setting exists (a udev rule or boot unit).",
@@ -294,6 +298,7 @@ func (ev *Evidence) softnetCommands(backlog int64, known, squeeze bool) []Comman
 	}
 	cmds = append(cmds, Command{
 		Run:       "perf record -g -a -e skb:kfree_skb -- sleep 10 && perf report",
+		Kind:      Verify,
 		Why:       "see where in the kernel packets are freed (dropped); dropwatch -l kas does the same interactively",
 		NeedsRoot: true,
 		Caveats:   []string{"Tracing every freed packet costs CPU on a busy host; keep the run short."},

@@ -151,18 +151,21 @@ func runTCPTwRecycleNAT(ev *Evidence) Result {
 		[]string{"Keep net.ipv4.tcp_timestamps = 1: window scaling, PAWS and RTT estimation depend on it."})
 	cmds = append(cmds,
 		Command{
-			Run: "grep -rn tcp_tw_recycle /etc/sysctl.conf /etc/sysctl.d/ /usr/lib/sysctl.d/ /run/sysctl.d/",
-			Why: "find where it is set to 1 and delete those lines (the persistent setting above is overridden otherwise)",
+			Run:  "grep -rn tcp_tw_recycle /etc/sysctl.conf /etc/sysctl.d/ /usr/lib/sysctl.d/ /run/sysctl.d/",
+			Kind: Verify,
+			Why:  "find where it is set to 1 and delete those lines (the persistent setting above is overridden otherwise)",
 		},
 		Command{
 			Run:       "sysctl -w net.ipv4.tcp_tw_reuse=1",
+			Kind:      Option,
 			Why:       "only if TIME_WAIT pressure was the motive: reuse TIME_WAIT sockets for outgoing connections safely",
 			NeedsRoot: true,
 			Caveats:   []string{"It helps outgoing connections only; a wider net.ipv4.ip_local_port_range or connection pooling also relieve TIME_WAIT pressure."},
 		},
 		Command{
-			Run: "nstat -az TcpExtPAWSPassive",
-			Why: "confirm: run twice some seconds apart; growth means SYNs are still being rejected",
+			Run:  "nstat -az TcpExtPAWSPassive",
+			Kind: Verify,
+			Why:  "confirm: run twice some seconds apart; growth means SYNs are still being rejected",
 		})
 	return Finding{
 		Severity:    sev,

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/yuin/goldmark/extension"
+
+	"github.com/netdoctor/netdoctor/checks"
 )
 
 func TestMDText(t *testing.T) {
@@ -194,8 +196,10 @@ func FuzzScriptComments(f *testing.F) {
 			Findings: []Finding{{
 				Rank: 1, Check: s, Subject: s, Summary: s,
 				Commands: []Command{
-					{Run: "true", Why: s, Caveats: []string{s}},
-					{Run: "sysctl -p", Why: s, Persistent: true, Caveats: []string{s, s}},
+					{Run: "true", Kind: checks.Change, Why: s, Caveats: []string{s}},
+					{Run: "sysctl -p", Kind: checks.Change, Why: s, Persistent: true, Caveats: []string{s, s}},
+					{Run: s, Kind: checks.Change, Why: s},
+					{Run: s, Kind: checks.Verify, Why: s},
 					{Run: s, Why: s},
 				},
 			}},

@@ -116,18 +116,20 @@ func concentration() (*host.Pair, []checks.Outcome, Loads, Meta) {
 		Explanation: "CPU0 runs every hard IRQ, NAPI poll and backlog of eth0 while CPUs 1-3 on the same node service none.\n\n" +
 			"Spreading the queues one per physical core on node 0 removes the bottleneck.",
 		Commands: []checks.Command{
-			{Run: "systemctl stop irqbalance", Why: "stop irqbalance so that it does not move the IRQs back", NeedsRoot: true,
+			{Run: "systemctl stop irqbalance", Kind: checks.Change, Why: "stop irqbalance so that it does not move the IRQs back", NeedsRoot: true,
 				Caveats: []string{"On a general-purpose host, systemctl enable --now irqbalance alone may be the simpler fix."}},
 			{Run: `for p in 120:2 121:1 122:3 123:0; do echo "${p#*:}" > "/proc/irq/${p%:*}/smp_affinity_list"; done`,
-				Why: "pin each eth0 queue IRQ to its own core on node 0", NeedsRoot: true,
+				Kind: checks.Change, Why: "pin each eth0 queue IRQ to its own core on node 0", NeedsRoot: true,
 				Caveats: []string{
 					`If the write fails with "Input/output error" the IRQ is managed by the kernel: change the queue count with ethtool -L.`,
 					"Driver resets and ethtool -L re-request the vectors: re-apply afterwards.",
 				}},
 			{Run: "cat /proc/irq/120/effective_affinity_list; grep -F -- eth0 /proc/interrupts",
-				Why: "check that each IRQ now lands on its new CPU"},
+				Kind: checks.Verify, Why: "check that each IRQ now lands on its new CPU"},
+			{Run: "set_irq_affinity local eth0", Kind: checks.Option, NeedsRoot: true,
+				Why: "instead of the manual placement: Intel's script from the driver sources places the queues on the NIC's node"},
 			{Run: "printf '%s\\n' 'IRQBALANCE_BANNED_CPULIST=0' >> /etc/sysconfig/irqbalance && systemctl restart irqbalance",
-				Why: "keep irqbalance off CPU0 across reboots", NeedsRoot: true, Persistent: true,
+				Kind: checks.Change, Why: "keep irqbalance off CPU0 across reboots", NeedsRoot: true, Persistent: true,
 				Caveats: []string{"Older irqbalance releases read IRQBALANCE_BANNED_CPUS (a hex mask) instead."}},
 		},
 	}
@@ -142,9 +144,9 @@ func concentration() (*host.Pair, []checks.Outcome, Loads, Meta) {
 		},
 		Explanation: "Fix the concentration first: the drops are its symptom.",
 		Commands: []checks.Command{
-			{Run: "sysctl -w net.core.netdev_max_backlog=2000", Why: "double the backlog", NeedsRoot: true},
+			{Run: "sysctl -w net.core.netdev_max_backlog=2000", Kind: checks.Change, Why: "double the backlog", NeedsRoot: true},
 			{Run: "printf '%s\\n' 'net.core.netdev_max_backlog = 2000' > /etc/sysctl.d/90-netdoctor.conf && sysctl --system",
-				Why: "keep the larger backlog across reboots", NeedsRoot: true, Persistent: true,
+				Kind: checks.Change, Why: "keep the larger backlog across reboots", NeedsRoot: true, Persistent: true,
 				Caveats: []string{"/etc/sysctl.conf is applied last: remove contradicting lines there."}},
 		},
 	}
@@ -157,7 +159,10 @@ func concentration() (*host.Pair, []checks.Outcome, Loads, Meta) {
 			{Name: "CPU use of redis-server on CPU0", Value: "35 %", Threshold: ">= 10 %", Window: "5.0 s interval"},
 		},
 		Commands: []checks.Command{
-			{Run: "taskset -acp 1-3 4972", Why: "move redis-server's threads off CPU0", NeedsRoot: true},
+			{Run: "taskset -acp 1-3 4972", Kind: checks.Change, Why: "move redis-server's threads off CPU0", NeedsRoot: true},
+			{Run: "numactl --cpunodebind=0 --membind=0 <command>", Kind: checks.Option, Persistent: true,
+				Why:     "start redis-server on node 0 with its memory there",
+				Caveats: []string{"Replace <command> with the service's command line."}},
 		},
 	}
 	outs := []checks.Outcome{
@@ -235,7 +240,7 @@ func single() (*host.Pair, []checks.Outcome, Loads, Meta) {
 		Explanation: "A single sample cannot show the current rate; the affinity files show where the IRQs go now.",
 		Commands: []checks.Command{
 			{Run: `for p in 120:1 121:2 122:3 123:1; do echo "${p#*:}" > "/proc/irq/${p%:*}/smp_affinity_list"; done`,
-				Why: "pin each eth0 queue IRQ to its own core on node 0", NeedsRoot: true},
+				Kind: checks.Change, Why: "pin each eth0 queue IRQ to its own core on node 0", NeedsRoot: true},
 		},
 	}
 	drops := checks.Finding{
@@ -288,12 +293,12 @@ func hostile() (*host.Pair, []checks.Outcome, Loads, Meta) {
 		},
 		Explanation: "1. " + hostileCmdline + "\n\n> quote " + hostileHost + "\n\n    indented " + hostileURL,
 		Commands: []checks.Command{
-			{Run: "taskset -acp 1-3 666 # was run as: ```", Why: "move " + hostileProc + "\nrm -rf / " + hostileCmdline, NeedsRoot: true,
+			{Run: "taskset -acp 1-3 666 # was run as: ```", Kind: checks.Change, Why: "move " + hostileProc + "\nrm -rf / " + hostileCmdline, NeedsRoot: true,
 				Caveats: []string{"- " + hostileProc, hostileHost + "\n```\n## caveat heading"}},
-			{Run: "ethtool -L '" + hostileIface + "' combined 4", Why: "``````` fence " + hostileIface, Persistent: true,
+			{Run: "ethtool -L '" + hostileIface + "' combined 4", Kind: checks.Change, Why: "``````` fence " + hostileIface, Persistent: true,
 				Caveats: []string{hostileControls}},
-			{Run: "echo hidden\x1b[2K\rrm -rf /", Why: "a command with control characters", NeedsRoot: true},
-			{Run: "cat <<'EOF'\n```\n## not a heading\n````\nEOF", Why: "a command whose lines are fences"},
+			{Run: "echo hidden\x1b[2K\rrm -rf /", Kind: checks.Change, Why: "a command with control characters", NeedsRoot: true},
+			{Run: "cat <<'EOF'\n```\n## not a heading\n````\nEOF", Kind: checks.Change, Why: "a command whose lines are fences"},
 		},
 	}
 	outs := []checks.Outcome{
@@ -355,9 +360,10 @@ func big() (*host.Pair, []checks.Outcome, Loads, Meta) {
 				},
 				Explanation: strings.Repeat("The CPU runs every hard IRQ and NAPI poll of the NIC. ", 4),
 				Commands: []checks.Command{
-					{Run: "systemctl stop irqbalance", Why: "stop irqbalance", NeedsRoot: true, Caveats: []string{"it moves IRQs back"}},
-					{Run: "for p in " + strings.Repeat("200:1 ", 64) + `; do echo "${p#*:}" > "/proc/irq/${p%:*}/smp_affinity_list"; done`, Why: "spread", NeedsRoot: true},
-					{Run: "echo IRQBALANCE_BANNED_CPULIST=0 >> /etc/sysconfig/irqbalance", Why: "persist", NeedsRoot: true, Persistent: true},
+					{Run: "systemctl stop irqbalance", Kind: checks.Change, Why: "stop irqbalance", NeedsRoot: true, Caveats: []string{"it moves IRQs back"}},
+					{Run: "for p in " + strings.Repeat("200:1 ", 64) + `; do echo "${p#*:}" > "/proc/irq/${p%:*}/smp_affinity_list"; done`, Kind: checks.Change, Why: "spread", NeedsRoot: true},
+					{Run: "echo IRQBALANCE_BANNED_CPULIST=0 >> /etc/sysconfig/irqbalance", Kind: checks.Change, Why: "persist", NeedsRoot: true, Persistent: true},
+					{Run: "cat /proc/irq/200/effective_affinity_list; watch -d -n1 'grep -F -- ens1f0 /proc/interrupts'", Kind: checks.Verify, Why: "check"},
 				},
 			})
 		}

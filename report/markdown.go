@@ -344,12 +344,16 @@ func (m *mdWriter) commands(label string, cmds []Command, persistent bool) {
 	}
 }
 
-// commandBlock is a command as shown in a code block: a comment with why
-// and whether it needs root, then the command.
+// commandBlock is a command as shown in a code block: a comment with its
+// kind unless it is a change ("verify:", "option:"), why and whether it
+// needs root, then the command.
 func commandBlock(c Command) string {
 	comment := oneLine(c.Why)
 	if c.NeedsRoot {
 		comment = strings.TrimSpace(comment + " (root)")
+	}
+	if c.Kind != checks.Change {
+		comment = strings.TrimSpace(kindLabel(c.Kind) + ": " + comment)
 	}
 	run := strings.TrimRight(c.Run, "\n")
 	body := codeText(run)

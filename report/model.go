@@ -191,11 +191,15 @@ type Figure struct {
 
 // Command is a suggested command; netdoctor never runs it.
 type Command struct {
-	Run        string   `json:"run"`
-	Why        string   `json:"why"`
-	NeedsRoot  bool     `json:"needs_root"`
-	Persistent bool     `json:"persistent"`
-	Caveats    []string `json:"caveats"`
+	Run string `json:"run"`
+	// Kind is checks.Change (a script runs it), checks.Verify (reads
+	// state) or checks.Option (an alternative, conditional or template:
+	// never run as it is). An empty or unknown kind renders as an option.
+	Kind       checks.CommandKind `json:"kind"`
+	Why        string             `json:"why"`
+	NeedsRoot  bool               `json:"needs_root"`
+	Persistent bool               `json:"persistent"`
+	Caveats    []string           `json:"caveats"`
 }
 
 // CheckResult is one check's verdict: the sign-off checklist.
@@ -209,6 +213,10 @@ type CheckResult struct {
 	Findings int `json:"findings"`
 	// Severity is the check's default severity.
 	Severity checks.Severity `json:"severity"`
+	// Doc is the check's documentation (Markdown, from the registry) for
+	// the HTML report's checklist. It is not part of the JSON contract:
+	// `netdoctor explain ID` prints it.
+	Doc string `json:"-"`
 }
 
 // Input is one input of one sample.
@@ -253,6 +261,21 @@ type Queue struct {
 	// RatePerS is the IRQ's interrupts per second over LoadWindow; 0 when
 	// not measured (a single sample).
 	RatePerS float64 `json:"rate_per_s"`
+	// PerCPU splits the IRQ's interrupts over LoadWindow by the CPU that
+	// took them, sorted by CPU; CPUs that took none are left out. Empty
+	// when the counts are unknown.
+	PerCPU []CPURate `json:"per_cpu"`
+}
+
+// CPURate is the share of one IRQ's interrupts that one CPU took.
+type CPURate struct {
+	CPU int `json:"cpu"`
+	// RatePerS is per second over Report.LoadWindow (for one sample the
+	// since-boot average); 0 when no time base is known.
+	RatePerS float64 `json:"rate_per_s"`
+	// Count is the number of interrupts over the window: the growth
+	// between two samples, or the total since boot for one sample.
+	Count uint64 `json:"count"`
 }
 
 // CPULoad is one CPU's receive-path load over Report.LoadWindow.
@@ -294,6 +317,9 @@ type QueueLoad struct {
 	Dir      string
 	IRQ      int
 	RatePerS float64
+	// PerCPU splits the interrupts by CPU, in any order; Build sorts it,
+	// sums repeated CPUs and drops empty entries.
+	PerCPU []CPURate
 }
 
 // Build makes the report of one or two samples (p may be nil or hold a
@@ -371,9 +397,13 @@ func Build(p *host.Pair, outcomes []checks.Outcome, loads Loads, meta Meta) *Rep
 		} else if len(o.Findings) > 0 {
 			id = o.Findings[0].Check
 		}
+		doc := ""
+		if o.Check != nil {
+			doc = o.Check.Doc
+		}
 		r.Checks = append(r.Checks, CheckResult{
 			ID: id, Title: title, Verdict: o.Verdict, Reason: o.Reason,
-			Findings: len(o.Findings), Severity: sev,
+			Findings: len(o.Findings), Severity: sev, Doc: doc,
 		})
 		for _, f := range o.Findings {
 			r.Findings = append(r.Findings, buildFinding(f, id, title, sev))
@@ -406,7 +436,7 @@ func buildFinding(f checks.Finding, id, title string, sev checks.Severity) Findi
 	}
 	for _, c := range f.Commands {
 		out.Commands = append(out.Commands, Command{
-			Run: c.Run, Why: c.Why, NeedsRoot: c.NeedsRoot,
+			Run: c.Run, Kind: c.Kind, Why: c.Why, NeedsRoot: c.NeedsRoot,
 			Persistent: c.Persistent, Caveats: slices.Clone(c.Caveats),
 		})
 	}
@@ -469,8 +499,12 @@ func buildNICs(s *host.Snapshot, rates map[string][]QueueLoad) []NIC {
 	out := make([]NIC, 0, len(s.NICs))
 	for _, n := range s.NICs {
 		rate := map[int]float64{}
+		perCPU := map[int][]CPURate{}
 		for _, ql := range rates[n.Name] {
 			rate[ql.IRQ] = ql.RatePerS
+			if len(ql.PerCPU) > 0 {
+				perCPU[ql.IRQ] = ql.PerCPU
+			}
 		}
 		nic := NIC{
 			Name: n.Name, Kind: n.Kind, Driver: n.Driver, PCI: n.PCI,
@@ -478,7 +512,8 @@ func buildNICs(s *host.Snapshot, rates map[string][]QueueLoad) []NIC {
 			Queues: make([]Queue, 0, len(n.Queues)),
 		}
 		for _, q := range n.Queues {
-			row := Queue{Index: q.Index, Dir: q.Dir, IRQ: q.IRQ, Name: q.Name, RatePerS: round(rate[q.IRQ], 10)}
+			row := Queue{Index: q.Index, Dir: q.Dir, IRQ: q.IRQ, Name: q.Name, RatePerS: round(rate[q.IRQ], 10),
+				PerCPU: buildPerCPU(perCPU[q.IRQ])}
 			if irq := irqs[q.IRQ]; irq != nil {
 				switch {
 				case len(irq.Effective) > 0:
@@ -503,6 +538,34 @@ func buildNICs(s *host.Snapshot, rates map[string][]QueueLoad) []NIC {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// buildPerCPU sorts one IRQ's per-CPU split by CPU, sums repeated CPUs,
+// rounds the rates and leaves out CPUs with neither count nor rate.
+func buildPerCPU(in []CPURate) []CPURate {
+	if len(in) == 0 {
+		return []CPURate{}
+	}
+	out := make([]CPURate, 0, len(in))
+	for _, c := range in {
+		if c.CPU >= 0 && (c.Count > 0 || finite(c.RatePerS) > 0) {
+			out = append(out, CPURate{CPU: c.CPU, RatePerS: finite(c.RatePerS), Count: c.Count})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CPU < out[j].CPU })
+	merged := out[:0]
+	for _, c := range out {
+		if k := len(merged) - 1; k >= 0 && merged[k].CPU == c.CPU {
+			merged[k].RatePerS += c.RatePerS
+			merged[k].Count += c.Count
+			continue
+		}
+		merged = append(merged, c)
+	}
+	for i := range merged {
+		merged[i].RatePerS = round(merged[i].RatePerS, 10)
+	}
+	return merged
 }
 
 func buildCPULoad(s *host.Snapshot, loads []CPULoad) []CPULoad {
@@ -616,6 +679,9 @@ func normalize(r *Report) {
 		f.Commands = nonNil(f.Commands)
 		for j := range f.Commands {
 			f.Commands[j].Caveats = nonNil(f.Commands[j].Caveats)
+			if !f.Commands[j].Kind.Known() {
+				f.Commands[j].Kind = checks.Option // never run what nobody classified
+			}
 		}
 	}
 	r.Checks = nonNil(r.Checks)
@@ -628,6 +694,10 @@ func normalize(r *Report) {
 			q := &n.Queues[j]
 			q.CPUs = nonNil(q.CPUs)
 			q.RatePerS = finite(q.RatePerS)
+			q.PerCPU = nonNil(q.PerCPU)
+			for k := range q.PerCPU {
+				q.PerCPU[k].RatePerS = finite(q.PerCPU[k].RatePerS)
+			}
 		}
 	}
 	r.CPULoad = nonNil(r.CPULoad)
@@ -655,6 +725,9 @@ func normalized(r *Report) *Report {
 	c.NICs = slices.Clone(r.NICs)
 	for i := range c.NICs {
 		c.NICs[i].Queues = slices.Clone(c.NICs[i].Queues)
+		for j := range c.NICs[i].Queues {
+			c.NICs[i].Queues[j].PerCPU = slices.Clone(c.NICs[i].Queues[j].PerCPU)
+		}
 	}
 	c.CPULoad = slices.Clone(r.CPULoad)
 	normalize(&c)

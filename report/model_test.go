@@ -180,7 +180,10 @@ func TestJSONContract(t *testing.T) {
 					keys(t, "evidence", e, "name", "value", "threshold", "window")
 				}
 				for _, c := range f.(map[string]any)["commands"].([]any) {
-					keys(t, "command", c, "run", "why", "needs_root", "persistent", "caveats")
+					keys(t, "command", c, "run", "kind", "why", "needs_root", "persistent", "caveats")
+					if k := c.(map[string]any)["kind"]; k != "change" && k != "verify" && k != "option" {
+						t.Errorf("command kind %v", k)
+					}
 				}
 			}
 			for _, c := range doc["checks"].([]any) {
@@ -192,7 +195,7 @@ func TestJSONContract(t *testing.T) {
 			for _, n := range doc["nics"].([]any) {
 				keys(t, "nic", n, "name", "kind", "driver", "pci", "numa_node", "speed", "queue_map", "queues")
 				for _, q := range n.(map[string]any)["queues"].([]any) {
-					keys(t, "queue", q, "index", "dir", "irq", "name", "cpus", "cpus_from", "rate_per_s")
+					keys(t, "queue", q, "index", "dir", "irq", "name", "cpus", "cpus_from", "rate_per_s", "per_cpu")
 				}
 			}
 			for _, l := range doc["cpu_load"].([]any) {

@@ -5,13 +5,19 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/netdoctor/netdoctor/checks"
 )
 
 // Script writes the suggested commands as one POSIX sh script to review and
 // run by hand. A header says that netdoctor generated it and ran nothing;
 // `set -eu` stops it at the first failure; a safety line makes it exit
-// until the reader deletes it. Part 1 holds every finding's runtime
-// commands in rank order, part 2 the persistent forms; each command is
+// until the reader deletes it. Only Change commands run: part 1 holds
+// every finding's runtime changes in rank order, part 2 the persistent
+// forms. Verify and Option commands (and any of no known kind) are written
+// next to them as comments ("# verify: ...", "# option: ..."), so the
+// reader sees them but nothing runs them: they block, only read, are
+// alternatives to the changes, or hold placeholders. Each command is
 // preceded by comments giving its finding, why, whether it needs root and
 // its caveats.
 //
@@ -45,12 +51,15 @@ func Script(w io.Writer, r *Report) error {
 		}
 	}
 
-	runtime, persistent := 0, 0
+	runtime, persistent, shown := 0, 0, 0
 	for _, f := range r.Findings {
 		for _, cmd := range f.Commands {
-			if cmd.Persistent {
+			switch {
+			case cmd.Kind != checks.Change:
+				shown++
+			case cmd.Persistent:
 				persistent++
-			} else {
+			default:
 				runtime++
 			}
 		}
@@ -83,7 +92,7 @@ func Script(w io.Writer, r *Report) error {
 	c("this script only collects what the report suggests. Review every command")
 	c("before running it, and run it by hand, part by part. Commands marked")
 	c("\"needs root\" must run as root.")
-	if runtime+persistent == 0 {
+	if runtime+persistent+shown == 0 {
 		c("")
 		c("No finding suggested a command: there is nothing to run.")
 		b.WriteString("exit 0\n")
@@ -95,6 +104,14 @@ func Script(w io.Writer, r *Report) error {
 	c("at reboot. Part 2 holds the persistent forms (%d): they survive reboots.", persistent)
 	c("Apply part 1, check the result, then decide about part 2.")
 	c("")
+	if shown > 0 {
+		c("Only the changes run. Commands shown as \"# verify:\" or \"# option:\"")
+		c("comments (%d) never run: a verify only reads state to check a change", shown)
+		c("(some block until interrupted); an option is an alternative or a")
+		c("conditional change, or a template to fill in. Run one by hand only when")
+		c("it applies.")
+		c("")
+	}
 	c("set -eu: stop at the first failing command, so that nothing runs on top of")
 	c("a half-applied change, and treat unset variables as errors.")
 	b.WriteString("set -eu\n\n")
@@ -106,7 +123,8 @@ func Script(w io.Writer, r *Report) error {
 		c("=====================================================================")
 		c("%s", title)
 		c("=====================================================================")
-		seen := map[string]int{} // command → rank of the finding that first had it
+		// kind and command → rank of the finding that first had it
+		seen := map[string]int{}
 		wrote := false
 		for _, f := range r.Findings {
 			var cmds []Command
@@ -142,6 +160,8 @@ func Script(w io.Writer, r *Report) error {
 					}
 				}
 				run := strings.TrimRight(cmd.Run, "\n")
+				live := cmd.Kind == checks.Change
+				key := string(cmd.Kind) + "\x00" + run
 				switch {
 				case !runnable(run):
 					c("Withheld: this command holds control or invisible characters")
@@ -149,12 +169,26 @@ func Script(w io.Writer, r *Report) error {
 					for _, l := range strings.Split(run, "\n") {
 						b.WriteString("#   " + oneLine(l) + "\n")
 					}
-				case seen[run] != 0:
-					c("Already above (finding %d): %s", seen[run], oneLine(run))
-				default:
-					seen[run] = f.Rank
+				case seen[key] != 0:
+					if live {
+						c("Already above (finding %d): %s", seen[key], oneLine(run))
+					} else {
+						c("%s, already above (finding %d): %s", kindLabel(cmd.Kind), seen[key], oneLine(run))
+					}
+				case live:
+					seen[key] = f.Rank
 					b.WriteString(run)
 					b.WriteByte('\n')
+				default:
+					// Shown, never run: every line stays in a comment.
+					seen[key] = f.Rank
+					for i, l := range strings.Split(run, "\n") {
+						if i == 0 {
+							b.WriteString("# " + kindLabel(cmd.Kind) + ": " + oneLine(l) + "\n")
+						} else {
+							b.WriteString("#   " + indent(l) + oneLine(l) + "\n")
+						}
+					}
 				}
 			}
 		}
@@ -167,6 +201,35 @@ func Script(w io.Writer, r *Report) error {
 	part("Part 2: persistent forms (survive reboots)", true)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// indent is the leading indentation of a command line as spaces (a tab
+// counts four), kept when the line is shown in a comment.
+func indent(l string) string {
+	n := 0
+	for _, r := range l {
+		switch r {
+		case ' ':
+			n++
+		case '\t':
+			n += 4
+		default:
+			return strings.Repeat(" ", n)
+		}
+	}
+	return ""
+}
+
+// kindLabel names a command kind in a script comment: "verify" or
+// "option"; anything not a known kind is an option.
+func kindLabel(k checks.CommandKind) string {
+	if k == checks.Verify {
+		return "verify"
+	}
+	if k == checks.Change {
+		return "change"
+	}
+	return "option"
 }
 
 // scriptGuard is the safety line that stops the script until it is deleted.

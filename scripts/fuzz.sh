@@ -9,7 +9,7 @@ while IFS= read -r file; do
   dir=./$(dirname "$file")
   for target in $(grep -oE '^func (Fuzz[A-Za-z0-9_]+)\(' "$file" | sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(/\1/'); do
     echo "== $dir $target"
-    go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" "$dir" || status=1
+    go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" -fuzzminimizetime=2s "$dir" || status=1
   done
 done < <(grep -rlE '^func Fuzz' --include='*_test.go' . | sort)
 exit $status

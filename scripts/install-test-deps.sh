@@ -3,3 +3,21 @@
 set -uo pipefail
 command -v go >/dev/null || export PATH=$PATH:/usr/local/go/bin
 go mod download
+rc=$?
+
+# Debian's chromium, for the HTML report's headless-browser test
+# (report/html_fixture_test.go: TestHTMLBrowser). Best effort: a failure here
+# does not stop the script; the test skips only where chromium cannot be
+# installed (not root, or no apt-get).
+if [ ! -x /usr/bin/chromium ]; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		echo "install-test-deps: installing chromium for the HTML report's browser test" >&2
+		if ! { DEBIAN_FRONTEND=noninteractive apt-get update &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }; then
+			echo "install-test-deps: could not install chromium; TestHTMLBrowser will fail" >&2
+		fi
+	else
+		echo "install-test-deps: chromium missing and not installable here (needs root and apt-get); TestHTMLBrowser will skip" >&2
+	fi
+fi
+exit "$rc"

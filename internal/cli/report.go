@@ -49,9 +49,10 @@ two bundles, and writes the findings ranked by severity and score, each with its
 and the commands that fix it on this host, then the verdict of every check and the status
 of every input.
 
-Formats: markdown (for tickets; the default), json (the documented contract), script (every
-suggested command as one shell script to review and run by hand). netdoctor itself never
-runs any of them.
+Formats: markdown (for tickets; the default), html (one self-contained page with pictures),
+json (the documented contract), script (every suggested change as one shell script to review
+and run by hand; checks and alternatives appear as comments). netdoctor itself never runs any
+of them.
 
 --fail-on makes the exit code 1 when a finding is at or above that severity, for sign-off
 gates. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, 3 nothing could be
