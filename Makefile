@@ -4,7 +4,7 @@ GO      ?= go
 PKGS    := ./...
 FUZZTIME ?= 5s
 
-.PHONY: all build test race bench fuzz lint golden clean
+.PHONY: all build test bench fuzz lint golden fixtures clean
 
 all: lint test build
 
@@ -31,7 +31,11 @@ lint:
 
 # Refresh golden files after an intended change of output.
 golden:
-	$(GO) test $(PKGS) -update
+	$(GO) test ./report/ ./internal/cli/ -update
+
+# Regenerate fixtures/ from internal/fixturegen (a test fails when they drift).
+fixtures:
+	$(GO) run ./internal/fixturegen/gen -out fixtures
 
 clean:
 	rm -rf bin

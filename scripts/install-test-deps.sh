@@ -12,8 +12,8 @@ rc=$?
 if [ ! -x /usr/bin/chromium ]; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 		echo "install-test-deps: installing chromium for the HTML report's browser test" >&2
-		if ! { DEBIAN_FRONTEND=noninteractive apt-get update &&
-			DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }; then
+		if ! { DEBIAN_FRONTEND=noninteractive apt-get -qq update &&
+			DEBIAN_FRONTEND=noninteractive apt-get -qq install -y chromium; }; then
 			echo "install-test-deps: could not install chromium; TestHTMLBrowser will fail" >&2
 		fi
 	else

@@ -9,6 +9,8 @@ import (
 )
 
 // cpuList formats CPUs as a kernel cpulist ("0-3,8"); nil or empty is "".
+// It deliberately does not call host.FormatCPUList: the generator writes
+// what the kernel writes independently of the code the fixtures test.
 func cpuList(cpus []int) string {
 	c := slices.Clone(cpus)
 	slices.Sort(c)
