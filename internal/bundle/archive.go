@@ -19,14 +19,20 @@ import (
 
 // An archive bundle is streamed once by Open into an in-memory index; it is
 // never extracted. Content policy: every regular member up to
-// Limits.MaxFileSize is kept in memory (sosreports are mostly small text
-// files, and the bundle package does not know which of them the loaders will
-// want); a larger member is indexed without content and reading it is
-// refused with "file too large". The bytes streamed out of the archive
-// (headers, kept and skipped content alike) are bounded by
-// Limits.MaxTotalSize, so the memory the index keeps is too. An archive over
-// that budget is refused by Open before its data is decompressed: extract it
-// and open the directory, which is read on demand.
+// Limits.MaxFileSize is kept in memory, unless OpenKeep was given a keep
+// function that declines it (a sosreport carries gigabytes of logs a
+// loader never reads); a member over the cap, or declined, is indexed
+// without content (it is listed and Lstat describes it) and reading it is
+// refused with the reason ("file too large", or ErrNotKept). The bytes
+// streamed out of the archive (headers, kept and skipped content alike)
+// are bounded by Limits.MaxTotalSize, so the memory the index keeps is too.
+// An archive over that budget is refused by Open before its data is
+// decompressed: extract it and open the directory, which is read on demand.
+//
+// Speed: decompression runs in its own goroutine, ahead of the indexing
+// (aheadReader); the tar is parsed by tarStream (falling back to
+// archive/tar for anything unusual); kept contents share large arena
+// blocks and nodes come from slabs, so a member costs a few allocations.
 
 // archiveBackend is the index of an archive. It is immutable after Open;
 // close drops it.
@@ -47,6 +53,14 @@ type archiveIndex struct {
 	read    int64 // uncompressed bytes streamed
 }
 
+// ErrNotKept is wrapped by the error of reading an archive member whose
+// content was not kept because the keep function given to OpenKeep
+// declined it. It wraps ErrRefused too.
+var ErrNotKept = fmt.Errorf("%w: %s", ErrRefused, reasonNotKept)
+
+// reasonNotKept says why a member's content is not in the index.
+const reasonNotKept = "not loaded: outside the inputs netdoctor reads"
+
 type badMember struct{ name, reason string }
 
 const maxBadMembers = 100
@@ -54,13 +68,61 @@ const maxBadMembers = 100
 // anode is one indexed member: a regular file, a symbolic link or a
 // directory (explicit or implied by member paths).
 type anode struct {
-	mode     fs.FileMode
-	mtime    time.Time
-	size     int64
-	data     []byte // regular files within the size cap
-	refused  string // regular files: reading refused for this reason
-	target   string // symbolic links
-	children []string
+	sec, size int64  // modification time (seconds) and size
+	data      []byte // regular files within the size cap
+	refused   string // regular files: reading refused for this reason
+	target    string // symbolic links
+	dir       *adir  // directories
+	mode      fs.FileMode
+	nsec      int32 // modification time (nanoseconds)
+	notKept   bool  // regular files: content declined by the keep function
+	// clean is set after indexing for nodes whose every ancestor is a
+	// directory node (no link on the way): their canonical path is their
+	// name, so the view may read them without resolving.
+	clean bool
+}
+
+// adir holds the entries of a directory node.
+type adir struct {
+	kids []archKid // the entries; sorted by name once indexed
+}
+
+// setTime sets the node's modification time.
+func (n *anode) setTime(t time.Time) {
+	n.sec, n.nsec = t.Unix(), int32(t.Nanosecond())
+}
+
+// mtime is the node's modification time.
+func (n *anode) mtime() time.Time { return time.Unix(n.sec, int64(n.nsec)) }
+
+// kids returns the indexed entries of a directory node.
+func (n *anode) kids() []archKid {
+	if n.dir == nil {
+		return nil
+	}
+	return n.dir.kids
+}
+
+// addKid records an entry of a directory node while indexing.
+func (n *anode) addKid(name string, c *anode) {
+	if n.dir == nil {
+		n.dir = &adir{}
+	}
+	n.dir.kids = append(n.dir.kids, archKid{name: name, n: c})
+}
+
+// setKid points the entry name (if this node lists it) at c: a later
+// member replaced the earlier one.
+func (n *anode) setKid(name string, c *anode) {
+	if n.dir == nil {
+		return
+	}
+	for i := len(n.dir.kids) - 1; i >= 0; i-- {
+		if n.dir.kids[i].name == name {
+			n.dir.kids[i].n = c
+			return
+		}
+	}
 }
 
 var (
@@ -71,8 +133,9 @@ var (
 
 const notTarHint = "not a tar archive; decrypt secured-sosreport files with gpg first"
 
-// openArchiveFile indexes the archive at path.
-func openArchiveFile(path string, lim Limits) (*archiveBackend, error) {
+// openArchiveFile indexes the archive at path, keeping the content of the
+// regular members keep accepts (all when keep is nil).
+func openArchiveFile(path string, lim Limits, keep func(string) bool) (*archiveBackend, error) {
 	f, err := os.OpenFile(path, openFlags, 0)
 	if err != nil {
 		return nil, err
@@ -85,7 +148,7 @@ func openArchiveFile(path string, lim Limits) (*archiveBackend, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, refusal("open", path, reasonNotReg)
 	}
-	idx, err := indexArchive(f, lim)
+	idx, err := indexArchiveKeep(f, lim, keep)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -95,8 +158,14 @@ func openArchiveFile(path string, lim Limits) (*archiveBackend, error) {
 }
 
 // indexArchive detects the compression by magic bytes and indexes the tar
-// inside.
+// inside, keeping every member's content.
 func indexArchive(r io.Reader, lim Limits) (*archiveIndex, error) {
+	return indexArchiveKeep(r, lim, nil)
+}
+
+// indexArchiveKeep is indexArchive keeping the content of the regular
+// members keep accepts (all when keep is nil).
+func indexArchiveKeep(r io.Reader, lim Limits, keep func(string) bool) (*archiveIndex, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(512)
 	var dr io.Reader
@@ -137,9 +206,11 @@ func indexArchive(r io.Reader, lim Limits) (*archiveIndex, error) {
 		if !isTarHeader(h) {
 			return nil, fmt.Errorf("%s data holds no tar: %s", kind, notTarHint)
 		}
-		dr = tb
+		ahead := newAheadReader(tb)
+		defer ahead.close()
+		dr = ahead
 	}
-	return buildIndex(dr, lim)
+	return buildIndex(dr, lim, keep)
 }
 
 // isTarHeader reports whether b starts with a tar header block (checksum
@@ -226,108 +297,251 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 }
 
 // buildIndex streams the tar once.
-func buildIndex(r io.Reader, lim Limits) (*archiveIndex, error) {
-	idx := &archiveIndex{
-		nodes:   map[string]*anode{"": {mode: fs.ModeDir | 0o755}},
-		skipped: make(map[string]string),
+func buildIndex(r io.Reader, lim Limits, keep func(string) bool) (*archiveIndex, error) {
+	b := &indexBuilder{
+		idx: &archiveIndex{
+			nodes:   make(map[string]*anode, 1024),
+			skipped: make(map[string]string),
+		},
+		lim:  lim,
+		keep: keep,
 	}
+	root := b.node()
+	root.mode = fs.ModeDir | 0o755
+	b.idx.nodes[""] = root
 	br := &budgetReader{r: r, max: lim.MaxTotalSize}
-	tr := tar.NewReader(br)
-	tooBig := func() error {
-		return refused("archive holds more than " + sizeString(lim.MaxTotalSize) + " uncompressed; extract it and pass the directory")
-	}
+	pr := newPosReader(br, 256<<10)
+	b.pos = pr
+	ts := &tarStream{r: pr}
 	for {
-		hdr, err := tr.Next()
+		h, err := ts.next()
+		if err == errTarBail {
+			// archive/tar reads the rest, from this member's first
+			// header block on.
+			if err := b.rest(tar.NewReader(io.MultiReader(bytes.NewReader(ts.replay), pr))); err != nil {
+				return nil, err
+			}
+			break
+		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			if errors.Is(err, errBudget) {
-				return nil, tooBig()
-			}
-			return nil, fmt.Errorf("reading tar after %d members: %w", idx.members, err)
+			return nil, b.streamErr(err)
 		}
-		idx.members++
-		if idx.members > lim.MaxMembers {
-			return nil, refused(fmt.Sprintf("archive has more than %d members", lim.MaxMembers))
+		if err := b.member(h, ts.read); err != nil {
+			return nil, err
 		}
-		if hdr.Size < 0 || hdr.Size > lim.MaxTotalSize-br.n {
-			// Do not stream (or skip) data that would break the
-			// budget anyway: a 3 GiB member of zeros fails here, at
-			// its header.
-			return nil, tooBig()
+	}
+	b.idx.read = pr.pos
+	b.finish()
+	return b.idx, nil
+}
+
+// indexBuilder adds members to an index.
+type indexBuilder struct {
+	idx  *archiveIndex
+	lim  Limits
+	keep func(string) bool
+	pos  *posReader // for the bytes consumed so far
+
+	slab  []anode // nodes are carved from slabs
+	arena []byte  // kept contents are carved from arena blocks
+
+	// lastDir and lastParent remember the directory of the previous
+	// member (tars list a directory's members together).
+	lastDir    string
+	lastParent *anode
+}
+
+// Sizes of the slabs and arena blocks; a member larger than arenaLarge
+// gets its own allocation.
+const (
+	slabNodes  = 1024
+	arenaBlock = 1 << 20
+	arenaLarge = 64 << 10
+)
+
+func (b *indexBuilder) node() *anode {
+	if len(b.slab) == 0 {
+		b.slab = make([]anode, slabNodes)
+	}
+	n := &b.slab[0]
+	b.slab = b.slab[1:]
+	return n
+}
+
+// content returns room for n bytes of content.
+func (b *indexBuilder) content(n int64) []byte {
+	if n > arenaLarge {
+		return make([]byte, n)
+	}
+	if int64(cap(b.arena)-len(b.arena)) < n {
+		b.arena = make([]byte, 0, arenaBlock)
+	}
+	k := len(b.arena)
+	b.arena = b.arena[:k+int(n)]
+	return b.arena[k : k+int(n) : k+int(n)]
+}
+
+func (b *indexBuilder) tooBig() error {
+	return refused("archive holds more than " + sizeString(b.lim.MaxTotalSize) + " uncompressed; extract it and pass the directory")
+}
+
+// streamErr is the error for a failure to read the next member.
+func (b *indexBuilder) streamErr(err error) error {
+	if errors.Is(err, errBudget) {
+		return b.tooBig()
+	}
+	return fmt.Errorf("reading tar after %d members: %w", b.idx.members, err)
+}
+
+// rest indexes the remaining members with archive/tar.
+func (b *indexBuilder) rest(tr *tar.Reader) error {
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return nil
 		}
-		name, reason := cleanMember(hdr.Name)
-		if reason != "" {
-			if len(idx.bad) < maxBadMembers {
-				idx.bad = append(idx.bad, badMember{hdr.Name, reason})
-			}
-			continue
+		if err != nil {
+			return b.streamErr(err)
 		}
-		if name == "" {
-			continue // the "./" entry of the top directory
+		h := tarHeader{name: hdr.Name, linkname: hdr.Linkname, typeflag: hdr.Typeflag, size: hdr.Size, mode: hdr.Mode, mtime: hdr.ModTime}
+		read := func(p []byte) error {
+			_, err := io.ReadFull(tr, p)
+			return noEOF(err)
 		}
-		if d, ok := underDev(name); ok {
-			const why = "under a dev/ directory, skipped"
-			if _, indexed := idx.nodes[d]; !indexed {
-				idx.skipped[d] = why
-			}
-			idx.skip(name, why)
-			continue
+		if err := b.member(h, read); err != nil {
+			return err
 		}
-		mtime := hdr.ModTime
-		perm := fs.FileMode(hdr.Mode) & fs.ModePerm
-		switch hdr.Typeflag {
-		case tar.TypeReg, '\x00', tar.TypeGNUSparse:
-			n := &anode{mode: perm, mtime: mtime, size: hdr.Size}
-			if hdr.Size > lim.MaxFileSize {
-				n.refused = fmt.Sprintf("%s (%s, more than %s)", reasonTooLarge, sizeString(hdr.Size), sizeString(lim.MaxFileSize))
-			} else {
-				n.data = make([]byte, hdr.Size)
-				if _, err := io.ReadFull(tr, n.data); err != nil {
-					if errors.Is(err, errBudget) {
-						return nil, tooBig()
-					}
-					return nil, fmt.Errorf("reading member %q: %w", name, noEOF(err))
+	}
+}
+
+// member indexes one member; read reads its whole content.
+func (b *indexBuilder) member(h tarHeader, read func([]byte) error) error {
+	idx, lim := b.idx, b.lim
+	idx.members++
+	if idx.members > lim.MaxMembers {
+		return refused(fmt.Sprintf("archive has more than %d members", lim.MaxMembers))
+	}
+	if h.size < 0 || h.size > lim.MaxTotalSize-b.pos.pos {
+		// Do not stream (or skip) data that would break the budget
+		// anyway: a 3 GiB member of zeros fails here, at its header.
+		return b.tooBig()
+	}
+	name, reason := cleanMember(h.name)
+	if reason != "" {
+		if len(idx.bad) < maxBadMembers {
+			idx.bad = append(idx.bad, badMember{h.name, reason})
+		}
+		return nil
+	}
+	if name == "" {
+		return nil // the "./" entry of the top directory
+	}
+	if d, ok := underDev(name); ok {
+		const why = "under a dev/ directory, skipped"
+		if _, indexed := idx.nodes[d]; !indexed {
+			idx.skipped[d] = why
+		}
+		idx.skip(name, why)
+		return nil
+	}
+	perm := fs.FileMode(h.mode) & fs.ModePerm
+	switch h.typeflag {
+	case tar.TypeReg:
+		n := b.node()
+		n.mode, n.size = perm, h.size
+		n.setTime(h.mtime)
+		switch {
+		case b.keep != nil && !b.keep(name):
+			n.notKept = true
+		case h.size > lim.MaxFileSize:
+			n.refused = fmt.Sprintf("%s (%s, more than %s)", reasonTooLarge, sizeString(h.size), sizeString(lim.MaxFileSize))
+		default:
+			n.data = b.content(h.size)
+			if err := read(n.data); err != nil {
+				if errors.Is(err, errBudget) {
+					return b.tooBig()
 				}
+				return fmt.Errorf("reading member %q: %w", name, err)
 			}
-			idx.add(name, n)
-		case tar.TypeSymlink:
-			idx.add(name, &anode{mode: fs.ModeSymlink | 0o777, mtime: mtime, target: hdr.Linkname})
-		case tar.TypeLink:
-			target, reason := cleanMember(hdr.Linkname)
-			t := idx.nodes[target]
-			if reason != "" || t == nil || !t.mode.IsRegular() {
-				idx.skip(name, fmt.Sprintf("hard link to a missing member %q", hdr.Linkname))
+		}
+		b.add(name, n)
+	case tar.TypeSymlink:
+		n := b.node()
+		n.mode, n.target = fs.ModeSymlink|0o777, h.linkname
+		n.setTime(h.mtime)
+		b.add(name, n)
+	case tar.TypeLink:
+		target, reason := cleanMember(h.linkname)
+		t := idx.nodes[target]
+		if reason != "" || t == nil || !t.mode.IsRegular() {
+			idx.skip(name, fmt.Sprintf("hard link to a missing member %q", h.linkname))
+			return nil
+		}
+		n := b.node()
+		*n = *t
+		b.add(name, n)
+	case tar.TypeDir:
+		n := b.node()
+		n.mode = fs.ModeDir | perm
+		n.setTime(h.mtime)
+		b.add(name, n)
+	case tar.TypeChar:
+		idx.skip(name, reasonNotReg+" (character device)")
+	case tar.TypeBlock:
+		idx.skip(name, reasonNotReg+" (block device)")
+	case tar.TypeFifo:
+		idx.skip(name, reasonNotReg+" (FIFO)")
+	default:
+		idx.skip(name, fmt.Sprintf("unsupported tar member type %q", h.typeflag))
+	}
+	return nil
+}
+
+// finish sorts the listings and marks the nodes reachable without links.
+func (b *indexBuilder) finish() {
+	idx := b.idx
+	for _, n := range idx.nodes {
+		if n.dir != nil && n.mode.IsDir() && len(n.dir.kids) > 1 {
+			slices.SortFunc(n.dir.kids, func(a, b archKid) int { return strings.Compare(a.name, b.name) })
+		}
+	}
+	// A node is clean when its parent is a clean directory. Entries are
+	// reached from their parents, so walking from the top marks exactly
+	// the clean nodes (a name shadowed by a link is not reached).
+	root := idx.nodes[""]
+	root.clean = true
+	stack := []*anode{root}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, k := range n.kids() {
+			if k.n.clean {
 				continue
 			}
-			alias := *t
-			idx.add(name, &alias)
-		case tar.TypeDir:
-			idx.add(name, &anode{mode: fs.ModeDir | perm, mtime: mtime})
-		case tar.TypeChar:
-			idx.skip(name, reasonNotReg+" (character device)")
-		case tar.TypeBlock:
-			idx.skip(name, reasonNotReg+" (block device)")
-		case tar.TypeFifo:
-			idx.skip(name, reasonNotReg+" (FIFO)")
-		default:
-			idx.skip(name, fmt.Sprintf("unsupported tar member type %q", hdr.Typeflag))
+			k.n.clean = true
+			if k.n.mode.IsDir() {
+				stack = append(stack, k.n)
+			}
 		}
 	}
-	idx.read = br.n
-	for _, n := range idx.nodes {
-		if len(n.children) > 1 {
-			slices.Sort(n.children)
-		}
-	}
-	return idx, nil
+}
+
+// archKid is one entry of an indexed directory.
+type archKid struct {
+	name string
+	n    *anode
 }
 
 // cleanMember normalises a member name: leading "./" and empty or "."
 // components dropped; absolute names and ".." components rejected with a
 // reason. The top directory gives "".
 func cleanMember(raw string) (string, string) {
+	if fs.ValidPath(raw) && raw != "." && strings.IndexByte(raw, 0) < 0 {
+		return raw, "" // already clean: the common case, without copying
+	}
 	if raw == "" {
 		return "", "empty member name"
 	}
@@ -381,40 +595,54 @@ func (idx *archiveIndex) skip(name, reason string) {
 
 // add indexes n at name, creating implied parent directories. A later
 // member of the same name replaces an earlier one, as tar extraction does.
-func (idx *archiveIndex) add(name string, n *anode) {
-	parent := idx.nodes[""]
-	for i := 0; i < len(name); i++ {
-		if name[i] != '/' {
-			continue
-		}
-		d := name[:i]
-		p := idx.nodes[d]
-		if p == nil {
-			p = &anode{mode: fs.ModeDir | 0o755}
-			idx.nodes[d] = p
-			delete(idx.skipped, d)
-			parent.children = append(parent.children, d[strings.LastIndexByte(d, '/')+1:])
-		} else if !p.mode.IsDir() {
-			idx.skip(name, "parent is not a directory")
-			return
-		}
-		parent = p
+func (b *indexBuilder) add(name string, n *anode) {
+	idx := b.idx
+	dir, base := "", name
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		dir, base = name[:i], name[i+1:]
 	}
-	delete(idx.skipped, name)
+	var parent *anode
+	if b.lastParent != nil && dir == b.lastDir {
+		parent = b.lastParent
+	} else {
+		parent = idx.nodes[""]
+		for i := 0; i < len(name); i++ {
+			if name[i] != '/' {
+				continue
+			}
+			d := name[:i]
+			p := idx.nodes[d]
+			if p == nil {
+				p = b.node()
+				p.mode = fs.ModeDir | 0o755
+				idx.nodes[d] = p
+				delete(idx.skipped, d)
+				parent.addKid(d[strings.LastIndexByte(d, '/')+1:], p)
+			} else if !p.mode.IsDir() {
+				idx.skip(name, "parent is not a directory")
+				return
+			}
+			parent = p
+		}
+		b.lastDir, b.lastParent = dir, parent
+	}
+	if len(idx.skipped) > 0 {
+		delete(idx.skipped, name)
+	}
 	if old := idx.nodes[name]; old != nil {
 		if old.mode.IsDir() && n.mode.IsDir() {
-			old.mode, old.mtime = n.mode, n.mtime
+			old.mode, old.sec, old.nsec = n.mode, n.sec, n.nsec
 			return
 		}
 		idx.nodes[name] = n
+		parent.setKid(base, n)
+		// A directory replaced (by a file or a link) may be the
+		// remembered parent.
+		b.lastDir, b.lastParent = "", nil
 		return
 	}
 	idx.nodes[name] = n
-	base := name
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		base = name[i+1:]
-	}
-	parent.children = append(parent.children, base)
+	parent.addKid(base, n)
 }
 
 func (a *archiveBackend) index() (*archiveIndex, error) {
@@ -459,7 +687,7 @@ func (n *anode) info(p string) fs.FileInfo {
 	if n.mode&fs.ModeSymlink != 0 {
 		size = int64(len(n.target))
 	}
-	return &fileInfo{name: name, size: size, mode: n.mode, mtime: n.mtime}
+	return &fileInfo{name: name, size: size, mode: n.mode, mtime: n.mtime()}
 }
 
 func (a *archiveBackend) readlink(p string) (string, error) {
@@ -482,10 +710,63 @@ func (a *archiveBackend) readFile(p string) ([]byte, error) {
 	if !n.mode.IsRegular() {
 		return nil, refused(reasonNotReg)
 	}
+	if n.notKept {
+		return nil, ErrNotKept
+	}
 	if n.refused != "" {
 		return nil, refused(n.refused)
 	}
 	return bytes.Clone(n.data), nil
+}
+
+// readFileShared is readFile without the copy: the index's own bytes
+// (their capacity is their length, so an append copies).
+func (a *archiveBackend) readFileShared(p string) ([]byte, error) {
+	n, err := a.node(p)
+	if err != nil {
+		return nil, err
+	}
+	if !n.mode.IsRegular() {
+		return nil, refused(reasonNotReg)
+	}
+	if n.notKept {
+		return nil, ErrNotKept
+	}
+	if n.refused != "" {
+		return nil, refused(n.refused)
+	}
+	return n.data[:len(n.data):len(n.data)], nil
+}
+
+// readFast reads the regular member p when no link lies on its way (its
+// canonical path is then its name); ok is false otherwise. With shared
+// set the index's own bytes are returned.
+func (a *archiveBackend) readFast(p string, shared bool) ([]byte, bool) {
+	idx := a.idx.Load()
+	if idx == nil {
+		return nil, false
+	}
+	n := idx.nodes[p]
+	if n == nil || !n.clean || !n.mode.IsRegular() || n.notKept || n.refused != "" {
+		return nil, false
+	}
+	if shared {
+		return n.data[:len(n.data):len(n.data)], true
+	}
+	return bytes.Clone(n.data), true
+}
+
+// readDirFast lists the directory p when no link lies on its way.
+func (a *archiveBackend) readDirFast(p string) ([]fs.DirEntry, bool) {
+	idx := a.idx.Load()
+	if idx == nil {
+		return nil, false
+	}
+	n := idx.nodes[p]
+	if n == nil || !n.clean || !n.mode.IsDir() {
+		return nil, false
+	}
+	return idx.list(p, n), true
 }
 
 func (a *archiveBackend) readDir(p string) ([]fs.DirEntry, error) {
@@ -500,18 +781,32 @@ func (a *archiveBackend) readDir(p string) ([]fs.DirEntry, error) {
 	if !n.mode.IsDir() {
 		return nil, errNotDir
 	}
-	out := make([]fs.DirEntry, 0, len(n.children))
-	for _, name := range n.children {
-		cp := join(p, name)
-		c := idx.nodes[cp]
-		if c == nil {
-			continue
-		}
-		info := c.info(cp)
-		out = append(out, &dirEntry{name: name, typ: c.mode.Type(), info: func() (fs.FileInfo, error) { return info, nil }})
-	}
-	return out, nil
+	return idx.list(p, n), nil
 }
+
+// list lists the directory node n at p.
+func (idx *archiveIndex) list(p string, n *anode) []fs.DirEntry {
+	kids := n.kids()
+	out := make([]fs.DirEntry, len(kids))
+	ents := make([]archEntry, len(kids))
+	for i, k := range kids {
+		ents[i] = archEntry{name: k.name, n: k.n}
+		out[i] = &ents[i]
+	}
+	return out
+}
+
+// archEntry is a directory entry of an archive.
+type archEntry struct {
+	name string
+	n    *anode
+}
+
+func (e *archEntry) Name() string               { return e.name }
+func (e *archEntry) IsDir() bool                { return e.n.mode.IsDir() }
+func (e *archEntry) Type() fs.FileMode          { return e.n.mode.Type() }
+func (e *archEntry) Info() (fs.FileInfo, error) { return e.n.info(e.name), nil }
+func (e *archEntry) String() string             { return fs.FormatDirEntry(e) }
 
 func (a *archiveBackend) close() error {
 	a.idx.Store(nil)

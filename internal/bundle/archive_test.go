@@ -321,3 +321,111 @@ func TestEmptyTar(t *testing.T) {
 		t.Errorf("Roots(empty) = %v", err)
 	}
 }
+
+// TestArchiveFastPaths checks the archive's direct reads (names with no
+// link on the way) against its resolving reads, and ReadFileShared.
+func TestArchiveFastPaths(t *testing.T) {
+	ms := append([]member{
+		// A member indexed below a name that a later member makes a
+		// link: the resolving read follows the link, and so must the
+		// direct one (by not answering).
+		{"top/shadow/file", 'f', "shadowed\n"},
+		{"top/real/file", 'f', "real\n"},
+		{"top/shadow", 'l', "real"},
+	}, sosTree...)
+	v, idx := openTar(t, tarBytes(t, ms), DefaultLimits())
+	be := v.be.(*archiveBackend)
+	if _, ok := be.readFast("top/shadow/file", false); ok {
+		t.Error("direct read below a link answered")
+	}
+	if got, err := v.ReadFile("top/shadow/file"); err != nil || string(got) != "real\n" {
+		t.Errorf("ReadFile(top/shadow/file) = %q, %v; want the link followed", got, err)
+	}
+	if idx.nodes["top/shadow/file"] == nil || idx.nodes["top/shadow/file"].clean {
+		t.Error("shadowed member missing or marked clean")
+	}
+	for _, m := range sosTree {
+		if m.kind != 'f' {
+			continue
+		}
+		got, ok := be.readFast(m.name, false)
+		if !ok || string(got) != m.body {
+			t.Errorf("readFast(%s) = %q, %v", m.name, got, ok)
+		}
+		shared, err := ReadFileShared(v, m.name)
+		if err != nil || string(shared) != m.body || cap(shared) != len(shared) {
+			t.Errorf("ReadFileShared(%s) = %q (cap %d), %v", m.name, shared, cap(shared), err)
+		}
+	}
+	// Through a link, shared reads resolve too.
+	if got, err := ReadFileShared(v, sosTop+"/proc/net/dev"); err != nil || !strings.HasPrefix(string(got), "Inter-|") {
+		t.Errorf("ReadFileShared through links = %q, %v", got, err)
+	}
+	// ReadFile still copies.
+	got, _ := v.ReadFile(sosTop + "/version.txt")
+	clear(got)
+	if again, _ := ReadFileShared(v, sosTop+"/version.txt"); string(again) != "sos report: 4.5.6\n" {
+		t.Errorf("ReadFile did not copy: %q", again)
+	}
+	// Listings through the direct path equal the resolving ones.
+	for _, d := range []string{sosTop, sosTop + "/proc", "top"} {
+		fast, ok := be.readDirFast(d)
+		slow, err := be.readDir(d)
+		if !ok || err != nil || len(fast) != len(slow) {
+			t.Fatalf("readDirFast(%s) = %d, %v; readDir %d, %v", d, len(fast), ok, len(slow), err)
+		}
+		for i := range fast {
+			if fast[i].Name() != slow[i].Name() || fast[i].Type() != slow[i].Type() {
+				t.Errorf("%s[%d]: %s %v vs %s %v", d, i, fast[i].Name(), fast[i].Type(), slow[i].Name(), slow[i].Type())
+			}
+		}
+	}
+}
+
+// TestOpenKeep checks members declined by keep are listed and described
+// but not held, and refused with ErrNotKept.
+func TestOpenKeep(t *testing.T) {
+	ms := []member{
+		{"top/proc/stat", 'f', "cpu 1 2 3\n"},
+		{"top/var/log/messages", 'f', strings.Repeat("log line\n", 1000)},
+		{"top/var/log/link", 'l', "messages"},
+		{"top/hard", 'h', "top/var/log/messages"},
+	}
+	p := writeFile(t, "k.tar.gz", gzipBytes(t, tarBytes(t, ms)))
+	var asked []string
+	b, err := OpenKeep(p, Limits{}, func(name string) bool {
+		asked = append(asked, name)
+		return !strings.Contains(name, "/var/log/")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if !slices.Equal(asked, []string{"top/proc/stat", "top/var/log/messages"}) {
+		t.Errorf("keep asked about %q, want the regular members", asked)
+	}
+	if got, err := b.FS.ReadFile("top/proc/stat"); err != nil || string(got) != "cpu 1 2 3\n" {
+		t.Errorf("kept member: %q, %v", got, err)
+	}
+	for _, name := range []string{"top/var/log/messages", "top/var/log/link", "top/hard"} {
+		_, err := b.FS.ReadFile(name)
+		if !errors.Is(err, ErrNotKept) || !errors.Is(err, ErrRefused) {
+			t.Errorf("ReadFile(%s) = %v, want ErrNotKept", name, err)
+		}
+		if _, err := ReadFileShared(b.FS, name); !errors.Is(err, ErrNotKept) {
+			t.Errorf("ReadFileShared(%s) = %v, want ErrNotKept", name, err)
+		}
+	}
+	fi, err := b.FS.Lstat("top/var/log/messages")
+	if err != nil || fi.Size() != 9000 {
+		t.Errorf("Lstat of a member not kept = %v, %v", fi, err)
+	}
+	ents, err := b.FS.ReadDir("top/var/log")
+	if err != nil || len(ents) != 2 {
+		t.Errorf("ReadDir = %v, %v", ents, err)
+	}
+	be := b.be.(*archiveBackend)
+	if n := be.idx.Load().nodes["top/var/log/messages"]; n == nil || n.data != nil {
+		t.Errorf("content of a member not kept is held")
+	}
+}

@@ -10,10 +10,14 @@
 // open, and the opened file's mode is checked again); every file is read to EOF
 // under a size cap, never trusting the size a stat reports (proc files say 0).
 //
-// Directories are read on demand through os.Root. Archives are never extracted:
+// Directories are read on demand through os.Root; on Linux 5.6 and later a
+// name with no symbolic link on its way is read with a handful of system
+// calls through openat2 confined beneath the root (dirfast_linux.go), and
+// anything else takes the resolving path. Archives are never extracted:
 // Open streams them once and keeps an in-memory index of their regular files
 // and symbolic links, bounded by Limits (member count, member size, total
-// uncompressed bytes read). Nothing is written to disk.
+// uncompressed bytes read); OpenKeep keeps only the content of the members
+// a loader wants. Nothing is written to disk.
 //
 // Errors map to input statuses: errors.Is(err, fs.ErrNotExist) means missing,
 // fs.ErrPermission unreadable, and ErrRefused invalid, with the reason and the
@@ -135,6 +139,17 @@ type Bundle struct {
 // the file once and builds an in-memory index of its regular files and
 // symbolic links in bounded memory; the file is closed before Open returns.
 func Open(path string, lim Limits) (*Bundle, error) {
+	return OpenKeep(path, lim, nil)
+}
+
+// OpenKeep is Open with a say in what an archive's index holds: keep is
+// asked about every regular member, by its name in the archive (cleaned,
+// slash-separated, from the archive's top), and the content of a member it
+// declines is not kept in memory. Such a member is still listed and
+// described by Lstat; reading it fails with an error wrapping ErrNotKept
+// (and so ErrRefused). A nil keep keeps everything. Directories are read on
+// demand and ignore keep.
+func OpenKeep(path string, lim Limits, keep func(name string) bool) (*Bundle, error) {
 	lim = lim.withDefaults()
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -148,7 +163,7 @@ func Open(path string, lim Limits) (*Bundle, error) {
 		}
 		return &Bundle{FS: newView(be, "", lim, path), Path: path, Kind: "dir", be: be}, nil
 	case fi.Mode().IsRegular():
-		be, err := openArchiveFile(path, lim)
+		be, err := openArchiveFile(path, lim, keep)
 		if err != nil {
 			return nil, err
 		}
@@ -165,6 +180,18 @@ func (b *Bundle) Close() error {
 		return nil
 	}
 	return b.be.close()
+}
+
+// ReadFileShared reads name from fsys like fsys.ReadFile, but where the
+// bundle already holds the content in memory (an archive's index) it
+// returns that memory instead of a copy, saving the copy and the garbage
+// on a big bundle. The caller must not modify the returned bytes. For a
+// directory bundle, Live or any other FS it is fsys.ReadFile.
+func ReadFileShared(fsys FS, name string) ([]byte, error) {
+	if v, ok := fsys.(*view); ok {
+		return v.readFile(name, true)
+	}
+	return fsys.ReadFile(name)
 }
 
 // Root is one sample root inside a bundle.

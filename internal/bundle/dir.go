@@ -23,14 +23,21 @@ const dirCacheSize = 64
 // bundle even if the tree changes underneath (a racing rename or a link
 // swapped in is still confined by os.Root).
 //
-// Speed: opening "proc/1/task/1/stat" through os.Root walks five components
-// with one openat and one close each. To keep the hot path (thousands of
-// small files) near plain os.ReadFile cost, the backend keeps an os.Root
-// for each recently used directory, opened once through the bundle's root,
-// and opens files with a single-component name relative to it.
+// Speed: the view first offers every read and listing to the fast path
+// (fast, Linux 5.6 and later: openat2 confined beneath the root, no link
+// followed, about five system calls a file; see dirfast_linux.go), which
+// answers only with data. What it declines (names through links, errors,
+// refusals, older kernels) comes here. Opening "proc/1/task/1/stat" through
+// os.Root walks five components with one openat and one close each, so this
+// path keeps an os.Root for each recently used directory, opened once
+// through the bundle's root, and opens files with a single-component name
+// relative to it.
 type dirBackend struct {
 	root *os.Root
 	lim  Limits
+	// fast reads link-free names with a handful of system calls (Linux);
+	// nil when unavailable. See dirfast_linux.go.
+	fast *fastDir
 
 	mu     sync.Mutex
 	cache  map[string]*list.Element // canonical dir -> element of lru
@@ -48,7 +55,8 @@ func newDirBackend(dir string, lim Limits) (*dirBackend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &dirBackend{root: r, lim: lim, cache: make(map[string]*list.Element), lru: list.New()}, nil
+	return &dirBackend{root: r, lim: lim, fast: newFastDir(dir, lim.MaxFileSize),
+		cache: make(map[string]*list.Element), lru: list.New()}, nil
 }
 
 // dirRoot returns an os.Root for the canonical directory p, opened through
@@ -171,6 +179,13 @@ func (d *dirBackend) readFile(p string) ([]byte, error) {
 	err := d.inDir(p, func(r *os.Root, leaf string) error {
 		f, err := r.OpenFile(leaf, openFlags, 0)
 		if err != nil {
+			// On a nodev file system opening a device node fails with
+			// EACCES: say why.
+			if errors.Is(err, fs.ErrPermission) {
+				if fi, lerr := r.Lstat(leaf); lerr == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+					return refused(reasonNotReg)
+				}
+			}
 			return err
 		}
 		defer f.Close()
@@ -187,7 +202,50 @@ func (d *dirBackend) readFile(p string) ([]byte, error) {
 	return data, bare(err)
 }
 
+// readDirFast lists the canonical, link-free directory p with the fast
+// path; ok is false when the caller must take the slow path.
+func (d *dirBackend) readDirFast(p string) ([]fs.DirEntry, bool) {
+	return d.fast.list(p, d.lim.MaxMembers, func(name string, typ fs.FileMode) fs.DirEntry {
+		return d.entry(p, name, typ)
+	})
+}
+
+// entry makes the directory entry name of the canonical directory p.
+func (d *dirBackend) entry(p, name string, typ fs.FileMode) fs.DirEntry {
+	return &dirDirent{name: name, typ: typ, d: d, dir: p}
+}
+
+// dirDirent is an entry of a directory bundle's listing; Info looks the
+// entry up through the backend (never through a plain path).
+type dirDirent struct {
+	name string
+	typ  fs.FileMode
+	d    *dirBackend
+	dir  string
+}
+
+func (e *dirDirent) Name() string      { return e.name }
+func (e *dirDirent) IsDir() bool       { return e.typ.IsDir() }
+func (e *dirDirent) Type() fs.FileMode { return e.typ }
+func (e *dirDirent) String() string    { return fs.FormatDirEntry(e) }
+func (e *dirDirent) Info() (fs.FileInfo, error) {
+	fi, err := e.d.lstat(join(e.dir, e.name))
+	if err != nil {
+		return nil, &fs.PathError{Op: "lstat", Path: e.name, Err: err}
+	}
+	return fi, nil
+}
+
+// readFast reads the regular file at the canonical, link-free path p with
+// the fast path; ok is false when the view must resolve p itself.
+func (d *dirBackend) readFast(p string, _ bool) ([]byte, bool) {
+	return d.fast.read(p)
+}
+
 func (d *dirBackend) readDir(p string) ([]fs.DirEntry, error) {
+	if ents, ok := d.readDirFast(p); ok {
+		return ents, nil
+	}
 	var f *os.File
 	for try := 0; ; try++ {
 		r, err := d.dirRoot(p)
@@ -207,14 +265,7 @@ func (d *dirBackend) readDir(p string) ([]fs.DirEntry, error) {
 	for {
 		chunk, err := f.ReadDir(1024)
 		for _, e := range chunk {
-			name := e.Name()
-			out = append(out, &dirEntry{name: name, typ: e.Type(), info: func() (fs.FileInfo, error) {
-				fi, err := d.lstat(join(p, name))
-				if err != nil {
-					return nil, &fs.PathError{Op: "lstat", Path: name, Err: err}
-				}
-				return fi, nil
-			}})
+			out = append(out, d.entry(p, e.Name(), e.Type()))
 		}
 		if len(out) > d.lim.MaxMembers {
 			return nil, refused(fmt.Sprintf("directory has more than %d entries", d.lim.MaxMembers))
@@ -237,6 +288,7 @@ func (d *dirBackend) close() error {
 		return nil
 	}
 	d.closed = true
+	d.fast.close()
 	for e := d.lru.Front(); e != nil; e = e.Next() {
 		e.Value.(*cachedDir).root.Close()
 	}

@@ -78,8 +78,7 @@ func (l *liveFS) ReadFile(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, _, err := l.read("read", p)
-	return data, err
+	return liveRead("read", p, l.lim.MaxFileSize)
 }
 
 // Open opens a regular file (read into memory under the cap) or a

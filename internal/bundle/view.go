@@ -54,12 +54,39 @@ type view struct {
 	lim   Limits
 	where string // the bundle path (and sub directory) for messages
 
+	// fast, when the backend has one, reads a link-free name without the
+	// view's resolution; it only ever answers with data (see fastReader).
+	fast fastReader
+
 	mu   sync.Mutex
 	dirs map[string]string // view-relative directory -> canonical path
 }
 
+// fastReader is a backend that can read a regular file whose canonical
+// path holds no symbolic link more cheaply than the view's resolution. It
+// declines (ok false) whenever it cannot give exactly what the resolution
+// would: a link on the way, a missing name, anything but a regular file
+// within the size cap, any error. The view then resolves the name itself.
+type fastReader interface {
+	// readFast reads p; with shared set it may return memory the
+	// backend holds (the caller promised not to modify it).
+	readFast(p string, shared bool) (data []byte, ok bool)
+	// readDirFast lists a link-free directory, on the same terms.
+	readDirFast(p string) (ents []fs.DirEntry, ok bool)
+}
+
 func newView(be backend, root string, lim Limits, where string) *view {
-	return &view{be: be, root: root, lim: lim, where: where, dirs: make(map[string]string)}
+	v := &view{be: be, root: root, lim: lim, where: where, dirs: make(map[string]string)}
+	v.fast, _ = be.(fastReader)
+	return v
+}
+
+// readFast tries the backend's fast path for the valid name.
+func (v *view) readFast(name string, shared bool) ([]byte, bool) {
+	if v.fast == nil || name == "." {
+		return nil, false
+	}
+	return v.fast.readFast(join(v.root, name), shared)
 }
 
 // sub makes the view rooted at dir, which is resolved in v first.
@@ -268,8 +295,23 @@ func (v *view) Open(name string) (fs.File, error) {
 
 // ReadFile reads a regular file to EOF under the size cap.
 func (v *view) ReadFile(name string) ([]byte, error) {
+	return v.readFile(name, false)
+}
+
+// sharedReader is a backend that can hand out the memory it holds a
+// regular file in (ReadFileShared).
+type sharedReader interface {
+	readFileShared(p string) ([]byte, error)
+}
+
+// readFile is ReadFile; with shared set, the content may be the backend's
+// own memory.
+func (v *view) readFile(name string, shared bool) ([]byte, error) {
 	if err := v.check("read", name); err != nil {
 		return nil, err
+	}
+	if data, ok := v.readFast(name, shared); ok {
+		return data, nil
 	}
 	canon, fi, err := v.resolve(name, true)
 	if err != nil {
@@ -282,7 +324,12 @@ func (v *view) ReadFile(name string) ([]byte, error) {
 	default:
 		return nil, v.pathErr("read", name, refused(reasonNotReg))
 	}
-	data, err := v.be.readFile(canon)
+	var data []byte
+	if sr, ok := v.be.(sharedReader); ok && shared {
+		data, err = sr.readFileShared(canon)
+	} else {
+		data, err = v.be.readFile(canon)
+	}
 	if err != nil {
 		return nil, v.pathErr("read", name, err)
 	}
@@ -294,6 +341,15 @@ func (v *view) ReadFile(name string) ([]byte, error) {
 func (v *view) ReadDir(name string) ([]fs.DirEntry, error) {
 	if err := v.check("readdir", name); err != nil {
 		return nil, err
+	}
+	if v.fast != nil {
+		p := v.root
+		if name != "." {
+			p = join(v.root, name)
+		}
+		if ents, ok := v.fast.readDirFast(p); ok {
+			return ents, nil
+		}
 	}
 	canon, fi, err := v.resolve(name, true)
 	if err != nil {

@@ -26,9 +26,11 @@ type Writer struct {
 }
 
 // NewWriter returns a Writer writing a gzip-compressed tar to w. Close
-// finishes the archive; it does not close w.
+// finishes the archive; it does not close w. It compresses at gzip's
+// fastest level: collect writes while the host is being sampled, and
+// /proc text compresses well at any level.
 func NewWriter(w io.Writer) *Writer {
-	gz := gzip.NewWriter(w)
+	gz, _ := gzip.NewWriterLevel(w, gzip.BestSpeed) // the level is valid
 	return &Writer{gz: gz, tw: tar.NewWriter(gz), names: make(map[string]bool)}
 }
 

@@ -62,7 +62,12 @@ func field(b []byte, i int) (s, e int) {
 
 // fields splits b at runs of spaces and tabs.
 func fields(b []byte) [][]byte {
-	var out [][]byte
+	return appendFields(nil, b)
+}
+
+// appendFields is fields appending to dst, so a caller can pass a
+// stack-allocated array and parse a line without allocating.
+func appendFields(out [][]byte, b []byte) [][]byte {
 	for i := 0; ; {
 		s, e := field(b, i)
 		if s == e {

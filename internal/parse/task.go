@@ -56,7 +56,10 @@ func TaskStat(b []byte) (TaskStatFields, error) {
 	}
 	out.PID = pid
 	out.Comm = string(b[open+1 : closing])
-	f := fields(trimSpace(b[closing+1:]))
+	// A stat line has 52 fields on current kernels: parse them into an
+	// array on the stack (this runs once per thread, 10,000s of times).
+	var arr [64][]byte
+	f := appendFields(arr[:0], trimSpace(b[closing+1:]))
 	// f[0] is field 3.
 	at := func(field int) []byte { return f[field-3] }
 	if len(f) < 15-2 {

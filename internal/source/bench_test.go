@@ -1,6 +1,8 @@
 package source
 
 import (
+	"context"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -352,4 +354,22 @@ func BenchmarkLoadRootsLargeArchive(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+}
+
+// BenchmarkCollect10kThreads is a whole `netdoctor collect --interval 1s`
+// with 10,000 extra threads on the host; added-ms is what collecting adds
+// to the interval (the second sample, its archiving, and the archive's end).
+func BenchmarkCollect10kThreads(b *testing.B) {
+	if _, err := os.Stat("/proc/self/task"); err != nil {
+		b.Skip("no /proc")
+	}
+	end := spawnThreads(b, benchThreads())
+	defer end()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if err := Collect(context.Background(), io.Discard, Options{Interval: time.Second}); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(time.Since(t0)-time.Second)/1e6, "added-ms")
+	}
 }

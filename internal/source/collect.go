@@ -45,20 +45,37 @@ type collectMeta struct {
 // reads it back with the same code as a sosreport.
 func Collect(ctx context.Context, w io.Writer, o Options) error {
 	o = o.withDefaults()
-	var recs []*recorder
+	bw := bundle.NewWriter(w)
+	var (
+		recs  []*recorder
+		top   string
+		first = make(chan error, 1) // sample-1 written into bw
+		began bool
+	)
 	snaps, err := twoSamples(ctx, o, func(now time.Time) (*host.Snapshot, error) {
 		rec := newRecorder(bundle.Live())
 		recs = append(recs, rec)
-		return liveSnapshot(rec, o, now, rec.putMade)
+		s, err := liveSnapshot(rec, o, now, rec.putMade)
+		if err == nil && len(recs) == 1 {
+			// Archive the first sample while waiting for the second, so
+			// that only the second sample's archiving adds to the interval.
+			top = fmt.Sprintf("netdoctor-%s-%s", safeName(s.Hostname), s.Time.UTC().Format("20060102-150405"))
+			began = true
+			go func() { first <- rec.write(bw, top+"/sample-1/", s.Time) }()
+		}
+		return s, err
 	})
+	if began {
+		if werr := <-first; err == nil {
+			err = werr
+		}
+	}
 	if err != nil {
 		return err
 	}
 	progress(o, "writing the bundle")
-	hostname := snaps[0].Hostname
-	top := fmt.Sprintf("netdoctor-%s-%s", safeName(hostname), snaps[0].Time.UTC().Format("20060102-150405"))
 	meta := collectMeta{
-		Format: collectFormat, Version: collectVersion, Hostname: hostname,
+		Format: collectFormat, Version: collectVersion, Hostname: snaps[0].Hostname,
 		Samples:         []string{"sample-1", "sample-2"},
 		IntervalSeconds: roundSeconds(snaps[1].Time.Sub(snaps[0].Time)),
 		SampleTimes:     []string{snaps[0].Time.UTC().Format(time.RFC3339Nano), snaps[1].Time.UTC().Format(time.RFC3339Nano)},
@@ -67,14 +84,13 @@ func Collect(ctx context.Context, w io.Writer, o Options) error {
 	if err != nil {
 		return err
 	}
-	bw := bundle.NewWriter(w)
-	if err := bw.File(top+"/"+collectManifest, append(mb, '\n'), snaps[0].Time); err != nil {
+	if err := recs[1].write(bw, top+"/sample-2/", snaps[1].Time); err != nil {
 		return err
 	}
-	for i, rec := range recs {
-		if err := rec.write(bw, top+"/"+meta.Samples[i]+"/", snaps[i].Time); err != nil {
-			return err
-		}
+	// The manifest comes last: it records both sample times. Readers find
+	// it by name, not by position.
+	if err := bw.File(top+"/"+collectManifest, append(mb, '\n'), snaps[0].Time); err != nil {
+		return err
 	}
 	return bw.Close()
 }

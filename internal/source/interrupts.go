@@ -119,7 +119,7 @@ func (l *loader) readIRQ(q *host.IRQ) error {
 		q.Effective = eff
 	}
 	if b, err := l.readFile(dir + "affinity_hint"); err == nil {
-		if v, perr := safe(func() ([]int, error) { return parse.CPUMask(strings.TrimSpace(string(b))) }); perr == nil && len(v) > 0 {
+		if v, perr := l.cpus.maskTrimmed(b); perr == nil && len(v) > 0 {
 			q.Hint = v
 		}
 	}
@@ -147,7 +147,7 @@ func (l *loader) readIRQ(q *host.IRQ) error {
 func (l *loader) readCPUs(listFile, maskFile string) ([]int, error) {
 	b, err := l.readFile(listFile)
 	if err == nil {
-		return safe(func() ([]int, error) { return parse.CPUList(strings.TrimSpace(string(b))) })
+		return l.cpus.list(b, true)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
@@ -156,5 +156,5 @@ func (l *loader) readCPUs(listFile, maskFile string) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	return safe(func() ([]int, error) { return parse.CPUMask(strings.TrimSpace(string(b))) })
+	return l.cpus.maskTrimmed(b)
 }

@@ -288,7 +288,7 @@ func (l *loader) readQueues(n *host.NIC, dir string) {
 			if err != nil {
 				continue
 			}
-			v, perr := safe(func() ([]int, error) { return parse.CPUMask(strings.TrimSpace(string(b))) })
+			v, perr := l.cpus.maskTrimmed(b)
 			if perr != nil {
 				continue
 			}

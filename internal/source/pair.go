@@ -78,7 +78,7 @@ func Load(paths []string, o Options) (*host.Pair, error) {
 
 // loadBundle opens one bundle and loads its samples, concurrently.
 func loadBundle(p string, o Options) ([]*host.Snapshot, error) {
-	b, err := bundle.Open(p, o.Limits)
+	b, err := bundle.OpenKeep(p, o.Limits, keepInput)
 	if err != nil {
 		return nil, err
 	}

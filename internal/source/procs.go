@@ -208,7 +208,7 @@ func (l *loader) readProc(pid int, users map[int]string, c *procCounts) (host.Pr
 	}
 	uid := -1
 	if b, err := l.readFile(dir + "/status"); err == nil {
-		if st, perr := safe(func() (parse.TaskStatusFields, error) { return parse.TaskStatus(b) }); perr == nil || st.Pid > 0 {
+		if st, perr := l.taskStatus(b); perr == nil || st.Pid > 0 {
 			uid = st.UID
 			p.User = userName(users, st.UID)
 			main.Allowed = st.CpusAllowed
@@ -296,7 +296,7 @@ func (l *loader) readTask(dir string, tid int, p *host.Proc, uid int) (host.Thre
 			l.put(tdir+"/status", taskStatus(ts.Comm, p.PID, tid, p.PPID, uid, cpus))
 		}
 	} else if b, err := l.readFile(tdir + "/status"); err == nil {
-		if st, perr := safe(func() (parse.TaskStatusFields, error) { return parse.TaskStatus(b) }); perr == nil || st.Pid > 0 {
+		if st, perr := l.taskStatus(b); perr == nil || st.Pid > 0 {
 			t.Allowed = st.CpusAllowed
 		}
 	}
@@ -351,16 +351,66 @@ func numThreads(stat []byte) int {
 	if i < 0 {
 		return -1
 	}
-	f := bytes.Fields(stat[i+1:])
-	// f[0] is field 3 (state); num_threads is field 20.
-	if len(f) < 18 {
-		return -1
+	// Fields after the comm: state is field 3, num_threads field 20.
+	b := stat[i+1:]
+	for _, c := range b {
+		if c >= 0x80 { // bytes.Fields's Unicode white space
+			f := bytes.Fields(b)
+			if len(f) < 18 {
+				return -1
+			}
+			n, err := strconv.Atoi(string(f[17]))
+			if err != nil || n < 0 {
+				return -1
+			}
+			return n
+		}
 	}
-	n, err := strconv.Atoi(string(f[17]))
-	if err != nil || n < 0 {
-		return -1
+	field := 2
+	for j := 0; j < len(b); {
+		for j < len(b) && isStatSpace(b[j]) {
+			j++
+		}
+		if j == len(b) {
+			break
+		}
+		k := j
+		for k < len(b) && !isStatSpace(b[k]) {
+			k++
+		}
+		field++
+		if field == 20 {
+			n, ok := atoiBytes(b[j:k])
+			if !ok {
+				return -1
+			}
+			return n
+		}
+		j = k
 	}
-	return n
+	return -1
+}
+
+// isStatSpace is what bytes.Fields splits at in an ASCII stat line.
+func isStatSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// atoiBytes parses a non-negative decimal as strconv.Atoi accepts it; the
+// common case (up to 9 plain digits) without allocating.
+func atoiBytes(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 || b[0] == '+' || b[0] == '-' {
+		n, err := strconv.Atoi(string(b))
+		return n, err == nil && n >= 0
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 // userName names a uid from etc/passwd, else gives the number.
@@ -642,7 +692,7 @@ func (l *loader) applyProcStatus(procs map[int]*host.Proc, create bool) string {
 		if err != nil {
 			return
 		}
-		st, perr := safe(func() (parse.TaskStatusFields, error) { return parse.TaskStatus(b) })
+		st, perr := l.taskStatus(b)
 		out[i] = res{st, perr == nil || st.Pid > 0}
 	})
 	n := 0

@@ -34,6 +34,9 @@ type loader struct {
 	// sos's partial proc/PID/status copies).
 	procsComplete bool
 
+	// cpus interns the CPU lists this sample repeats.
+	cpus cpuLists
+
 	lscpuTableOnce sync.Once
 	lscpuRows      []cmdout.LscpuCPU
 	lscpuRowsAt    string
@@ -74,7 +77,7 @@ func (l *loader) read(cands []cand) (data []byte, at string, err error) {
 			}
 			p = m[0]
 		}
-		b, rerr := l.fsys.ReadFile(p)
+		b, rerr := bundle.ReadFileShared(l.fsys, p)
 		if rerr == nil {
 			return b, p, nil
 		}
@@ -100,8 +103,12 @@ func firstCandPath(cands []cand, live bool) string {
 }
 
 // readFile reads one path, without candidates.
+//
+// The loader reads with bundle.ReadFileShared (no copy of what an archive
+// index already holds) and so never modifies nor keeps the bytes it reads:
+// parsers copy what they keep.
 func (l *loader) readFile(name string) ([]byte, error) {
-	return l.fsys.ReadFile(name)
+	return bundle.ReadFileShared(l.fsys, name)
 }
 
 // missingErr is a missing input with a reason worth showing.
@@ -125,6 +132,9 @@ func statusOf(err error) (host.Status, string) {
 		return host.StatusMissing, ""
 	case errors.Is(err, fs.ErrPermission):
 		return host.StatusUnreadable, "permission denied (not root?)"
+	case errors.Is(err, bundle.ErrNotKept):
+		// The archive's index holds no content for it (keepInput).
+		return host.StatusMissing, oneLine(err.Error())
 	case errors.Is(err, bundle.ErrRefused):
 		return host.StatusInvalid, oneLine(err.Error())
 	default:
