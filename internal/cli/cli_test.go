@@ -266,3 +266,33 @@ func TestLiveReportAndCollect(t *testing.T) {
 		t.Fatalf("show of the collect archive: exit %d, %s", s.code, s.stderr)
 	}
 }
+
+// TestReportGolden pins the markdown and JSON reports of a few fixtures,
+// made through the whole CLI path (load, evidence, checks, report).
+func TestReportGolden(t *testing.T) {
+	for _, name := range []string{"irq-cpu0", "healthy-2socket-ht", "tw-recycle-nat"} {
+		for _, format := range []string{"markdown", "json"} {
+			t.Run(name+"/"+format, func(t *testing.T) {
+				r := run(t, "report", "--format", format, fixture(name))
+				if r.code != 0 {
+					t.Fatalf("exit %d: %s", r.code, r.stderr)
+				}
+				got := strings.ReplaceAll(r.stdout, filepath.Clean(fixture(name)), "FIXTURE")
+				ext := map[string]string{"markdown": "md", "json": "json"}[format]
+				golden := filepath.Join("testdata", "report-"+name+"."+ext+".golden")
+				if *update {
+					if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test -update)", err)
+				}
+				if got != string(want) {
+					t.Errorf("report of %s differs from %s (run go test -update after an intended change)", name, golden)
+				}
+			})
+		}
+	}
+}
