@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netdoctor/netdoctor/internal/benchutil"
 	"github.com/ulikunitz/xz"
 )
 
@@ -84,7 +85,7 @@ func BenchmarkDirBundle(b *testing.B) {
 	d, names := bigDir(b)
 	b.Run("read-by-name", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu0 := cpuTime()
+		cpu0 := benchutil.CPUTime()
 		for b.Loop() {
 			bd, err := Open(d, Limits{})
 			if err != nil {
@@ -105,7 +106,7 @@ func BenchmarkDirBundle(b *testing.B) {
 	})
 	b.Run("walk-and-read", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu0 := cpuTime()
+		cpu0 := benchutil.CPUTime()
 		for b.Loop() {
 			bd, err := Open(d, Limits{})
 			if err != nil {
@@ -138,7 +139,7 @@ func BenchmarkDirBaseline(b *testing.B) {
 	d, names := bigDir(b)
 	b.Run("os.ReadFile", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu0 := cpuTime()
+		cpu0 := benchutil.CPUTime()
 		for b.Loop() {
 			for _, n := range names {
 				if _, err := os.ReadFile(filepath.Join(d, bigTop, n)); err != nil {
@@ -150,7 +151,7 @@ func BenchmarkDirBaseline(b *testing.B) {
 	})
 	b.Run("os.Root.ReadFile", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu0 := cpuTime()
+		cpu0 := benchutil.CPUTime()
 		for b.Loop() {
 			r, err := os.OpenRoot(filepath.Join(d, bigTop))
 			if err != nil {
@@ -182,7 +183,7 @@ func BenchmarkArchiveBundle(b *testing.B) {
 		p := writeFile(b, "big."+form.name, form.data)
 		b.Run(form.name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpu0 := cpuTime()
+			cpu0 := benchutil.CPUTime()
 			for b.Loop() {
 				bd, err := Open(p, Limits{})
 				if err != nil {
@@ -206,5 +207,5 @@ func BenchmarkArchiveBundle(b *testing.B) {
 func perFile(b *testing.B, cpu0 time.Duration, files int) {
 	n := float64(b.N * files)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/file")
-	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/n, "cpu-ns/file")
+	b.ReportMetric(float64((benchutil.CPUTime()-cpu0).Nanoseconds())/n, "cpu-ns/file")
 }

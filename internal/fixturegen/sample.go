@@ -367,6 +367,8 @@ func (m *model) irqbalanceConf() (string, string) {
 
 // sosMangle turns a command argument into the part of a sos file name:
 // runs of characters outside [A-Za-z0-9_.-] become one '_', '/' becomes '.'.
+// It is written apart from internal/source's copy on purpose: the fixtures
+// encode sos's naming independently of the loader they test.
 func sosMangle(s string) string {
 	var b strings.Builder
 	under := false

@@ -41,22 +41,9 @@ func Interrupts(b []byte) (host.Interrupts, error) {
 	errs := rowErrors{file: "interrupts"}
 	ls := lineScanner{b: b}
 
-	// The header is the first non-blank line.
-	var header []byte
-	var hnum int
-	for {
-		line, num, ok := ls.next()
-		if !ok {
-			return out, errorf("interrupts", 0, "empty")
-		}
-		if len(trimSpace(line)) != 0 {
-			header, hnum = line, num
-			break
-		}
-	}
-	cpus, problem := cpuHeader(header)
-	if problem != "" {
-		return out, errorf("interrupts", hnum, "%s", problem)
+	cpus, err := readCPUHeader(&ls, "interrupts")
+	if err != nil {
+		return out, err
 	}
 	out.CPUs = cpus
 	n := len(cpus)

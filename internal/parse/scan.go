@@ -157,6 +157,25 @@ func parseHex32(b []byte) (uint32, bool) {
 	return uint32(v), true
 }
 
+// readCPUHeader reads the first non-blank line of /proc/interrupts or
+// /proc/softirqs as its "CPU0 CPU1 ..." header.
+func readCPUHeader(ls *lineScanner, file string) ([]int, error) {
+	for {
+		line, num, ok := ls.next()
+		if !ok {
+			return nil, errorf(file, 0, "empty")
+		}
+		if len(trimSpace(line)) == 0 {
+			continue
+		}
+		cpus, problem := cpuHeader(line)
+		if problem != "" {
+			return nil, errorf(file, num, "%s", problem)
+		}
+		return cpus, nil
+	}
+}
+
 // cpuHeader parses a header line of CPU columns ("CPU0 CPU1 ...", as in
 // /proc/interrupts and /proc/softirqs) into CPU numbers. The numbers must be
 // strictly increasing and at most maxCPU.

@@ -12,21 +12,9 @@ func Softirqs(b []byte) (host.Softirqs, error) {
 	out := host.Softirqs{CPUs: []int{}, Counts: map[string][]uint64{}}
 	errs := rowErrors{file: "softirqs"}
 	ls := lineScanner{b: b}
-	var header []byte
-	var hnum int
-	for {
-		line, num, ok := ls.next()
-		if !ok {
-			return out, errorf("softirqs", 0, "empty")
-		}
-		if len(trimSpace(line)) != 0 {
-			header, hnum = line, num
-			break
-		}
-	}
-	cpus, problem := cpuHeader(header)
-	if problem != "" {
-		return out, errorf("softirqs", hnum, "%s", problem)
+	cpus, err := readCPUHeader(&ls, "softirqs")
+	if err != nil {
+		return out, err
 	}
 	out.CPUs = cpus
 	rows := 0

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"golang.org/x/sys/unix"
 	"io"
 	"io/fs"
 	"os"
@@ -15,8 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
+	"github.com/netdoctor/netdoctor/internal/benchutil"
 	"github.com/netdoctor/netdoctor/internal/bundle"
 	"github.com/netdoctor/netdoctor/internal/fixturegen"
 )
@@ -95,7 +95,7 @@ func BenchmarkLiveThreads(b *testing.B) {
 	o := Options{}.withDefaults()
 	tasks := 0
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := benchutil.CPUTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		l := newLoader(bundle.Live(), KindLive, o)
@@ -106,7 +106,7 @@ func BenchmarkLiveThreads(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64((benchutil.CPUTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(tasks), "threads")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(tasks), "ns/thread")
 }
@@ -156,9 +156,9 @@ func BenchmarkLoadLarge(b *testing.B) {
 		}
 		return nil
 	})
-	peak := watchHeap()
+	peak := benchutil.WatchHeap()
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := benchutil.CPUTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		p, err := Load([]string{dir}, Options{})
@@ -170,7 +170,7 @@ func BenchmarkLoadLarge(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64((benchutil.CPUTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(peak(), "peak-heap-MB")
 	b.ReportMetric(float64(files), "files")
 }
@@ -205,28 +205,18 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// cpuTime is the user and system CPU time of this process so far: on a
-// busy machine it says more about the work done than the wall clock.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // BenchmarkLoadLargeArchive loads the Large bundle as netdoctor collect
 // writes it: one .tar.gz, read through the archive index (no file system
 // calls per member).
 func BenchmarkLoadLargeArchive(b *testing.B) {
 	dir := largeBundle(b)
 	archive := filepath.Join(b.TempDir(), "large.tar.gz")
-	if err := tarDir(dir, archive); err != nil {
+	if err := fixturegen.WriteArchive(dir, archive, "netdoctor-big512-20240305-101112"); err != nil {
 		b.Fatal(err)
 	}
-	peak := watchHeap()
+	peak := benchutil.WatchHeap()
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := benchutil.CPUTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		p, err := Load([]string{archive}, Options{})
@@ -238,77 +228,8 @@ func BenchmarkLoadLargeArchive(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64((benchutil.CPUTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(peak(), "peak-heap-MB")
-}
-
-// watchHeap samples the heap in use every millisecond from now on; the
-// returned function stops sampling and gives the peak above the starting
-// heap, in MiB.
-func watchHeap() func() float64 {
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	var peak uint64
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		var m runtime.MemStats
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				runtime.ReadMemStats(&m)
-				peak = max(peak, m.HeapInuse)
-			}
-		}
-	}()
-	return func() float64 {
-		close(stop)
-		<-done
-		if peak < base.HeapInuse {
-			return 0
-		}
-		return float64(peak-base.HeapInuse) / (1 << 20)
-	}
-}
-
-// tarDir writes dir as a .tar.gz with bundle.Writer, under a top directory.
-func tarDir(dir, out string) error {
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	w := bundle.NewWriter(f)
-	mtime := time.Date(2024, 3, 5, 10, 11, 12, 0, time.UTC)
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		name := "netdoctor-big512-20240305-101112/" + filepath.ToSlash(rel)
-		if d.Type()&fs.ModeSymlink != 0 {
-			t, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return w.Symlink(name, t, mtime)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return w.File(name, data, mtime)
-	})
-	if err != nil {
-		return err
-	}
-	return w.Close()
 }
 
 // BenchmarkLoadRootsLargeArchive is the loader's own share of
@@ -317,7 +238,7 @@ func tarDir(dir, out string) error {
 func BenchmarkLoadRootsLargeArchive(b *testing.B) {
 	dir := largeBundle(b)
 	archive := filepath.Join(b.TempDir(), "large.tar.gz")
-	if err := tarDir(dir, archive); err != nil {
+	if err := fixturegen.WriteArchive(dir, archive, "netdoctor-big512-20240305-101112"); err != nil {
 		b.Fatal(err)
 	}
 	bu, err := bundle.Open(archive, bundle.DefaultLimits())
@@ -337,7 +258,7 @@ func BenchmarkLoadRootsLargeArchive(b *testing.B) {
 	}
 	runtime.GC()
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := benchutil.CPUTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		var wg sync.WaitGroup
@@ -353,7 +274,7 @@ func BenchmarkLoadRootsLargeArchive(b *testing.B) {
 		wg.Wait()
 	}
 	b.StopTimer()
-	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64((benchutil.CPUTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkCollect10kThreads is a whole `netdoctor collect --interval 1s`

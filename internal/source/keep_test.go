@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/netdoctor/netdoctor/internal/bundle"
+	"github.com/netdoctor/netdoctor/internal/fixturegen"
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
@@ -108,7 +109,7 @@ func TestArchiveMatchesDir(t *testing.T) {
 		for _, rel := range exp.Bundles {
 			d := filepath.Join(dir, rel)
 			a := filepath.Join(t.TempDir(), "b.tar.gz")
-			if err := tarDir(d, a); err != nil {
+			if err := fixturegen.WriteArchive(d, a, "netdoctor-big512-20240305-101112"); err != nil {
 				t.Fatal(err)
 			}
 			dirs, archives = append(dirs, d), append(archives, a)
@@ -148,7 +149,7 @@ func TestNotKeptIsMissingWithReason(t *testing.T) {
 	d := filepath.Join(t.TempDir(), "sosreport-web1")
 	writeTree(t, d, files)
 	a := filepath.Join(t.TempDir(), "sos.tar.gz")
-	if err := tarDir(d, a); err != nil {
+	if err := fixturegen.WriteArchive(d, a, "netdoctor-big512-20240305-101112"); err != nil {
 		t.Fatal(err)
 	}
 	b, err := bundle.OpenKeep(a, bundle.Limits{}, func(name string) bool {
