@@ -6,12 +6,14 @@ package benchutil
 
 import (
 	"runtime"
+	"testing"
 	"time"
 )
 
 // WatchHeap samples the heap in use every millisecond from now on; the
 // returned function stops sampling and gives the peak above the starting
-// heap, in MiB.
+// heap, in MiB. Benchmarks call FreshHeap at the start of each iteration,
+// so that the peak is one run's.
 func WatchHeap() func() float64 {
 	runtime.GC()
 	var base runtime.MemStats
@@ -42,4 +44,14 @@ func WatchHeap() func() float64 {
 		}
 		return float64(peak-base.HeapInuse) / (1 << 20)
 	}
+}
+
+// FreshHeap collects garbage with b's timer stopped, so that an iteration
+// starts from the heap a new netdoctor process starts with: the peak
+// WatchHeap reports is then one run's, not one run's plus the garbage the
+// run before left for the collector.
+func FreshHeap(b *testing.B) {
+	b.StopTimer()
+	runtime.GC()
+	b.StartTimer()
 }

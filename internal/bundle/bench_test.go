@@ -209,3 +209,48 @@ func perFile(b *testing.B, cpu0 time.Duration, files int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/file")
 	b.ReportMetric(float64((benchutil.CPUTime()-cpu0).Nanoseconds())/n, "cpu-ns/file")
 }
+
+// BenchmarkWriterThreads writes what one collect sample of a host with
+// 10,000 threads puts in its archive: a stat and a status file for each
+// thread, in sorted order as the recorder writes them.
+func BenchmarkWriterThreads(b *testing.B) {
+	type file struct {
+		name string
+		body []byte
+	}
+	var files []file
+	for pid := 1000; pid < 1100; pid++ {
+		for tid := pid; tid < pid+100; tid++ {
+			dir := fmt.Sprintf("netdoctor-host-20261122-101112/sample-2/proc/%d/task/%d", pid, tid)
+			files = append(files,
+				file{dir + "/stat", []byte(fmt.Sprintf("%d (worker) S 1 %d %d 0 -1 4194560 2000 0 0 0 120 30 0 0 20 0 100 0 300 1000000 200 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0\n", tid, pid, pid))},
+				file{dir + "/status", []byte(fmt.Sprintf("Name:\tworker\nTgid:\t%d\nPid:\t%d\nPPid:\t1\nUid:\t0\t0\t0\t0\nCpus_allowed_list:\t0-63\n", pid, tid))})
+		}
+	}
+	mtime := time.Unix(1700000000, 0)
+	size := 0
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		var out countingWriter
+		w := NewWriter(&out)
+		for _, f := range files {
+			if err := w.File(f.name, f.body, mtime); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+		size = int(out)
+	}
+	b.ReportMetric(float64(size)/1e6, "archive-MB")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(files)), "ns/file")
+}
+
+// countingWriter counts and discards what is written to it.
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
+}

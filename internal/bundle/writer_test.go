@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -123,6 +124,7 @@ func TestWriterRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := NewWriter(io.Discard)
+			defer w.Close()
 			err := tt.call(w)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want %q", err, tt.want)
@@ -133,6 +135,9 @@ func TestWriterRefuses(t *testing.T) {
 	w := NewWriter(io.Discard)
 	if err := w.Symlink("a/b/l", "../c", testTime); err != nil {
 		t.Errorf("inside link: %v", err)
+	}
+	if err := w.Close(); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -193,4 +198,105 @@ func gunzip(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestWriterMatchesArchiveTar writes names that fit ustar's name field,
+// need its prefix field, or need a PAX record (too long, not ASCII), and
+// long link targets, and reads them back with archive/tar, with this
+// package's own reader and, where installed, with GNU tar.
+func TestWriterMatchesArchiveTar(t *testing.T) {
+	long := "nd/sys/devices/" + strings.Repeat("pci0000:00/0000:00:03.0/", 5) + "net/eth0/statistics/rx_missed_errors" // prefix + name
+	huge := "nd/" + strings.Repeat("verylongdirectoryname/", 14) + "f"                                                 // > 255: PAX
+	type member struct {
+		typ          byte
+		name, target string
+		body         string
+		mode         int64
+	}
+	want := []member{
+		{tar.TypeReg, "nd/short", "", "hello\n", 0o644},
+		{tar.TypeReg, long, "", strings.Repeat("x", 513), 0o644},
+		{tar.TypeReg, huge, "", "", 0o644},
+		{tar.TypeReg, "nd/proc/net/dev-é", "", "unicode\n", 0o644},
+		{tar.TypeSymlink, "nd/l", strings.Repeat("a/", 60) + "b", "", 0o777},
+		{tar.TypeSymlink, "nd/lé", "short-é", "", 0o777},
+	}
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	for _, m := range want {
+		var err error
+		if m.typ == tar.TypeReg {
+			err = w.File(m.name, []byte(m.body), testTime)
+		} else {
+			err = w.Symlink(m.name, m.target, testTime)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw := gunzip(t, buf.Bytes())
+	if len(raw)%blockSize != 0 {
+		t.Fatalf("tar stream of %d bytes is not whole blocks", len(raw))
+	}
+
+	tr := tar.NewReader(bytes.NewReader(raw))
+	got := map[string]member{}
+	dirs := 0
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !h.ModTime.Equal(testTime) || h.Uid != 0 || h.Gid != 0 {
+			t.Errorf("%s: time %v uid %d gid %d", h.Name, h.ModTime, h.Uid, h.Gid)
+		}
+		if h.Typeflag == tar.TypeDir {
+			dirs++
+			if h.Mode != 0o755 || !strings.HasSuffix(h.Name, "/") {
+				t.Errorf("directory %s mode %o", h.Name, h.Mode)
+			}
+			continue
+		}
+		body, _ := io.ReadAll(tr)
+		got[h.Name] = member{h.Typeflag, h.Name, h.Linkname, string(body), h.Mode}
+	}
+	if dirs == 0 {
+		t.Error("no directory entries")
+	}
+	v, _ := openTar(t, raw, Limits{})
+	for _, m := range want {
+		if g := got[m.name]; g != m {
+			t.Errorf("archive/tar read %q as %+v, want %+v", m.name, g, m)
+		}
+		if m.typ == tar.TypeReg {
+			if b, err := v.ReadFile(m.name); err != nil || string(b) != m.body {
+				t.Errorf("own reader: %q = %q, %v", m.name, b, err)
+			}
+		} else if l, err := v.ReadLink(m.name); err != nil || l != m.target {
+			t.Errorf("own reader: link %q = %q, %v", m.name, l, err)
+		}
+	}
+
+	gnutar, err := exec.LookPath("tar")
+	if err != nil {
+		return
+	}
+	cmd := exec.Command(gnutar, "-tf", "-")
+	cmd.Stdin = bytes.NewReader(raw)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("tar -tf: %v\n%s", err, out)
+	}
+	listed := strings.Split(strings.TrimSpace(string(out)), "\n")
+	for _, m := range want {
+		if !slices.Contains(listed, m.name) {
+			t.Errorf("tar -tf does not list %q:\n%s", m.name, out)
+		}
+	}
 }

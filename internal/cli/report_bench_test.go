@@ -65,6 +65,7 @@ func benchReport(b *testing.B, sc fixturegen.Scenario, archive bool) {
 	cpu0 := benchutil.CPUTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		benchutil.FreshHeap(b)
 		if code := cli.Main(args, env); code != 0 {
 			b.Fatalf("netdoctor report: exit %d", code)
 		}

@@ -38,10 +38,10 @@ func WriteArchive(dir, out, top string) error {
 		}
 		return w.File(name, data, mtime)
 	})
-	if err != nil {
-		return err
+	if cerr := w.Close(); err == nil {
+		err = cerr
 	}
-	if err := w.Close(); err != nil {
+	if err != nil {
 		return err
 	}
 	return f.Close()

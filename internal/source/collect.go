@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -43,29 +44,50 @@ type collectMeta struct {
 // (raw /proc and /sys files at their paths, symlinks kept as symlinks,
 // ethtool, uname, hostname and date as sos names and prints them). Load
 // reads it back with the same code as a sosreport.
-func Collect(ctx context.Context, w io.Writer, o Options) error {
+func Collect(ctx context.Context, w io.Writer, o Options) (err error) {
 	o = o.withDefaults()
 	bw := bundle.NewWriter(w)
+	defer func() {
+		if cerr := bw.Close(); err == nil {
+			err = cerr
+		}
+	}()
 	var (
 		recs  []*recorder
 		top   string
-		first = make(chan error, 1) // sample-1 written into bw
-		began bool
+		first chan error // sample-1 written into bw
 	)
-	snaps, err := twoSamples(ctx, o, func(now time.Time) (*host.Snapshot, error) {
-		rec := newRecorder(bundle.Live())
+	snaps, err := twoSamples(ctx, o, func(fsys bundle.FS, now time.Time) (*host.Snapshot, error) {
+		rec := newRecorder(fsys)
 		recs = append(recs, rec)
+		var stop func() error
+		if len(recs) == 2 && first != nil {
+			// The second sample's thread files go into the archive as
+			// they are read, once the first sample is in.
+			werr := <-first
+			first = nil
+			if werr != nil {
+				return nil, werr
+			}
+			stop = rec.streamTo(bw, top+"/sample-2/", now)
+		}
 		s, err := liveSnapshot(rec, o, now, rec.putMade)
+		if stop != nil {
+			if serr := stop(); err == nil && serr != nil {
+				return nil, serr
+			}
+		}
 		if err == nil && len(recs) == 1 {
 			// Archive the first sample while waiting for the second, so
 			// that only the second sample's archiving adds to the interval.
 			top = fmt.Sprintf("netdoctor-%s-%s", safeName(s.Hostname), s.Time.UTC().Format("20060102-150405"))
-			began = true
+			first = make(chan error, 1)
 			go func() { first <- rec.write(bw, top+"/sample-1/", s.Time) }()
 		}
 		return s, err
 	})
-	if began {
+	if first != nil {
+		// The second sample failed or was cancelled before it began.
 		if werr := <-first; err == nil {
 			err = werr
 		}
@@ -89,10 +111,7 @@ func Collect(ctx context.Context, w io.Writer, o Options) error {
 	}
 	// The manifest comes last: it records both sample times. Readers find
 	// it by name, not by position.
-	if err := bw.File(top+"/"+collectManifest, append(mb, '\n'), snaps[0].Time); err != nil {
-		return err
-	}
-	return bw.Close()
+	return bw.File(top+"/"+collectManifest, append(mb, '\n'), snaps[0].Time)
 }
 
 // roundSeconds gives an interval in seconds with millisecond precision.
@@ -127,6 +146,14 @@ type recorder struct {
 	mu    sync.Mutex
 	files map[string][]byte
 	links map[string]string
+
+	// stream, while set, takes the thread files instead of files.
+	stream chan<- recordedFile
+}
+
+type recordedFile struct {
+	name string
+	data []byte
 }
 
 func newRecorder(fsys bundle.FS) *recorder {
@@ -146,10 +173,7 @@ func (r *recorder) Lstat(name string) (fs.FileInfo, error) { return r.fs.Lstat(n
 func (r *recorder) ReadFile(name string) ([]byte, error) {
 	b, err := r.fs.ReadFile(name)
 	if err == nil {
-		kept := sanitize(name, b)
-		r.mu.Lock()
-		r.files[name] = kept
-		r.mu.Unlock()
+		r.keep(name, sanitize(name, b))
 	}
 	return b, err
 }
@@ -166,10 +190,70 @@ func (r *recorder) ReadLink(name string) (string, error) {
 }
 
 // putMade records a file made from non-file data.
-func (r *recorder) putMade(name string, data []byte) {
+func (r *recorder) putMade(name string, data []byte) { r.keep(name, data) }
+
+// keep records a file, or streams it when it is a thread's file.
+func (r *recorder) keep(name string, data []byte) {
+	if r.stream != nil && isThreadFile(name) {
+		r.stream <- recordedFile{name, data}
+		return
+	}
 	r.mu.Lock()
 	r.files[name] = data
 	r.mu.Unlock()
+}
+
+// isThreadFile reports whether name is proc/PID/task/TID/FILE. procfs
+// makes proc/PID, its task directory and each task/TID real directories on
+// every host, so no link the loader records can lie on such a file's path
+// and it needs no rewriting through links: it can be archived as soon as
+// it is read. A busy host has tens of thousands of them.
+func isThreadFile(name string) bool {
+	rest, ok := strings.CutPrefix(name, "proc/")
+	if !ok {
+		return false
+	}
+	pid, rest, ok := strings.Cut(rest, "/")
+	if _, num := pidNumber(pid); !ok || !num {
+		return false
+	}
+	rest, ok = strings.CutPrefix(rest, "task/")
+	if !ok {
+		return false
+	}
+	tid, file, ok := strings.Cut(rest, "/")
+	_, num := pidNumber(tid)
+	return ok && num && file != "" && !strings.Contains(file, "/")
+}
+
+// streamTo writes the thread files recorded from now on into w under
+// prefix, with mtime, as they are recorded, on a goroutine of its own: the
+// archiving of a many-threaded host's second sample overlaps its reading.
+// w must not be used otherwise until the returned stop has returned; stop
+// ends the streaming once the sample is read and returns the first write
+// error.
+func (r *recorder) streamTo(w *bundle.Writer, prefix string, mtime time.Time) (stop func() error) {
+	ch := make(chan recordedFile, 1024)
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		for f := range ch {
+			if err != nil {
+				continue
+			}
+			// A file read twice keeps its first copy.
+			if werr := w.File(prefix+f.name, f.data, mtime); werr != nil && !errors.Is(werr, bundle.ErrWritten) {
+				err = werr
+			}
+		}
+		done <- err
+	}()
+	r.stream = ch
+	return func() error {
+		r.stream = nil
+		close(ch)
+		return <-done
+	}
 }
 
 // sanitize keeps out of a bundle what netdoctor does not need and a
@@ -257,9 +341,25 @@ func (r *recorder) write(w *bundle.Writer, prefix string, mtime time.Time) error
 	return nil
 }
 
+// linkOnPath reports whether a directory component of name is a recorded
+// link (most names have none, and are checked without allocating).
+func (r *recorder) linkOnPath(name string) bool {
+	for i := 1; i < len(name); i++ {
+		if name[i] == '/' {
+			if _, ok := r.links[name[:i]]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // throughLinks rewrites name so that no directory component of it is a
 // recorded link.
 func (r *recorder) throughLinks(name string) (string, bool) {
+	if !r.linkOnPath(name) {
+		return name, true
+	}
 	p := name
 	for hops := 0; hops <= maxHops; hops++ {
 		parts := strings.Split(p, "/")

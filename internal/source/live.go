@@ -25,8 +25,8 @@ import (
 // changes the host. Without root some inputs are "unreadable".
 func Live(ctx context.Context, o Options) (*host.Pair, error) {
 	o = o.withDefaults()
-	snaps, err := twoSamples(ctx, o, func(now time.Time) (*host.Snapshot, error) {
-		return liveSnapshot(bundle.Live(), o, now, nil)
+	snaps, err := twoSamples(ctx, o, func(fsys bundle.FS, now time.Time) (*host.Snapshot, error) {
+		return liveSnapshot(fsys, o, now, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -34,20 +34,27 @@ func Live(ctx context.Context, o Options) (*host.Pair, error) {
 	return host.NewPair(snaps[0], snaps[1])
 }
 
-// twoSamples takes two samples o.Interval apart, reporting progress.
-func twoSamples(ctx context.Context, o Options, take func(now time.Time) (*host.Snapshot, error)) ([2]*host.Snapshot, error) {
+// twoSamples takes two samples o.Interval apart (start to start), reporting
+// progress. The first reads through bundle.Live(); the second through a
+// bundle.Preopened whose thread files, those the first sample read, were
+// opened during the interval, so that opening them does not add to it.
+func twoSamples(ctx context.Context, o Options, take func(fsys bundle.FS, now time.Time) (*host.Snapshot, error)) ([2]*host.Snapshot, error) {
 	var out [2]*host.Snapshot
 	if err := ctx.Err(); err != nil {
 		return out, err
 	}
 	progress(o, "sampling 1/2")
 	start := time.Now()
-	s, err := take(o.Now())
+	s, err := take(bundle.Live(), o.Now())
 	if err != nil {
 		return out, fmt.Errorf("sample 1: %w", err)
 	}
 	out[0] = s
-	if wait := o.Interval - time.Since(start); wait > 0 {
+	// The files are opened until shortly before the second sample is due.
+	due := start.Add(o.Interval)
+	early := bundle.LivePreopened(threadStatNames(s), due.Add(-preopenMargin))
+	defer early.Close()
+	if wait := time.Until(due); wait > 0 {
 		progress(o, "waiting %s", wait.Round(100*time.Millisecond))
 		t := time.NewTimer(wait)
 		select {
@@ -58,13 +65,16 @@ func twoSamples(ctx context.Context, o Options, take func(now time.Time) (*host.
 		}
 	}
 	progress(o, "sampling 2/2")
-	s, err = take(o.Now())
+	s, err = take(early, o.Now())
 	if err != nil {
 		return out, fmt.Errorf("sample 2: %w", err)
 	}
 	out[1] = s
 	return out, nil
 }
+
+// preopenMargin is how long before the second sample opening files stops.
+const preopenMargin = 20 * time.Millisecond
 
 // progress writes one line to o.Progress, if any.
 func progress(o Options, format string, a ...any) {

@@ -274,6 +274,23 @@ func (l *loader) readTasks(dir string, p *host.Proc, uid int) ([]host.Thread, bo
 	return out, len(out) > 0
 }
 
+// threadStatNames are the thread files loadProcsProc read for s, which it
+// reads again for a later sample of the same host: task/TID/stat of each
+// user process with more than one thread.
+func threadStatNames(s *host.Snapshot) []string {
+	var names []string
+	for _, p := range s.Procs {
+		if p.Kernel || len(p.Threads) < 2 {
+			continue
+		}
+		dir := "proc/" + strconv.Itoa(p.PID) + "/task/"
+		for _, t := range p.Threads {
+			names = append(names, dir+strconv.Itoa(t.TID)+"/stat")
+		}
+	}
+	return names
+}
+
 // bigProcThreads is the thread count from which one process's threads are
 // read in parallel.
 const bigProcThreads = 256
@@ -325,12 +342,15 @@ func (l *loader) liveAffinity(tid int) ([]int, bool) {
 	return cpus, len(cpus) > 0
 }
 
+// commEscaper escapes a command name as the kernel's status file does.
+var commEscaper = strings.NewReplacer("\\", "\\\\", "\n", "\\n")
+
 // taskStatus writes the lines of /proc/PID/task/TID/status netdoctor reads,
 // for a collect bundle whose threads' affinity came from sched_getaffinity.
 func taskStatus(comm string, pid, tid, ppid, uid int, cpus []int) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Name:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n",
-		strings.NewReplacer("\\", "\\\\", "\n", "\\n").Replace(comm), pid, tid, ppid)
+		commEscaper.Replace(comm), pid, tid, ppid)
 	if uid >= 0 {
 		fmt.Fprintf(&b, "Uid:\t%d\t%d\t%d\t%d\n", uid, uid, uid, uid)
 	}
