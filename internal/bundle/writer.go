@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"archive/tar"
+	"bufio"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -191,7 +192,10 @@ func newCompressor(w io.Writer) *compressor {
 	for i := 0; i < compressorBuffers; i++ {
 		c.empty <- make([]byte, 0, flushSize+blockSize)
 	}
-	gz, _ := gzip.NewWriterLevel(w, gzip.BestSpeed) // the level is valid
+	// gzip writes its output a few hundred bytes at a time: a buffer
+	// makes that a few large writes to w (a file: system calls).
+	out := bufio.NewWriterSize(w, flushSize)
+	gz, _ := gzip.NewWriterLevel(out, gzip.BestSpeed) // the level is valid
 	go func() {
 		defer close(c.done)
 		var err error
@@ -204,7 +208,10 @@ func newCompressor(w io.Writer) *compressor {
 			c.empty <- b[:0]
 		}
 		if err == nil {
-			c.setErr(gz.Close())
+			if err = gz.Close(); err == nil {
+				err = out.Flush()
+			}
+			c.setErr(err)
 		}
 	}()
 	return c
