@@ -27,8 +27,8 @@ import (
 // sample, and archive/tar's general header code (format negotiation,
 // per-field checks) cost more than compressing them. The format is POSIX
 // ustar, with a PAX record for a name or link target that does not fit
-// ustar's fields or is not ASCII, which is what archive/tar writes for
-// these members too (TestWriterMatchesArchiveTar).
+// ustar's fields or is not ASCII, as archive/tar does; archive/tar, this
+// package's reader and GNU tar read it back (TestWriterMatchesArchiveTar).
 type Writer struct {
 	buf   []byte          // tar stream not yet handed to the compressor
 	names map[string]bool // written names -> is a directory

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"io/fs"
 	"os/exec"
 	"slices"
 	"strings"
@@ -299,4 +300,61 @@ func TestWriterMatchesArchiveTar(t *testing.T) {
 			t.Errorf("tar -tf does not list %q:\n%s", m.name, out)
 		}
 	}
+}
+
+// FuzzWriterNames writes a file and a link under arbitrary valid names and
+// link targets (long, non-ASCII, at ustar's field limits) and checks that
+// archive/tar and this package's reader both read back the same names.
+func FuzzWriterNames(f *testing.F) {
+	f.Add("nd/proc/1/stat", "../x")
+	f.Add("nd/"+strings.Repeat("d/", 60)+"f", strings.Repeat("a/", 80)+"b")
+	f.Add("nd/"+strings.Repeat("x", 154)+"/"+strings.Repeat("y", 100), "é")
+	f.Fuzz(func(t *testing.T, name, target string) {
+		name = "nd/" + name
+		if !fs.ValidPath(name) || strings.IndexByte(name, 0) >= 0 || len(name) > 4096 || len(target) > 4096 {
+			return
+		}
+		var buf bytes.Buffer
+		w := NewWriter(&buf)
+		if err := w.File(name, []byte("x"), testTime); err != nil {
+			t.Fatalf("File(%q): %v", name, err)
+		}
+		link := "nd/the-link"
+		linkErr := w.Symlink(link, target, testTime)
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		raw := gunzip(t, buf.Bytes())
+		tr := tar.NewReader(bytes.NewReader(raw))
+		seen := map[string]string{}
+		for {
+			h, err := tr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("archive/tar: %v", err)
+			}
+			seen[h.Name] = h.Linkname
+		}
+		if _, ok := seen[name]; !ok {
+			t.Errorf("archive/tar does not see %q", name)
+		}
+		if linkErr == nil && seen[link] != target {
+			t.Errorf("archive/tar reads link target %q, want %q", seen[link], target)
+		}
+		v, _ := openTar(t, raw, Limits{})
+		if b, err := v.ReadFile(name); err != nil || string(b) != "x" {
+			// The reader refuses some names a writer accepts (too deep,
+			// too long); it must say so, not misread.
+			if err == nil {
+				t.Errorf("own reader: %q = %q", name, b)
+			}
+		}
+		if linkErr == nil {
+			if got, err := v.ReadLink(link); err == nil && got != target {
+				t.Errorf("own reader: link = %q, want %q", got, target)
+			}
+		}
+	})
 }

@@ -179,8 +179,9 @@ func BenchmarkCollectSample(b *testing.B) {
 }
 
 // BenchmarkArchiveSample10kThreads archives one recorded live sample of a
-// host with 10,000 extra threads: the part of collect that follows the
-// second sample's reading.
+// host with 10,000 extra threads, as collect archives its first sample
+// during the interval (the second sample's thread files go into the
+// archive while they are read).
 func BenchmarkArchiveSample10kThreads(b *testing.B) {
 	if _, err := os.Stat("/proc/self/task"); err != nil {
 		b.Skip("no /proc")
