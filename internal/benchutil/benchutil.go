@@ -55,3 +55,12 @@ func FreshHeap(b *testing.B) {
 	runtime.GC()
 	b.StartTimer()
 }
+
+// CountingWriter counts and discards what is written to it: the output of
+// a benchmarked writer or command, whose size is worth reporting.
+type CountingWriter int64
+
+func (c *CountingWriter) Write(p []byte) (int, error) {
+	*c += CountingWriter(len(p))
+	return len(p), nil
+}

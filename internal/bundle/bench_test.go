@@ -231,7 +231,7 @@ func BenchmarkWriterThreads(b *testing.B) {
 	size := 0
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		var out countingWriter
+		var out benchutil.CountingWriter
 		w := NewWriter(&out)
 		for _, f := range files {
 			if err := w.File(f.name, f.body, mtime); err != nil {
@@ -245,12 +245,4 @@ func BenchmarkWriterThreads(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/1e6, "archive-MB")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(files)), "ns/file")
-}
-
-// countingWriter counts and discards what is written to it.
-type countingWriter int64
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	*c += countingWriter(len(p))
-	return len(p), nil
 }

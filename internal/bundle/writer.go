@@ -59,10 +59,7 @@ func (w *Writer) File(name string, data []byte, mtime time.Time) error {
 		return err
 	}
 	w.header(tar.TypeReg, name, "", 0o644, int64(len(data)), mtime)
-	w.buf = append(w.buf, data...)
-	if pad := len(data) % blockSize; pad != 0 {
-		w.buf = append(w.buf, zeroBlock[:blockSize-pad]...)
-	}
+	w.body(data)
 	w.names[name] = false
 	return w.flush(name)
 }
@@ -277,12 +274,17 @@ func (w *Writer) header(typ byte, name, link string, mode, size int64, mtime tim
 			link = asciiTail(link, 100)
 		}
 		w.block(tar.TypeXHeader, "", asciiTail("PaxHeaders.0/"+path.Base(name), 100), "", 0o644, int64(len(rec)), secs)
-		w.buf = append(w.buf, rec...)
-		if pad := len(rec) % blockSize; pad != 0 {
-			w.buf = append(w.buf, zeroBlock[:blockSize-pad]...)
-		}
+		w.body(rec)
 	}
 	w.block(typ, prefix, short, link, mode, size, secs)
+}
+
+// body appends a member's content, padded to whole blocks.
+func (w *Writer) body(data []byte) {
+	w.buf = append(w.buf, data...)
+	if pad := len(data) % blockSize; pad != 0 {
+		w.buf = append(w.buf, zeroBlock[:blockSize-pad]...)
+	}
 }
 
 // block appends one ustar header block.

@@ -41,20 +41,9 @@ func writeSample(t *testing.T) []byte {
 // TestWriterLayout checks the members, their order (call order, each parent
 // directory once, before its first child) and modes, as `tar tzvf` shows.
 func TestWriterLayout(t *testing.T) {
-	zr, err := gzip.NewReader(bytes.NewReader(writeSample(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(zr)
 	var got []string
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, m := range readTar(t, gunzip(t, writeSample(t))) {
+		h := m.hdr
 		line := string(h.Typeflag) + " " + h.FileInfo().Mode().String() + " " + h.Name
 		if h.Linkname != "" {
 			line += " -> " + h.Linkname
@@ -243,17 +232,10 @@ func TestWriterMatchesArchiveTar(t *testing.T) {
 		t.Fatalf("tar stream of %d bytes is not whole blocks", len(raw))
 	}
 
-	tr := tar.NewReader(bytes.NewReader(raw))
 	got := map[string]member{}
 	dirs := 0
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, m := range readTar(t, raw) {
+		h := m.hdr
 		if !h.ModTime.Equal(testTime) || h.Uid != 0 || h.Gid != 0 {
 			t.Errorf("%s: time %v uid %d gid %d", h.Name, h.ModTime, h.Uid, h.Gid)
 		}
@@ -264,8 +246,7 @@ func TestWriterMatchesArchiveTar(t *testing.T) {
 			}
 			continue
 		}
-		body, _ := io.ReadAll(tr)
-		got[h.Name] = member{h.Typeflag, h.Name, h.Linkname, string(body), h.Mode}
+		got[h.Name] = member{h.Typeflag, h.Name, h.Linkname, m.body, h.Mode}
 	}
 	if dirs == 0 {
 		t.Error("no directory entries")
@@ -325,17 +306,9 @@ func FuzzWriterNames(f *testing.F) {
 			t.Fatal(err)
 		}
 		raw := gunzip(t, buf.Bytes())
-		tr := tar.NewReader(bytes.NewReader(raw))
 		seen := map[string]string{}
-		for {
-			h, err := tr.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("archive/tar: %v", err)
-			}
-			seen[h.Name] = h.Linkname
+		for _, m := range readTar(t, raw) {
+			seen[m.hdr.Name] = m.hdr.Linkname
 		}
 		if _, ok := seen[name]; !ok {
 			t.Errorf("archive/tar does not see %q", name)
@@ -357,4 +330,31 @@ func FuzzWriterNames(f *testing.F) {
 			}
 		}
 	})
+}
+
+// tarMember is one member as archive/tar reads it.
+type tarMember struct {
+	hdr  *tar.Header
+	body string
+}
+
+// readTar reads every member of a tar stream with archive/tar.
+func readTar(t testing.TB, raw []byte) []tarMember {
+	t.Helper()
+	tr := tar.NewReader(bytes.NewReader(raw))
+	var out []tarMember
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("archive/tar: %v", err)
+		}
+		body, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatalf("archive/tar: %s: %v", h.Name, err)
+		}
+		out = append(out, tarMember{h, string(body)})
+	}
 }

@@ -51,13 +51,13 @@ func benchReport(b *testing.B, sc fixturegen.Scenario, archive bool) {
 			b.Fatal(err)
 		}
 	}
-	var out countWriter
+	var out benchutil.CountingWriter
 	env := cli.IO{In: strings.NewReader(""), Out: &out, Err: io.Discard, Now: time.Now}
 	args := []string{"report", path}
 	if code := cli.Main(args, env); code != 0 { // warm up, and check it works
 		b.Fatalf("netdoctor report: exit %d", code)
 	}
-	if out.n == 0 {
+	if out == 0 {
 		b.Fatal("empty report")
 	}
 	peak := benchutil.WatchHeap()
@@ -73,11 +73,4 @@ func benchReport(b *testing.B, sc fixturegen.Scenario, archive bool) {
 	b.StopTimer()
 	b.ReportMetric(float64((benchutil.CPUTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(peak(), "peak-heap-MB")
-}
-
-type countWriter struct{ n int64 }
-
-func (w *countWriter) Write(p []byte) (int, error) {
-	w.n += int64(len(p))
-	return len(p), nil
 }

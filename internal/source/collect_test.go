@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -72,7 +74,7 @@ func TestRecorderStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, ok := rec.files["proc/7/task/8/stat"]; ok || len(rec.files) != 2 {
-		t.Errorf("kept for the end: %v, want proc/7/stat and the mtu", keys(rec.files))
+		t.Errorf("kept for the end: %v, want proc/7/stat and the mtu", slices.Sorted(maps.Keys(rec.files)))
 	}
 	if err := rec.write(bw, "top/sample-2/", mtime); err != nil {
 		t.Fatal(err)
@@ -99,14 +101,6 @@ func TestRecorderStream(t *testing.T) {
 			t.Errorf("%s = %q, %v; want %q", name, got, err, want)
 		}
 	}
-}
-
-func keys[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // failingWriter fails every write.
