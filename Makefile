@@ -8,11 +8,17 @@ FUZZTIME ?= 5s
 
 all: lint test build
 
+# A static binary (no cgo, no dynamic loader): it starts on any Linux from
+# kernel 3.2 on (Go's minimum), whatever its C library. BIN is where it goes.
+BIN ?= bin
 build:
-	$(GO) build -trimpath -o bin/netdoctor ./cmd/netdoctor
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/netdoctor ./cmd/netdoctor
 
-# The whole test suite with the race detector on.
+# The whole test suite with the race detector on. It first installs or
+# reuses what the tests need (scripts/install-test-deps.sh: idempotent, and
+# quick when everything is there), so it passes on a fresh machine.
 test:
+	./scripts/install-test-deps.sh
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
 

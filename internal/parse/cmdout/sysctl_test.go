@@ -2,8 +2,8 @@ package cmdout
 
 import (
 	"bytes"
+	"runtime"
 	"testing"
-	"time"
 )
 
 // sysctl -a excerpt, RHEL 7.9 (procps-ng 3.3.10), as sos collects it: stderr
@@ -81,15 +81,31 @@ func TestFormatSysctl(t *testing.T) {
 }
 
 // TestSysctlRepeatedKeyIsLinear guards against quadratic joining of a key
-// repeated by a hostile file: 400k repeats (4 MB) must parse quickly.
+// repeated by a hostile file. It counts the bytes Sysctl allocates for n and
+// for 4n repeats in the same run: linear parsing allocates about 4 times as
+// much for 4 times the input, quadratic joining about 16 times. No clock is
+// read, so a loaded machine cannot fail it.
 func TestSysctlRepeatedKeyIsLinear(t *testing.T) {
-	b := bytes.Repeat([]byte("dev.cdrom.info = x\n"), 400000)
-	start := time.Now()
-	m, err := Sysctl(b)
-	if err != nil || len(m["dev.cdrom.info"]) != 2*400000-1 {
-		t.Fatalf("len %d, %v", len(m["dev.cdrom.info"]), err)
+	const line = "dev.cdrom.info = x\n"
+	allocated := func(n int) uint64 {
+		b := bytes.Repeat([]byte(line), n)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		m, err := Sysctl(b)
+		runtime.ReadMemStats(&after)
+		if err != nil || len(m["dev.cdrom.info"]) != 2*n-1 {
+			t.Fatalf("%d repeats: value of length %d, %v", n, len(m["dev.cdrom.info"]), err)
+		}
+		return after.TotalAlloc - before.TotalAlloc
 	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("took %v", d)
+	const n = 20000
+	small, large := allocated(n), allocated(4*n)
+	if ratio := float64(large) / float64(small); ratio > 6 {
+		t.Errorf("4x the repeats allocated %.1fx the bytes (%d vs %d): growth faster than linear", ratio, large, small)
+	}
+	// Linear with a small constant: the input, its lines, the values and
+	// the joined result, a few times the input's size.
+	if in := uint64(4 * n * len(line)); large > 40*in {
+		t.Errorf("%d input bytes allocated %d bytes", in, large)
 	}
 }
