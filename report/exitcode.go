@@ -13,6 +13,13 @@ const (
 	// ExitNothingEvaluated: no check reached a verdict of fail, pass or
 	// not-applicable (every check was not-evaluated or error, or none ran).
 	ExitNothingEvaluated = 3
+	// ExitOutput: the output could not be written, or netdoctor refused to
+	// write it (a directory, a link, a file whose owner it cannot keep);
+	// the message names the path and the reason (decided by the CLI).
+	ExitOutput = 4
+	// ExitInterrupted: interrupted by SIGINT or SIGTERM, as shells report
+	// a run stopped by Ctrl-C (128 + SIGINT). Nothing was written.
+	ExitInterrupted = 130
 )
 
 // ExitCode is the exit code for a report under a --fail-on threshold.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"text/tabwriter"
 
@@ -15,16 +16,15 @@ func newChecksCmd(io IO) *cobra.Command {
 		Short: "List the checks netdoctor runs",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tw := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
+			var buf bytes.Buffer
+			tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 			fmt.Fprintf(tw, "ID\tSEVERITY\tTITLE\n")
 			for _, c := range checks.Registry() {
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", c.ID, c.Severity, c.Title)
 			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			_, err := fmt.Fprintln(io.Out, "\n'netdoctor explain ID' prints a check's documentation.")
-			return err
+			tw.Flush()
+			fmt.Fprintln(&buf, "\n'netdoctor explain ID' prints a check's documentation.")
+			return writeStdout(io, buf.Bytes())
 		},
 	}
 }
@@ -46,8 +46,8 @@ func newExplainCmd(io IO) *cobra.Command {
 			if c == nil {
 				return usageErr("no check %q; 'netdoctor checks' lists them", args[0])
 			}
-			_, err := fmt.Fprintf(io.Out, "# %s: %s\n\nDefault severity: %s. Reads: %v.\n\n%s\n", c.ID, c.Title, c.Severity, c.Needs, c.Doc)
-			return err
+			doc := fmt.Sprintf("# %s: %s\n\nDefault severity: %s. Reads: %v.\n\n%s\n", c.ID, c.Title, c.Severity, c.Needs, c.Doc)
+			return writeStdout(io, []byte(doc))
 		},
 	}
 }

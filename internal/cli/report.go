@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -56,7 +54,11 @@ of them.
 
 --fail-on makes the exit code 1 when a finding is at or above that severity, for sign-off
 gates. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, 3 nothing could be
-evaluated.`,
+evaluated, 4 the output could not be written, 130 interrupted.
+
+-o FILE replaces a regular file atomically, keeping its owner and mode; a device or FIFO
+(-o /dev/null) is written in place; "-" is standard output; a symbolic link or a directory
+is refused. The destination is checked before sampling starts.`,
 		Example: `  netdoctor report
   netdoctor report --fail-on warning --format json -o signoff.json
   netdoctor report sosreport-web1-2024-03-05-abcdefg.tar.xz
@@ -75,6 +77,15 @@ evaluated.`,
 				}
 				failOn = s
 			}
+			if err := o.validate(); err != nil {
+				return err
+			}
+			// The destination is checked before any sampling.
+			out, err := openText(io, o.output)
+			if err != nil {
+				return err
+			}
+			defer out.Abort()
 			p, err := loadPair(cmd.Context(), io, &o.sampleFlags, args)
 			if err != nil {
 				return err
@@ -89,7 +100,7 @@ evaluated.`,
 			if err := render(&buf, r); err != nil {
 				return fmt.Errorf("rendering the %s report: %w", o.format, err)
 			}
-			if err := writeOutput(io, o.output, buf.Bytes()); err != nil {
+			if err := writeText(out, buf.Bytes()); err != nil {
 				return err
 			}
 			switch code := report.ExitCode(r, failOn); code {
@@ -102,34 +113,10 @@ evaluated.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.format, "format", "markdown", "output format: "+formatNames())
-	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of standard output")
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the report to FILE (\"-\": standard output; a device or FIFO is written in place)")
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "none", "exit 1 when a finding is at or above: none, notice, warning or critical")
 	cmd.Flags().DurationVar(&o.interval, "interval", defaultInterval, "time between the two samples of a live host")
 	return cmd
-}
-
-// writeOutput writes data to stdout, or atomically to path.
-func writeOutput(io IO, path string, data []byte) error {
-	if path == "" || path == "-" {
-		_, err := io.Out.Write(data)
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".netdoctor-report-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // loadsOf hands the rates the evidence computed to the report model.

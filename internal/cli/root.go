@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/netdoctor/netdoctor/internal/escape"
+	"github.com/netdoctor/netdoctor/internal/output"
 	"github.com/netdoctor/netdoctor/report"
 	"golang.org/x/sys/unix"
 )
@@ -20,9 +22,7 @@ import (
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=...".
 var Version = "dev"
 
-// The exit codes are report's one table (report.Exit*); an interrupted run
-// exits as shells expect after SIGINT.
-const exitInterrupted = 130
+// The exit codes are report's one table (report.Exit*).
 
 // IO is the injectable environment of a command run.
 type IO struct {
@@ -34,6 +34,9 @@ type IO struct {
 	Now func() time.Time
 	// Args is the command line as given, for the report's record of it.
 	Args []string
+
+	// rawOut is Out before escaping (see terminal), for binary output.
+	rawOut io.Writer
 }
 
 // StdIO is the process's real environment.
@@ -65,6 +68,7 @@ func NewRoot(io IO) *cobra.Command {
 	if io.Now == nil {
 		io.Now = time.Now
 	}
+	io = io.terminal()
 	root := &cobra.Command{
 		Use:   "netdoctor",
 		Short: "Diagnose Linux network receive-path problems in one shot",
@@ -88,9 +92,13 @@ netdoctor is read-only: it never changes the host and never runs external progra
 	return root
 }
 
-// Main runs netdoctor with args and returns the process exit code.
+// Main runs netdoctor with args and returns the process exit code. Every
+// message it prints is escaped (internal/escape): an error may quote a name
+// from a bundle.
 func Main(args []string, io IO) int {
 	io.Args = args
+	io = io.terminal()
+	defer io.flush()
 	root := NewRoot(io)
 	root.SetArgs(args)
 	ctx, stop := signalContext()
@@ -101,16 +109,21 @@ func Main(args []string, io IO) int {
 	}
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(io.Err, "netdoctor: interrupted")
-		return exitInterrupted
+		return report.ExitInterrupted
+	}
+	var oe *output.Error
+	if errors.As(err, &oe) {
+		fmt.Fprintf(io.Err, "netdoctor: %s\n", escape.Line(oe.Error()))
+		return report.ExitOutput
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee != errFindings {
-			fmt.Fprintf(io.Err, "netdoctor: %v\n", ee.err)
+			fmt.Fprintf(io.Err, "netdoctor: %s\n", escape.Line(ee.err.Error()))
 		}
 		return ee.code
 	}
 	// Cobra's own argument and command errors are usage errors.
-	fmt.Fprintf(io.Err, "netdoctor: %v\nRun 'netdoctor --help' for usage.\n", err)
+	fmt.Fprintf(io.Err, "netdoctor: %s\nRun 'netdoctor --help' for usage.\n", escape.Text(err.Error()))
 	return report.ExitUsage
 }

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"bytes"
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/netdoctor/netdoctor/internal/inventory"
@@ -9,6 +12,7 @@ import (
 type showOptions struct {
 	sampleFlags
 	format string
+	output string
 }
 
 func newShowCmd(io IO) *cobra.Command {
@@ -32,18 +36,33 @@ one host, the earlier first, give two samples.`,
 			if o.format != "text" && o.format != "json" {
 				return usageErr("--format must be text or json, got %q", o.format)
 			}
+			if err := o.validate(); err != nil {
+				return err
+			}
+			// The destination is checked before any sampling.
+			out, err := openText(io, o.output)
+			if err != nil {
+				return err
+			}
+			defer out.Abort()
 			p, err := loadPair(cmd.Context(), io, &o.sampleFlags, args)
 			if err != nil {
 				return err
 			}
 			inv := inventory.Build(p)
+			render := inventory.Text
 			if o.format == "json" {
-				return inventory.JSON(io.Out, inv)
+				render = inventory.JSON
 			}
-			return inventory.Text(io.Out, inv)
+			var buf bytes.Buffer
+			if err := render(&buf, inv); err != nil {
+				return fmt.Errorf("rendering the inventory: %w", err)
+			}
+			return writeText(out, buf.Bytes())
 		},
 	}
 	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the inventory to FILE (\"-\": standard output), as report -o does")
 	cmd.Flags().DurationVar(&o.interval, "interval", defaultInterval, "time between the two samples of a live host")
 	return cmd
 }
