@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"unicode"
 
+	"github.com/netdoctor/netdoctor/internal/escape"
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
@@ -214,23 +214,11 @@ func humanDuration(sec int64) string {
 	}
 }
 
-// clean makes untrusted text safe for a terminal: control characters
-// (escape sequences, newlines) are shown as \xNN, invalid UTF-8 as U+FFFD.
-func clean(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
-			if r < 0x100 {
-				fmt.Fprintf(&b, "\\x%02x", r)
-			} else {
-				fmt.Fprintf(&b, "\\u%04x", r)
-			}
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// clean makes untrusted text safe for one line of a terminal, as every
+// string netdoctor prints is (internal/escape): control, bidi and
+// zero-width characters and line breaks become \uXXXX, invalid UTF-8
+// U+FFFD.
+func clean(s string) string { return escape.Line(s) }
 
 type errWriter struct {
 	w   io.Writer
