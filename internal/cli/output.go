@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -83,4 +85,39 @@ func isTerminal(w io.Writer) bool {
 	}
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
+}
+
+// printError prints err on standard error, one "netdoctor: " line per
+// error: the errors of errors.Join (two bundles that both failed) each get
+// their line, and any other line break, which can only come from a name,
+// is escaped with everything else (escape.Line), so that no name can start
+// a line that looks like netdoctor's own.
+func printError(w io.Writer, err error) {
+	for _, msg := range messages(err) {
+		fmt.Fprintf(w, "netdoctor: %s\n", escape.Line(msg))
+	}
+}
+
+// messages splits err at the joins of errors.Join, looking through
+// wrappers that add no text of their own.
+func messages(err error) []string {
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		var parts []string
+		var out []string
+		for _, e := range u.Unwrap() {
+			if e != nil {
+				parts = append(parts, e.Error())
+				out = append(out, messages(e)...)
+			}
+		}
+		if strings.Join(parts, "\n") == err.Error() {
+			return out
+		}
+	case interface{ Unwrap() error }:
+		if inner := u.Unwrap(); inner != nil && inner.Error() == err.Error() {
+			return messages(inner)
+		}
+	}
+	return []string{err.Error()}
 }

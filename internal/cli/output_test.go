@@ -297,3 +297,25 @@ func TestHostileNamesEveryCommand(t *testing.T) {
 		t.Error("the hostile name reached no output: the test feeds nothing hostile")
 	}
 }
+
+// TestErrorLines: joined errors (two bundles that both failed) print one
+// line each; a line break inside one error is escaped.
+func TestErrorLines(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a\nnetdoctor: all fine"), filepath.Join(dir, "b")
+	os.MkdirAll(a, 0o755)
+	os.MkdirAll(b, 0o755)
+	r := run(t, "report", a, b)
+	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	if r.code != report.ExitNothingEvaluated || len(lines) != 2 {
+		t.Fatalf("exit %d, stderr %q: want 3 and two lines", r.code, r.stderr)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "netdoctor: "+dir) {
+			t.Errorf("line %q", l)
+		}
+	}
+	if !strings.Contains(lines[0], `a\u000Anetdoctor: all fine`) {
+		t.Errorf("the name's line break is not escaped: %q", lines[0])
+	}
+}

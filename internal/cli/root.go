@@ -113,13 +113,13 @@ func Main(args []string, io IO) int {
 	}
 	var oe *output.Error
 	if errors.As(err, &oe) {
-		fmt.Fprintf(io.Err, "netdoctor: %s\n", escape.Line(oe.Error()))
+		printError(io.Err, oe)
 		return report.ExitOutput
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee != errFindings {
-			fmt.Fprintf(io.Err, "netdoctor: %s\n", escape.Line(ee.err.Error()))
+			printError(io.Err, ee.err)
 		}
 		return ee.code
 	}
