@@ -1,10 +1,11 @@
 package report
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/netdoctor/netdoctor/internal/escape"
 )
 
 // This file holds the escaping of untrusted text for each output format.
@@ -22,14 +23,17 @@ func lineBreak(r rune) bool {
 }
 
 // invisible reports whether r is a control or format character (bidi
-// overrides, zero-width characters) that would hide or reorder text.
+// overrides, zero-width characters) or a line separator that would hide or
+// reorder text: the one definition netdoctor uses for everything it prints
+// (internal/escape).
 func invisible(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	return escape.Unsafe(r)
 }
 
-// writeEscape writes r as the visible text \uXXXX.
+// writeEscape writes r as the visible text \uXXXX, as internal/escape
+// does (a character beyond U+FFFF as its surrogate pair).
 func writeEscape(b *strings.Builder, r rune) {
-	fmt.Fprintf(b, `\u%04X`, r)
+	b.WriteString(escape.Line(string(r)))
 }
 
 // mdAlways are the ASCII characters that mdText always escapes: they open
