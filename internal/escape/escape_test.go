@@ -143,3 +143,21 @@ func FuzzEscape(f *testing.F) {
 		checkJSON(t, s)
 	})
 }
+
+// BenchmarkBytes escapes a 1 MiB report: the common case (nothing to
+// escape) only scans it; the hostile case rewrites it.
+func BenchmarkBytes(b *testing.B) {
+	safeDoc := bytes.Repeat([]byte("| eth0 | combined-0 | 72 | 0-15 | café |\n"), 1<<20/40)
+	hostileDoc := bytes.Repeat([]byte("| eth0\u202e | combined-0 | 72 | \x1b[2J |\n"), 1<<20/40)
+	for _, c := range []struct {
+		name string
+		doc  []byte
+	}{{"safe", safeDoc}, {"hostile", hostileDoc}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.doc)))
+			for b.Loop() {
+				Bytes(c.doc)
+			}
+		})
+	}
+}
