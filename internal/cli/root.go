@@ -22,8 +22,6 @@ import (
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=...".
 var Version = "dev"
 
-// The exit codes are report's one table (report.Exit*).
-
 // IO is the injectable environment of a command run.
 type IO struct {
 	In       io.Reader
@@ -92,9 +90,10 @@ netdoctor is read-only: it never changes the host and never runs external progra
 	return root
 }
 
-// Main runs netdoctor with args and returns the process exit code. Every
-// message it prints is escaped (internal/escape): an error may quote a name
-// from a bundle.
+// Main runs netdoctor with args and returns the process exit code, from
+// report's one table (report.Exit*): output errors are report.ExitOutput,
+// an interrupt report.ExitInterrupted. Every message it prints is escaped
+// (internal/escape): an error may quote a name from a bundle.
 func Main(args []string, io IO) int {
 	io.Args = args
 	io = io.terminal()
