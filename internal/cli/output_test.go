@@ -71,8 +71,10 @@ func TestOutputCheckedBeforeSampling(t *testing.T) {
 // TestOutputDevicesInPlace: -o /dev/null, the way to get only the exit
 // code, leaves /dev/null a character device; a FIFO is written in place.
 func TestOutputDevicesInPlace(t *testing.T) {
-	if fi, err := os.Lstat("/dev/null"); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
-		t.Fatalf("/dev/null is not a character device before the test (%v, %v): something on this machine replaced it", fi.Mode(), err)
+	if fi, err := os.Lstat("/dev/null"); err != nil {
+		t.Fatal(err)
+	} else if fi.Mode()&fs.ModeCharDevice == 0 {
+		t.Fatalf("/dev/null is a %v before the test: something on this machine replaced it", fi.Mode())
 	}
 	r := run(t, "report", "--fail-on", "warning", "-o", "/dev/null", fixture("irq-cpu0"))
 	if r.code != report.ExitFindings {
