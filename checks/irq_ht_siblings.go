@@ -130,7 +130,7 @@ func runIRQHTSiblings(ev *Evidence) Result {
 	}
 	switch {
 	case physical == 0:
-		return Result{Verdict: NotApplicable, Reason: "no physical NIC"}
+		return ev.noDeviceNIC()
 	case mapped == 0:
 		return Result{Verdict: NotEvaluated, Reason: "no IRQ to NIC map: no interrupt line could be matched to a NIC queue"}
 	}

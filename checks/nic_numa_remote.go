@@ -83,7 +83,7 @@ func runNICNUMARemote(ev *Evidence) Result {
 	}
 	switch {
 	case physical == 0:
-		return Result{Verdict: NotApplicable, Reason: "no physical NIC"}
+		return ev.noDeviceNIC()
 	case len(ev.Nodes) == 0:
 		return Result{Verdict: NotEvaluated, Reason: "NUMA topology unknown: " + ev.inputReason(host.InputNUMANodes, "")}
 	case !ev.MultiNode:

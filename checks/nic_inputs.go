@@ -1,0 +1,33 @@
+package checks
+
+import (
+	"fmt"
+
+	"github.com/netdoctor/netdoctor/internal/host"
+)
+
+// noDeviceNIC is the verdict of a NIC check that found no device-backed
+// NIC. Not-applicable is a statement about the host, so it needs the data
+// to show it: the interface list was read, and /proc/interrupts (which is
+// not namespaced) names no queue vector that no interface owns. Otherwise
+// the check could not run: not-evaluated, naming what is missing, so that a
+// sign-off never reads missing data as "nothing to check". A container
+// (known from positive evidence) sees the host's vectors but owns none.
+func (ev *Evidence) noDeviceNIC() Result {
+	unowned := host.UnownedQueueVectors(ev.Now)
+	in := ev.Now.Input(host.InputNICs, "")
+	listed := in != nil && in.Status == host.StatusOK
+	switch {
+	case ev.Now.Container && listed:
+		return Result{Verdict: NotApplicable, Reason: "a container: the host's NICs and their interrupts are outside it"}
+	case len(unowned) > 0:
+		r := fmt.Sprintf("no NIC identified for %d queue interrupt(s) of /proc/interrupts (IRQ %s)", len(unowned), cpuList(unowned))
+		if !listed {
+			r += "; " + ev.inputReason(host.InputNICs, "")
+		}
+		return Result{Verdict: NotEvaluated, Reason: r}
+	case !listed:
+		return Result{Verdict: NotEvaluated, Reason: "interface list unknown: " + ev.inputReason(host.InputNICs, "")}
+	}
+	return Result{Verdict: NotApplicable, Reason: "no NIC backed by a device (only software interfaces)"}
+}
