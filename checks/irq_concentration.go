@@ -220,6 +220,9 @@ func (ev *Evidence) concentrationFinding(c *Concentration) Finding {
 		sev = Notice
 		why = append(why, "RPS is configured on the queues: IRQs on one CPU with RPS elsewhere may be a deliberate layout (Seastar sq mode)")
 	}
+	if nl.NIC != nil && nl.NIC.VirtualHW {
+		why = append(why, "this is a virtual machine's NIC ("+nl.NIC.Driver+"): the CPUs are vCPUs and the hypervisor's own placement of the device's queues also counts, but one vCPU serving every queue limits the guest the same way")
+	}
 	if l := ev.housekeepingLayout(); l != "" {
 		sev = Notice
 		why = append(why, "the host has a housekeeping layout ("+l+"): concentration on a housekeeping CPU may be deliberate")

@@ -6,7 +6,9 @@ import (
 )
 
 func TestUnownedQueueVectors(t *testing.T) {
-	irq := func(num int, actions ...string) IRQ { return IRQ{Num: num, Chip: "PCI-MSI", Actions: actions, Node: -1} }
+	irq := func(num int, actions ...string) IRQ {
+		return IRQ{Num: num, Chip: "PCI-MSI", Actions: actions, Node: -1}
+	}
 	for _, tt := range []struct {
 		name string
 		nics []NIC
