@@ -172,13 +172,12 @@ func isSectionHeader(l string) bool {
 	return strings.HasSuffix(l, ":") && strings.Contains(l, " for ")
 }
 
-// errorReason joins an error line with the ": Operation not supported"
-// continuation ethtool prints on the next line, so the reason names the
-// cause.
+// errorReason is the cause ethtool prints on the line after its error
+// (": Operation not supported"), else the first error line.
 func errorReason(lines []string, first string) string {
 	for i, l := range lines {
 		if l == first && i+1 < len(lines) && strings.HasPrefix(lines[i+1], ":") {
-			return l + lines[i+1]
+			return strings.TrimSpace(strings.TrimPrefix(lines[i+1], ":"))
 		}
 	}
 	return first
