@@ -113,3 +113,66 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+// TestNetutilsHostsAsSosreports lays two real netutils-linux hosts out as
+// sos does (proc/interrupts, proc/cpuinfo, lscpu, ethtool -i/-g/-c outputs;
+// no sysfs at all) in a temporary directory and runs the checks as the CLI
+// does: the NICs must be recognised from ethtool -i alone, and the qlcnic
+// host, every vector of eth0 and eth1 counted on CPU 0, must give
+// irq-concentration findings. The 2xE5-2640 host has no boot time, and by
+// the activity rule only one eth0 queue is active (see corpus_test.go).
+func TestNetutilsHostsAsSosreports(t *testing.T) {
+	for _, tt := range []struct {
+		host    string
+		verdict Verdict
+		want    string
+	}{
+		{"2xE5-2687W.2xQLogic.L3_manual", Fail, "eth0 0 warning; eth1 0 warning"},
+		{"2xE5-2640.i350_and_82599ES.l2_mixed.masterconf", Pass, ""},
+	} {
+		t.Run(tt.host, func(t *testing.T) {
+			src := filepath.Join(corpusDir, "server-info-show.tests", tt.host)
+			if _, err := os.Stat(src); err != nil {
+				t.Skip("corpus absent:", err)
+			}
+			dst := t.TempDir()
+			put := func(from, to string) {
+				b, err := os.ReadFile(filepath.Join(src, from))
+				if err != nil {
+					return
+				}
+				p := filepath.Join(dst, filepath.FromSlash(to))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			put("interrupts", "proc/interrupts")
+			put("cpuinfo", "proc/cpuinfo")
+			put("lscpu_info", "sos_commands/processor/lscpu")
+			for _, opt := range []string{"i", "g", "c"} {
+				ents, _ := os.ReadDir(filepath.Join(src, "ethtool", opt))
+				for _, e := range ents {
+					put(filepath.Join("ethtool", opt, e.Name()), "sos_commands/networking/ethtool_-"+opt+"_"+e.Name())
+				}
+			}
+			if err := os.WriteFile(filepath.Join(dst, "version.txt"), []byte("sos report: 4.5.6\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			p, err := source.Load([]string{dst}, source.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			eth0 := p.Latest().NIC("eth0")
+			if eth0 == nil || eth0.Kind != "physical" || eth0.PCI == "" || eth0.Facts[host.FactKind] == "" || len(eth0.Queues) < 4 {
+				t.Fatalf("eth0 %+v", eth0)
+			}
+			o := run(t, IRQConcentration, p)
+			if o.Verdict != tt.verdict || keys(o.Findings) != tt.want {
+				t.Errorf("%s (%s) %q, want %s %q", o.Verdict, o.Reason, keys(o.Findings), tt.verdict, tt.want)
+			}
+		})
+	}
+}
