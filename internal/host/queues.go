@@ -9,12 +9,17 @@ import (
 // Queue-map methods recorded in NIC.QueueMap.
 const (
 	QueueMapMSI   = "msi_irqs"
+	QueueMapChip  = "chip"
 	QueueMapNames = "names"
 )
 
 // MapQueues fills every NIC's Queues, MiscIRQs and QueueMap from the
 // snapshot's interrupts (DOMAIN.md §2.10, §3 "queue IRQs of a NIC"). It
 // replaces what those fields held, so it may be called again after a change.
+//
+// Then the chip column: an IRQ whose controller is the per-device MSI domain
+// of a NIC's PCI function ("PCI-MSIX-0000:00:05.0", kernels that print it)
+// belongs to that NIC, read like an msi_irqs vector; QueueMap is "chip".
 //
 // Primary source: NIC.MSIIRQs (device/msi_irqs, live only). Every listed IRQ
 // that /proc/interrupts shows belongs to the NIC; it is a queue when one of
@@ -89,6 +94,30 @@ func MapQueues(s *Snapshot) {
 			claimed[f.irq] = true
 		}
 		finishNIC(n, found, QueueMapMSI)
+	}
+	// Pass 1b: the PCI address in the chip column (PCI-MSIX-0000:00:05.0,
+	// per-device MSI domains of newer kernels), for NICs msi_irqs did not map.
+	chipFound := make(map[int][]nicVector)
+	for qi := range s.Interrupts.IRQs {
+		irq := &s.Interrupts.IRQs[qi]
+		if claimed[irq.Num] {
+			continue
+		}
+		addr := chipPCI(irq.Chip)
+		if addr == "" {
+			continue
+		}
+		for _, ni := range m.pci[addr] {
+			if m.msi[ni] {
+				continue
+			}
+			chipFound[ni] = append(chipFound[ni], nicVector{irq: irq.Num, v: m.classifyOwned(irq, ni)})
+			claimed[irq.Num] = true
+		}
+	}
+	for ni, found := range chipFound {
+		m.msi[ni] = true
+		finishNIC(&s.NICs[ni], found, QueueMapChip)
 	}
 	// Pass 2: names.
 	perNIC := make(map[int][]nicVector)
@@ -474,4 +503,20 @@ func cutSuffixFold(s, suffix string) (string, bool) {
 		return "", false
 	}
 	return s[:len(s)-len(suffix)], true
+}
+
+// chipPCI returns the PCI address at the end of a chip column
+// ("PCI-MSIX-0000:00:05.0", "PCI-MSI-0000:3b:00.0"), lower case, or "".
+func chipPCI(chip string) string {
+	i := strings.LastIndexByte(chip, '-')
+	if i < 0 || !strings.Contains(chip[:i], "MSI") {
+		return ""
+	}
+	a := strings.ToLower(chip[i+1:])
+	// domain:bus:dev.fn, e.g. 0000:00:05.0
+	c := strings.IndexByte(a, ':')
+	if c < 4 || len(a) != c+8 || a[c+3] != ':' || a[c+6] != '.' {
+		return ""
+	}
+	return a
 }

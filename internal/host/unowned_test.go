@@ -33,3 +33,31 @@ func TestUnownedQueueVectors(t *testing.T) {
 		})
 	}
 }
+
+// The chip column names the PCI function: ENA vectors on a kernel with
+// per-device MSI domains, mapped without msi_irqs and whatever their names.
+func TestMapQueuesChipColumn(t *testing.T) {
+	s := &Snapshot{
+		NICs: []NIC{{Name: "ens5", Kind: "physical", PCI: "0000:00:05.0", Driver: "ena", NUMANode: -1}},
+		Interrupts: Interrupts{CPUs: []int{0, 1}, IRQs: []IRQ{
+			{Num: 24, Chip: "PCI-MSIX-0000:00:05.0", Actions: []string{"ena-mgmnt@pci:0000:00:05.0"}},
+			{Num: 25, Chip: "PCI-MSIX-0000:00:05.0", Actions: []string{"ens5-Tx-Rx-0"}},
+			{Num: 26, Chip: "PCI-MSIX-0000:00:05.0", Actions: []string{"ens5-Tx-Rx-1"}},
+			{Num: 27, Chip: "PCI-MSIX-0000:00:06.0", Actions: []string{"nvme0q1"}},
+		}},
+	}
+	MapQueues(s)
+	n := &s.NICs[0]
+	want := []Queue{{Index: 0, Dir: DirCombined, IRQ: 25, Name: "ens5-Tx-Rx-0"}, {Index: 1, Dir: DirCombined, IRQ: 26, Name: "ens5-Tx-Rx-1"}}
+	if n.QueueMap != QueueMapChip || !slices.Equal(n.Queues, want) || !slices.Equal(n.MiscIRQs, []int{24}) {
+		t.Errorf("map %q queues %+v misc %v", n.QueueMap, n.Queues, n.MiscIRQs)
+	}
+	for _, tt := range []struct{ chip, want string }{
+		{"PCI-MSIX-0000:00:05.0", "0000:00:05.0"}, {"PCI-MSI-0000:3B:00.1", "0000:3b:00.1"},
+		{"IR-PCI-MSI", ""}, {"IO-APIC", ""}, {"PCI-MSIX-0000:00:05", ""}, {"xen-pirq-msi-x", ""},
+	} {
+		if got := chipPCI(tt.chip); got != tt.want {
+			t.Errorf("chipPCI(%q) = %q, want %q", tt.chip, got, tt.want)
+		}
+	}
+}

@@ -472,6 +472,10 @@ func (l *loader) loadEthtool(n *host.NIC, speedKnown bool) {
 // gave none) the PCI address from ethtool -i.
 func applyInfo(n *host.NIC, info cmdout.DriverInfo) {
 	if d := cleanText([]byte(info.Driver), 64); d != "" {
+		if d != n.Driver {
+			n.SetFact(host.FactDriver, factEthtoolInfo)
+			n.Facts[host.FactDriver] = factEthtoolInfo
+		}
 		n.Driver = d
 	}
 	n.DriverVersion = cleanText([]byte(info.Version), 128)

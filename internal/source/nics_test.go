@@ -51,7 +51,7 @@ func TestNICKinds(t *testing.T) {
 		t.Errorf("eth0 %+v", eth0)
 	}
 	want := []host.Queue{{Index: 0, Dir: "rx", IRQ: 38, Name: "virtio2-input.0"}, {Index: 0, Dir: "tx", IRQ: 39, Name: "virtio2-output.0"}}
-	if diff := cmp.Diff(want, eth0.Queues); diff != "" || eth0.QueueMap != "names" {
+	if diff := cmp.Diff(want, eth0.Queues); diff != "" || eth0.QueueMap != "chip" {
 		t.Errorf("eth0 queues (%s) (-want +got):\n%s", eth0.QueueMap, diff)
 	}
 	for name, kind := range map[string]string{"br0": "bridge", "veth1a": "veth", "tun0": "tun"} {
