@@ -129,7 +129,8 @@ type Topology struct {
 	Present  []int `json:"present,omitempty"`
 	Isolated []int `json:"isolated,omitempty"`
 	NohzFull []int `json:"nohz_full,omitempty"`
-	// SMTActive is /sys/devices/system/cpu/smt/active; nil when unknown.
+	// SMTActive is /sys/devices/system/cpu/smt/active, else (offline)
+	// lscpu's "Thread(s) per core" > 1; nil when unknown.
 	SMTActive *bool `json:"smt_active,omitempty"`
 	// CPUs holds every CPU known from any input, sorted by ID.
 	CPUs  []CPU  `json:"cpus"`
