@@ -37,13 +37,15 @@ const (
 //	                                                    netdoctor is about the receive path, so it is RX queue N)
 //	i40e-DEV-TxRx-N, ice-…, iavf-…, i40evf-…, DRIVER-…  the same patterns behind a driver prefix (the known
 //	                                                    Intel ones, or the NIC's own Driver)
+//	DEV-event-N                                         misc (vmxnet3's event vector)
 //	DEV                                                 misc, unless it is the NIC's only vector and no queue
 //	                                                    vector was found: then it is combined queue 0
 //	                                                    (single-vector MSI or legacy INTx NICs)
 //	virtioN-input.M / virtioN-output.M                  rx M / tx M, virtioN = NIC.Device
 //	virtioN-virtqueues                                  combined 0 (all queues share one vector)
 //	virtioN-config                                      misc; virtioN alone: as DEV alone
-//	mlx5_compN@pci:ADDR, mlx4-comp-N@pci:ADDR           combined N, ADDR = NIC.PCI (or NIC.Device), unless
+//	mlx5_compN@pci:ADDR, mlx4-comp-N@pci:ADDR,          combined N, ADDR = NIC.PCI (or NIC.Device), unless
+//	gve-ntfy-blkN@pci:ADDR (Google gVNIC)
 //	                                                    the NIC has queue vectors named after it: then misc
 //	                                                    (mlx4_en's per-port DEV-N vectors beside the core's
 //	                                                    shared mlx4-comp EQs; both ports share one ADDR)
@@ -400,7 +402,7 @@ func candidates(action string, out []candidate) []candidate {
 	if i := strings.LastIndex(action, "@pci:"); i >= 0 {
 		pre, addr := action[:i], strings.ToLower(action[i+len("@pci:"):])
 		if addr != "" {
-			if rest, n, ok := cutDigits(pre); ok && strings.HasSuffix(strings.TrimSuffix(rest, "-"), "comp") {
+			if rest, n, ok := cutDigits(pre); ok && (strings.HasSuffix(strings.TrimSuffix(rest, "-"), "comp") || strings.HasSuffix(rest, "-ntfy-blk")) {
 				add(byPCI, addr, vecQueue, n, DirCombined)
 			} else {
 				add(byPCI, addr, vecMisc, 0, "")
@@ -452,6 +454,9 @@ func candidates(action string, out []candidate) []candidate {
 		}
 		if dev, ok := cutSuffixFold(rest, "-tx"); ok {
 			add(byName, dev, vecQueue, n, DirTX)
+		}
+		if dev, ok := cutSuffixFold(rest, "-event"); ok { // vmxnet3 DEV-event-N
+			add(byName, dev, vecMisc, 0, "")
 		}
 	}
 	if rest, n, ok := cutDigits(action); ok { // be2net DEV-qN
