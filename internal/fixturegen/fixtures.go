@@ -110,7 +110,7 @@ func Fixtures() []Scenario {
 		healthy2SocketHT(), irqCPU0(), irqCPU0SingleQueue(), irqSpreadLowPrio(), numaRemote(), numaUnknown(),
 		softnetDrops(), softnetSqueezeOnly(), nicFifoMissed(), virtioVM(), htSiblings(), htQueuesExceedCores(),
 		twRecycleNAT(), twRecycleOff(), redisOnIRQCPU(), offlineCPUs(), containerNoDevice(), singleSosreport(),
-		twoSosreports(), sos412CPUCap(),
+		twoSosreports(), sos412CPUCap(), sosVirtioMQCPU0(),
 	}
 }
 
@@ -627,5 +627,37 @@ func sos412CPUCap() Scenario {
 	})
 	sc.CPU.Isolated = seq(88, 95)
 	sc.Expect = Expect{Verdicts: verdicts(vPass, vPass, vNotEv, vNotEv, vPass, vNotApp, "")}
+	return sc
+}
+
+func sosVirtioMQCPU0() Scenario {
+	sc := ubuntu2004.host(Scenario{
+		Name:        "sos-virtio-mq-cpu0",
+		Description: "One sos 4.5.6 sosreport of an 8-vCPU KVM guest (Ubuntu 20.04, 5.4) as sos really writes it: sys/class/net/eth0 links to ../../devices/pci0000:00/0000:00:03.0/virtio1/net/eth0, which holds only flags and statistics/ (no device link: virtio has no numa_node; no msi_irqs, no queues/), lo's ethtool -g/-l/-i outputs say \"Operation not supported\". virtio_net eth0 has 4 queue pairs; every virtio1-input.N has effective_affinity_list 0 (3,000 IRQs/s each since boot, 2 days up). irqbalance not installed.",
+		NearMiss:    "The NIC is known from the class link's target and ethtool -i alone, its queues from the virtioN-input.M names: irq-concentration fires from the configuration (warning, one sample), with the VM caveat. Not a container (no container evidence); virtio has no NIC FIFO (nic-rx-fifo-missed not-applicable); numa_node unknown.",
+		Bundle:      BundleSosreport,
+		Sos:         "4.5.6",
+		SosPID:      30411,
+		Hostname:    "api-vm-3",
+		Virt:        "kvm",
+		Times:       []time.Time{at(time.August, 19, 14, 2, 33)},
+		Uptime:      2*24*time.Hour + 3*time.Hour,
+		CPU:         CPUSpec{Model: "Intel Xeon Processor (Cascadelake)", MHz: 2600, Sockets: 8, CoresPerSocket: 1, ThreadsPerCore: 1},
+		NICs: []NIC{lo(),
+			{Name: "eth0", Driver: "virtio_net", DriverVersion: "1.0.0", Kind: KindVirtio, PCI: "0000:00:03.0", Virtio: 1, NUMANode: -1, Speed: -1, IRQBase: 25, IfIndex: 2,
+				Queues: []Queue{
+					{CPU: 0, Rate: 3000}, {CPU: 1, Rate: 900}, {CPU: 0, Rate: 3000}, {CPU: 2, Rate: 900},
+					{CPU: 0, Rate: 3000}, {CPU: 3, Rate: 900}, {CPU: 0, Rate: 3000}, {CPU: 4, Rate: 900},
+				}},
+		},
+		Procs: []Proc{
+			{PID: 1204, PPID: 1, Comm: "gunicorn", Args: []string{"/usr/bin/python3", "/usr/bin/gunicorn", "app:app"}, User: "www-data", UID: 33, VSZKB: 301200, RSSKB: 90100, Threads: []Thread{{CPU: 6, Busy: 0.1}}},
+		},
+	})
+	sc.Expect = Expect{
+		Findings:    []ExpectFinding{{Check: chkConcentration, Subject: "eth0", CPUs: []int{0}, Severity: sevWarning}},
+		Verdicts:    verdicts(vFail, vNotApp, vNotEv, vNotApp, vNotApp, vNotApp, ""),
+		InputsNotOK: threadsMissing,
+	}
 	return sc
 }
