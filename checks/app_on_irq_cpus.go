@@ -255,6 +255,12 @@ func (ev *Evidence) appFinding(ts []appCandidate, heavyCPUs []int, very map[int]
 	if ev.Now.Virtualization != "" {
 		conf = lower(conf)
 	}
+	if ev.TwoSample() && coarseCPUTime(ev.Now, ts) {
+		if conf == High {
+			conf = Medium
+		}
+		notes = append(notes, "CPU use comes from the ps TIME column of two sosreports: whole seconds for the whole process, placed on its main thread's last CPU (PSR)")
+	}
 	name := first.Comm
 	if name == "" {
 		name = fmt.Sprintf("PID %d", first.PID)
@@ -402,4 +408,21 @@ func (ev *Evidence) appCommands(pid int, cpus, heavyCPUs []int) []Command {
 	ib[len(ib)-1].Why = fmt.Sprintf("keep irqbalance from putting IRQs on the application's CPUs %s, across reboots", list)
 	cmds = append(cmds, ib[len(ib)-1])
 	return cmds
+}
+
+// coarseCPUTime reports whether any candidate's CPU time came from ps TIME
+// (host.Thread.CPUTimeCoarse): process-wide, whole seconds.
+func coarseCPUTime(s *host.Snapshot, ts []appCandidate) bool {
+	for _, c := range ts {
+		p := findProc(s.Procs, c.t.PID)
+		if p == nil {
+			continue
+		}
+		for _, t := range p.Threads {
+			if t.TID == c.t.TID && t.CPUTimeCoarse {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -110,7 +110,7 @@ func Fixtures() []Scenario {
 		healthy2SocketHT(), irqCPU0(), irqCPU0SingleQueue(), irqSpreadLowPrio(), numaRemote(), numaUnknown(),
 		softnetDrops(), softnetSqueezeOnly(), nicFifoMissed(), virtioVM(), htSiblings(), htQueuesExceedCores(),
 		twRecycleNAT(), twRecycleOff(), redisOnIRQCPU(), offlineCPUs(), containerNoDevice(), singleSosreport(),
-		twoSosreports(), sos412CPUCap(), sosVirtioMQCPU0(),
+		twoSosreports(), sos412CPUCap(), sosVirtioMQCPU0(), sosPairAppOnIRQCPU(),
 	}
 }
 
@@ -657,6 +657,39 @@ func sosVirtioMQCPU0() Scenario {
 	sc.Expect = Expect{
 		Findings:    []ExpectFinding{{Check: chkConcentration, Subject: "eth0", CPUs: []int{0}, Severity: sevWarning}},
 		Verdicts:    verdicts(vFail, vNotApp, vNotEv, vNotApp, vNotApp, vNotApp, ""),
+		InputsNotOK: threadsMissing,
+	}
+	return sc
+}
+
+func sosPairAppOnIRQCPU() Scenario {
+	sc := rhel94.host(Scenario{
+		Name:        "sos-pair-app-on-irq-cpu",
+		Description: "Two sos 4.7.2 sosreports of one RHEL 9.4 host taken 120 s apart, sysstat not installed (no pidstat -tl): per-process CPU TIME and PSR only, from ps axo. 8 cores x 2 threads, ixgbe eth0 on CPUs 0-3 at ~60,000 IRQs/s each with heavy NET_RX; haproxy's main thread runs on CPU 2 and uses 70 % of a CPU; a busy java process runs on CPU 12.",
+		NearMiss:    "With two sosreports the ps TIME columns give CPU use over the window: app-on-irq-cpus names haproxy at warning, medium confidence (whole seconds, the whole process on its main thread's PSR), and not java (busy on a CPU without NIC load).",
+		Bundle:      BundleSosreports,
+		Sos:         "4.7.2",
+		SosPID:      77120,
+		Hostname:    "lb-7",
+		Times:       pair(at(time.July, 9, 16, 20, 0), 120),
+		Uptime:      9 * 24 * time.Hour,
+		CPU:         CPUSpec{Model: "Intel(R) Xeon(R) Gold 6334 CPU @ 3.60GHz", MHz: 3600, Sockets: 1, CoresPerSocket: 8, ThreadsPerCore: 2},
+		NICs: []NIC{lo(),
+			{Name: "eth0", Driver: "ixgbe", DriverVersion: "5.14.0-427.13.1.el9_4.x86_64", PCI: "0000:3b:00.0", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 90,
+				Queues: queuesOn("eth0", seq(0, 3), 60000)},
+		},
+		Load:       map[int]Load{0: {SoftIRQ: 0.25}, 1: {SoftIRQ: 0.25}, 2: {SoftIRQ: 0.25}, 3: {SoftIRQ: 0.25}},
+		Irqbalance: Irqbalance{Installed: true},
+		Procs: []Proc{
+			{PID: 3301, PPID: 1, Comm: "haproxy", Args: []string{"/usr/sbin/haproxy", "-Ws", "-f", "/etc/haproxy/haproxy.cfg"}, User: "haproxy", UID: 188, VSZKB: 412300, RSSKB: 90200,
+				Threads: []Thread{{CPU: 2, Busy: 0.7, SysShare: 0.4}}},
+			{PID: 5388, PPID: 1, Comm: "java", Args: []string{"/usr/bin/java", "-jar", "/opt/metrics/agent.jar"}, User: "metrics", UID: 998, VSZKB: 4210300, RSSKB: 512000,
+				Threads: []Thread{{CPU: 12, Busy: 0.6}}},
+		},
+	})
+	sc.Expect = Expect{
+		Findings:    []ExpectFinding{{Check: chkAppOnIRQ, CPUs: []int{2}, PIDs: []int{3301}, Severity: sevWarning}},
+		Verdicts:    verdicts(vPass, vNotApp, vPass, vPass, vPass, vNotApp, vFail),
 		InputsNotOK: threadsMissing,
 	}
 	return sc

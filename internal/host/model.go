@@ -413,6 +413,10 @@ type Thread struct {
 	UTime    uint64 `json:"utime"`
 	STime    uint64 `json:"stime"`
 	CPUKnown bool   `json:"cpu_known"`
+	// CPUTimeCoarse marks CPU times from a sosreport's ps TIME column:
+	// whole seconds, user and system together in UTime, and for the whole
+	// process (every thread) on its main thread.
+	CPUTimeCoarse bool `json:"cpu_time_coarse,omitempty"`
 }
 
 // Irqbalance says whether irqbalance runs and what it is told to avoid.
