@@ -66,6 +66,10 @@ the Meituan fix was IRQs on a few cores and Redis pinned to the other cores of t
   severity level lower.
 - One sample: no CPU use is known; threads in state R (or busy since boot) last seen on, or pinned to,
   IRQ-heavy CPUs give a notice; without placement data the check is not evaluated.
+- Two sosreports: sos has no per-thread CPU times, but its ps TIME column gives each process's CPU
+  time in whole seconds; over the window between the reports that is the process's CPU use, placed on
+  its main thread's last CPU (the PSR column, sos 4.7.1 and later). Findings from it are at most
+  medium confidence.
 
 ## Thresholds
 
