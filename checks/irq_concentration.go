@@ -145,7 +145,7 @@ func runIRQConcentration(ev *Evidence) Result {
 	case physical == 0:
 		return ev.noDeviceNIC()
 	case mapped == 0:
-		return Result{Verdict: NotEvaluated, Reason: "no IRQ to NIC map: no interrupt line could be matched to a NIC queue"}
+		return ev.noQueueMap()
 	case multi == 0:
 		return Result{Verdict: NotApplicable, Reason: "no multi-queue NIC (single-queue NICs always use one CPU; see RPS)"}
 	case active == 0:

@@ -132,7 +132,7 @@ func runIRQHTSiblings(ev *Evidence) Result {
 	case physical == 0:
 		return ev.noDeviceNIC()
 	case mapped == 0:
-		return Result{Verdict: NotEvaluated, Reason: "no IRQ to NIC map: no interrupt line could be matched to a NIC queue"}
+		return ev.noQueueMap()
 	}
 	skip := ev.ConcentratedCPUs()
 	var fs []Finding

@@ -2,6 +2,8 @@ package checks
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/netdoctor/netdoctor/internal/host"
 )
@@ -30,4 +32,27 @@ func (ev *Evidence) noDeviceNIC() Result {
 		return Result{Verdict: NotEvaluated, Reason: "interface list unknown: " + ev.inputReason(host.InputNICs, "")}
 	}
 	return Result{Verdict: NotApplicable, Reason: "no NIC backed by a device (only software interfaces)"}
+}
+
+// noQueueIRQDrivers are NIC drivers without per-queue interrupts: Hyper-V's
+// netvsc is signalled through VMBus channel interrupts (the per-CPU HYP
+// row of /proc/interrupts), never through vectors of its own.
+var noQueueIRQDrivers = map[string]bool{"hv_netvsc": true, "netvsc": true}
+
+// noQueueMap is the verdict of a NIC check when no device-backed NIC has a
+// queue vector: not-applicable when every one of them runs a driver that
+// has no per-queue interrupts, else not-evaluated (the vectors could not
+// be matched).
+func (ev *Evidence) noQueueMap() Result {
+	var drivers []string
+	for _, nl := range ev.NICs {
+		if !nl.Physical {
+			continue
+		}
+		if nl.NIC == nil || !noQueueIRQDrivers[nl.NIC.Driver] {
+			return Result{Verdict: NotEvaluated, Reason: "no IRQ to NIC map: no interrupt line could be matched to a NIC queue"}
+		}
+		drivers = append(drivers, nl.NIC.Driver)
+	}
+	return Result{Verdict: NotApplicable, Reason: "the NICs' drivers (" + strings.Join(slices.Compact(drivers), ", ") + ") have no per-queue interrupts"}
 }

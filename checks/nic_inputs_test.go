@@ -95,3 +95,23 @@ func TestIRQConcentrationVirtualNIC(t *testing.T) {
 		t.Errorf("finding %+v", f)
 	}
 }
+
+// A Hyper-V guest: netvsc has no queue vectors, so the NIC checks do not
+// apply; an unknown driver without matched vectors stays not-evaluated.
+func TestNoQueueMap(t *testing.T) {
+	for _, tt := range []struct {
+		driver  string
+		verdict Verdict
+	}{{"hv_netvsc", NotApplicable}, {"mystery_nic", NotEvaluated}} {
+		s := newHost(4)
+		s.Interrupts.IRQs = []host.IRQ{{Num: 0, Chip: "IO-APIC", Actions: []string{"timer"}, Counts: make([]uint64, 4), Node: -1}}
+		s.NICs = []host.NIC{{Name: "eth0", Kind: "physical", Driver: tt.driver, Device: "6045bd6e-0c6b-4a3b-8f8e-2c4b1e7d9a10", NUMANode: -1, Speed: -1}}
+		s.Inputs = []host.Input{{Name: host.InputNICs, Status: host.StatusOK}}
+		host.MapQueues(s)
+		for _, c := range []*Check{IRQConcentration} {
+			if o := run(t, c, host.Single(s)); o.Verdict != tt.verdict {
+				t.Errorf("%s %s: %s (%s), want %s", tt.driver, c.ID, o.Verdict, o.Reason, tt.verdict)
+			}
+		}
+	}
+}

@@ -89,7 +89,7 @@ func runNICNUMARemote(ev *Evidence) Result {
 	case !ev.MultiNode:
 		return Result{Verdict: NotApplicable, Reason: "one NUMA node with CPUs"}
 	case mapped == 0:
-		return Result{Verdict: NotEvaluated, Reason: "no IRQ to NIC map: no interrupt line could be matched to a NIC queue"}
+		return ev.noQueueMap()
 	case located == 0:
 		return Result{Verdict: NotApplicable, Reason: "locality unknown: the NICs' numa_node is -1"}
 	}
