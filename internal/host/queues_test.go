@@ -396,7 +396,13 @@ func FuzzMapQueues(f *testing.F) {
 			},
 			Interrupts: Interrupts{IRQs: []IRQ{irq(1, a1), irq(2, a2), irq(3, a1, a2), irq(4, a2), irq(5, a1+"-"+a2)}},
 		}
+		s.Interrupts.IRQs[1].Chip = "PCI-MSIX-" + pci // the chip column's PCI address
 		MapQueues(s)
+		for _, u := range UnownedQueueVectors(s) {
+			if u < 1 || u > 5 {
+				t.Errorf("unowned vector %d is no IRQ of the snapshot", u)
+			}
+		}
 		for _, n := range s.NICs {
 			if !slices.IsSortedFunc(n.Queues, func(a, b Queue) int {
 				if a.Index != b.Index {
