@@ -203,6 +203,25 @@ func (l *loader) virtualization(lscpuHyp string) string {
 	if l.cpuinfoHypervisor() {
 		return "hypervisor"
 	}
+	return nicHypervisor(l.snap.NICs)
+}
+
+// guestDrivers are paravirtual NIC drivers that exist only inside a VM,
+// with the hypervisor they imply. SR-IOV VF drivers are not among them: a
+// bare-metal host can run its own VFs.
+var guestDrivers = map[string]string{
+	"virtio_net": "kvm", "virtio-net": "kvm", "gve": "kvm",
+	"vmxnet3": "vmware", "hv_netvsc": "microsoft", "netvsc": "microsoft",
+	"xen-netfront": "xen", "xen_netfront": "xen", "vif": "xen", "ena": "hypervisor",
+}
+
+// nicHypervisor names the hypervisor a paravirtual NIC driver proves, or "".
+func nicHypervisor(nics []host.NIC) string {
+	for _, n := range nics {
+		if v := guestDrivers[strings.ToLower(n.Driver)]; v != "" {
+			return v
+		}
+	}
 	return ""
 }
 

@@ -145,6 +145,9 @@ func TestVirtualization(t *testing.T) {
 		{"kvm-clock", sosTree().with(tree{"sys/devices/system/clocksource/clocksource0/available_clocksource": "tsc kvm-clock \n"}), "kvm"},
 		{"cpuinfo flag", sosTree().with(tree{"proc/cpuinfo": "processor\t: 0\nflags\t\t: fpu vme hypervisor lahf_lm\n"}), "hypervisor"},
 		{"bare metal", sosTree().with(tree{"proc/cpuinfo": "processor\t: 0\nflags\t\t: fpu vme lahf_lm\n"}), ""},
+		{"hostnamectl", sosTree().with(tree{"sos_commands/host/hostnamectl_status": "           Chassis: vm\n    Virtualization: vmware\n"}), "vmware"},
+		{"a vmxnet3 NIC and nothing else", sosTree().with(tree{"sos_commands/networking/ethtool_-i_eth0": "driver: vmxnet3\nversion: 1.7.0.0-k-NAPI\nbus-info: 0000:0b:00.0\n"}), "vmware"},
+		{"an ixgbevf VF proves nothing", sosTree().with(tree{"sos_commands/networking/ethtool_-i_eth0": "driver: ixgbevf\nversion: 4.1.0-k\nbus-info: 0000:00:03.0\n"}), ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := loadTree(t, tt.files).Virtualization; got != tt.want {
