@@ -111,6 +111,7 @@ func Fixtures() []Scenario {
 		softnetDrops(), softnetSqueezeOnly(), nicFifoMissed(), virtioVM(), htSiblings(), htQueuesExceedCores(),
 		twRecycleNAT(), twRecycleOff(), redisOnIRQCPU(), offlineCPUs(), containerNoDevice(), singleSosreport(),
 		twoSosreports(), sos412CPUCap(), sosVirtioMQCPU0(), sosPairAppOnIRQCPU(),
+		sosNoNetworkingENA(),
 	}
 }
 
@@ -691,6 +692,35 @@ func sosPairAppOnIRQCPU() Scenario {
 		Findings:    []ExpectFinding{{Check: chkAppOnIRQ, CPUs: []int{2}, PIDs: []int{3301}, Severity: sevWarning}},
 		Verdicts:    verdicts(vPass, vNotApp, vPass, vPass, vPass, vNotApp, vFail),
 		InputsNotOK: threadsMissing,
+	}
+	return sc
+}
+
+func sosNoNetworkingENA() Scenario {
+	sc := ubuntu2204.host(Scenario{
+		Name:         "sos-no-networking-ena",
+		Description:  "One sos 4.5.6 sosreport taken with -n networking (to avoid ethtool hangs) of a 16-vCPU AWS-style KVM guest (Ubuntu 22.04, 5.15): no sys/class/net, no ethtool outputs, no proc/net files. The hardware plugin's /proc/interrupts still shows the ENA eth0's 8 queue vectors (eth0-Tx-Rx-0..7, ena-mgmnt@pci:0000:00:05.0), every one on CPU 0.",
+		NearMiss:     "Without an interface list netdoctor cannot say which NIC the vectors serve, so the NIC checks must say not-evaluated and name the 8 unowned queue interrupts, never not-applicable: a sign-off with --strict refuses this bundle.",
+		Bundle:       BundleSosreport,
+		Sos:          "4.5.6",
+		SosPID:       5120,
+		NoNetworking: true,
+		Hostname:     "ip-10-0-3-17",
+		Virt:         "kvm",
+		Times:        []time.Time{at(time.September, 2, 8, 45, 10)},
+		Uptime:       6 * 24 * time.Hour,
+		CPU:          CPUSpec{Model: "Intel(R) Xeon(R) Platinum 8259CL CPU @ 2.50GHz", MHz: 2500, Sockets: 1, CoresPerSocket: 8, ThreadsPerCore: 2, SiblingsAdjacent: true},
+		NICs: []NIC{lo(),
+			{Name: "eth0", Driver: "ena", DriverVersion: "2.8.3g", PCI: "0000:00:05.0", NUMANode: 0, Speed: -1, IRQBase: 27, MaxCombined: 8,
+				Queues: queuesOn("eth0", repeat(0, 8), 4000)},
+		},
+	})
+	sc.Expect = Expect{
+		Verdicts: verdicts(vNotEv, vNotEv, vNotEv, vNotEv, vNotEv, vNotApp, ""),
+		InputsNotOK: []ExpectInput{
+			{Name: "net_dev", Status: "missing"}, {Name: "netstat", Status: "missing"}, {Name: "nics", Status: "missing"},
+			{Name: "snmp", Status: "missing"}, {Name: "softnet_stat", Status: "missing"}, {Name: "threads", Status: "missing"},
+		},
 	}
 	return sc
 }
