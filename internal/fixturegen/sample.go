@@ -99,12 +99,12 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 	t.text("proc/cmdline", m.cmdline())
 	t.text("proc/cpuinfo", m.cpuinfo(s))
 	netDir := "proc/net/"
-	if !collect {
+	noNet := !collect && m.sc.NoNetworking
+	if !collect && !noNet {
 		t.link("proc/net", "self/net")
 		t.link("proc/self", itoa(m.sc.SosPID))
 		netDir = "proc/" + itoa(m.sc.SosPID) + "/net/"
 	}
-	noNet := !collect && m.sc.NoNetworking
 	if !noNet {
 		t.text(netDir+"softnet_stat", m.softnet(s))
 		t.text(netDir+"dev", m.netDev(s))
