@@ -66,6 +66,10 @@ the Meituan fix was IRQs on a few cores and Redis pinned to the other cores of t
   severity level lower.
 - One sample: no CPU use is known; threads in state R (or busy since boot) last seen on, or pinned to,
   IRQ-heavy CPUs give a notice; without placement data the check is not evaluated.
+- Two sosreports: sos has no per-thread CPU times, but its ps TIME column gives each process's CPU
+  time in whole seconds; over the window between the reports that is the process's CPU use, placed on
+  its main thread's last CPU (the PSR column, sos 4.7.1 and later). Findings from it are at most
+  medium confidence.
 
 ## Thresholds
 
@@ -255,6 +259,12 @@ func (ev *Evidence) appFinding(ts []appCandidate, heavyCPUs []int, very map[int]
 	if ev.Now.Virtualization != "" {
 		conf = lower(conf)
 	}
+	if ev.TwoSample() && coarseCPUTime(ev.Now, ts) {
+		if conf == High {
+			conf = Medium
+		}
+		notes = append(notes, "CPU use comes from the ps TIME column of two sosreports: whole seconds for the whole process, placed on its main thread's last CPU (PSR)")
+	}
 	name := first.Comm
 	if name == "" {
 		name = fmt.Sprintf("PID %d", first.PID)
@@ -402,4 +412,21 @@ func (ev *Evidence) appCommands(pid int, cpus, heavyCPUs []int) []Command {
 	ib[len(ib)-1].Why = fmt.Sprintf("keep irqbalance from putting IRQs on the application's CPUs %s, across reboots", list)
 	cmds = append(cmds, ib[len(ib)-1])
 	return cmds
+}
+
+// coarseCPUTime reports whether any candidate's CPU time came from ps TIME
+// (host.Thread.CPUTimeCoarse): process-wide, whole seconds.
+func coarseCPUTime(s *host.Snapshot, ts []appCandidate) bool {
+	for _, c := range ts {
+		p := findProc(s.Procs, c.t.PID)
+		if p == nil {
+			continue
+		}
+		for _, t := range p.Threads {
+			if t.TID == c.t.TID && t.CPUTimeCoarse {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -241,7 +241,9 @@ type NICLoad struct {
 	Name string `json:"name"`
 	// NIC points into the latest sample.
 	NIC *host.NIC `json:"-"`
-	// Physical is true for a NIC with a device link (PCI, or virtio).
+	// Physical is true for a NIC backed by a device with its own interrupts
+	// (host.NIC.DeviceBacked: PCI, virtio, ENA, a VF...), however the
+	// source learnt it.
 	Physical bool `json:"physical"`
 	// Paravirtual is true for a virtual machine's NIC (virtio, vmxnet3,
 	// netvsc, xen-netfront): no FIFO of its own.
@@ -720,8 +722,8 @@ func (ev *Evidence) nics() {
 		nl := &NICLoad{
 			Name:        n.Name,
 			NIC:         n,
-			Physical:    n.Kind == "physical",
-			Paravirtual: paravirtualDrivers[n.Driver] || strings.HasPrefix(n.Device, "virtio"),
+			Physical:    n.DeviceBacked(),
+			Paravirtual: n.VirtualHW || paravirtualDrivers[n.Driver] || strings.HasPrefix(n.Device, "virtio"),
 			Node:        n.NUMANode,
 			QueueMap:    n.QueueMap,
 		}

@@ -143,9 +143,9 @@ func runIRQConcentration(ev *Evidence) Result {
 	}
 	switch {
 	case physical == 0:
-		return Result{Verdict: NotApplicable, Reason: "no physical NIC"}
+		return ev.noDeviceNIC()
 	case mapped == 0:
-		return Result{Verdict: NotEvaluated, Reason: "no IRQ to NIC map: no interrupt line could be matched to a NIC queue"}
+		return ev.noQueueMap()
 	case multi == 0:
 		return Result{Verdict: NotApplicable, Reason: "no multi-queue NIC (single-queue NICs always use one CPU; see RPS)"}
 	case active == 0:
@@ -219,6 +219,9 @@ func (ev *Evidence) concentrationFinding(c *Concentration) Finding {
 	if nl.RPS {
 		sev = Notice
 		why = append(why, "RPS is configured on the queues: IRQs on one CPU with RPS elsewhere may be a deliberate layout (Seastar sq mode)")
+	}
+	if nl.NIC != nil && nl.NIC.VirtualHW {
+		why = append(why, "this is a virtual machine's NIC ("+nl.NIC.Driver+"): the CPUs are vCPUs and the hypervisor's own placement of the device's queues also counts, but one vCPU serving every queue limits the guest the same way")
 	}
 	if l := ev.housekeepingLayout(); l != "" {
 		sev = Notice

@@ -130,9 +130,9 @@ func runIRQHTSiblings(ev *Evidence) Result {
 	}
 	switch {
 	case physical == 0:
-		return Result{Verdict: NotApplicable, Reason: "no physical NIC"}
+		return ev.noDeviceNIC()
 	case mapped == 0:
-		return Result{Verdict: NotEvaluated, Reason: "no IRQ to NIC map: no interrupt line could be matched to a NIC queue"}
+		return ev.noQueueMap()
 	}
 	skip := ev.ConcentratedCPUs()
 	var fs []Finding

@@ -83,13 +83,13 @@ func runNICNUMARemote(ev *Evidence) Result {
 	}
 	switch {
 	case physical == 0:
-		return Result{Verdict: NotApplicable, Reason: "no physical NIC"}
+		return ev.noDeviceNIC()
 	case len(ev.Nodes) == 0:
 		return Result{Verdict: NotEvaluated, Reason: "NUMA topology unknown: " + ev.inputReason(host.InputNUMANodes, "")}
 	case !ev.MultiNode:
 		return Result{Verdict: NotApplicable, Reason: "one NUMA node with CPUs"}
 	case mapped == 0:
-		return Result{Verdict: NotEvaluated, Reason: "no IRQ to NIC map: no interrupt line could be matched to a NIC queue"}
+		return ev.noQueueMap()
 	case located == 0:
 		return Result{Verdict: NotApplicable, Reason: "locality unknown: the NICs' numa_node is -1"}
 	}

@@ -75,7 +75,7 @@ func runNICRxFIFOMissed(ev *Evidence) Result {
 	}
 	switch {
 	case len(physical) == 0:
-		return Result{Verdict: NotApplicable, Reason: "no physical NIC"}
+		return ev.noDeviceNIC()
 	case len(hw) == 0:
 		return Result{Verdict: NotApplicable, Reason: "only virtual NICs (virtio, vmxnet3, ...): they have no FIFO counters; the loss is in the hypervisor"}
 	}

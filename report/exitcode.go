@@ -20,6 +20,10 @@ const (
 	// ExitInterrupted: interrupted by SIGINT or SIGTERM, as shells report
 	// a run stopped by Ctrl-C (128 + SIGINT). Nothing was written.
 	ExitInterrupted = 130
+	// ExitNotEvaluated: with --strict, at least one check did not reach a
+	// judgement (not-evaluated or error) although something was evaluated
+	// and no finding reached --fail-on.
+	ExitNotEvaluated = 5
 )
 
 // ExitCode is the exit code for a report under a --fail-on threshold.
@@ -41,4 +45,16 @@ func ExitCode(r *Report, failOn checks.Severity) int {
 		return ExitNothingEvaluated
 	}
 	return ExitClean
+}
+
+// StrictExitCode is ExitCode for a sign-off that refuses a bundle lacking
+// inputs (--strict): where ExitCode is clean, any check that did not reach
+// a judgement (not-evaluated or error) gives ExitNotEvaluated. Findings at
+// or above failOn and "nothing evaluated" keep their own codes.
+func StrictExitCode(r *Report, failOn checks.Severity) int {
+	code := ExitCode(r, failOn)
+	if code == ExitClean && r.Summary.Verdicts.NotEvaluated+r.Summary.Verdicts.Error > 0 {
+		return ExitNotEvaluated
+	}
+	return code
 }

@@ -255,7 +255,7 @@ func (m *mdWriter) interfaces(r *Report) {
 		}
 		rows = append(rows, []string{
 			mdText(n.Name), orText(mdText(n.Driver), "unknown"), mdText(n.PCI),
-			intOr(n.NUMANode, "unknown"), speed(n.Speed), strconv.Itoa(len(n.Queues)), irqCPUs,
+			intOr(n.NUMANode, "unknown"), speed(n.Speed), queueCount(n), irqCPUs,
 		})
 	}
 	if len(rows) == 0 {
@@ -484,3 +484,18 @@ func orText(s, alt string) string {
 }
 
 func orUnknown(s string) string { return orText(s, "unknown") }
+
+// queueCount is the number of queue IRQs, saying how they were mapped when
+// it was not msi_irqs.
+func queueCount(n NIC) string {
+	c := strconv.Itoa(len(n.Queues))
+	switch {
+	case len(n.Queues) == 0 || n.QueueMap == host.QueueMapMSI:
+		return c
+	case n.QueueMap == host.QueueMapChip:
+		return c + " (by PCI address)"
+	case n.QueueMap == host.QueueMapNames:
+		return c + " (by IRQ names)"
+	}
+	return c
+}

@@ -241,9 +241,13 @@ type NIC struct {
 	NUMANode int `json:"numa_node"`
 	// Speed is in Mb/s, -1 when unknown.
 	Speed int `json:"speed"`
-	// QueueMap says how the queues were found: "msi_irqs", "names" or "".
+	// QueueMap says how the queues were found: "msi_irqs", "chip" (the PCI
+	// address in the interrupts chip column), "names" or "".
 	QueueMap string  `json:"queue_map"`
 	Queues   []Queue `json:"queues"`
+	// VirtualHW is true for a device a hypervisor presents (virtio, ENA,
+	// vmxnet3, a VF...): it has queues but no NIC FIFO of its own.
+	VirtualHW bool `json:"virtual_hw,omitempty"`
 }
 
 // Queue is one NIC queue vector: the NIC → queue → IRQ → CPU row.
@@ -508,7 +512,7 @@ func buildNICs(s *host.Snapshot, rates map[string][]QueueLoad) []NIC {
 		}
 		nic := NIC{
 			Name: n.Name, Kind: n.Kind, Driver: n.Driver, PCI: n.PCI,
-			NUMANode: n.NUMANode, Speed: n.Speed, QueueMap: n.QueueMap,
+			NUMANode: n.NUMANode, Speed: n.Speed, QueueMap: n.QueueMap, VirtualHW: n.VirtualHW,
 			Queues: make([]Queue, 0, len(n.Queues)),
 		}
 		for _, q := range n.Queues {

@@ -290,4 +290,24 @@ func TestExitCode(t *testing.T) {
 			t.Errorf("%s: exit %d, want %d", tt.name, got, tt.want)
 		}
 	}
+	partly := Build(nil, []checks.Outcome{
+		{Check: registry[0], Verdict: checks.Pass},
+		{Check: registry[1], Verdict: checks.NotEvaluated, Reason: "softnet_stat missing"},
+	}, Loads{}, Meta{})
+	strict := []struct {
+		name   string
+		r      *Report
+		failOn checks.Severity
+		want   int
+	}{
+		{"strict: one check not evaluated", partly, checks.Warning, ExitNotEvaluated},
+		{"strict: findings win", conc, checks.Warning, ExitFindings},
+		{"strict: nothing evaluated keeps 3", nothing, checks.Warning, ExitNothingEvaluated},
+		{"strict: every check judged", Build(nil, []checks.Outcome{{Check: registry[0], Verdict: checks.Pass}}, Loads{}, Meta{}), checks.Warning, ExitClean},
+	}
+	for _, tt := range strict {
+		if got := StrictExitCode(tt.r, tt.failOn); got != tt.want {
+			t.Errorf("%s: exit %d, want %d", tt.name, got, tt.want)
+		}
+	}
 }

@@ -17,6 +17,7 @@ type reportOptions struct {
 	format string
 	output string
 	failOn string
+	strict bool
 }
 
 // renderers maps --format to its renderer.
@@ -53,8 +54,10 @@ and run by hand; checks and alternatives appear as comments). netdoctor itself n
 of them.
 
 --fail-on makes the exit code 1 when a finding is at or above that severity, for sign-off
-gates. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, 3 nothing could be
-evaluated, 4 the output could not be written, 130 interrupted.
+gates. --strict also refuses a report in which any check could not be evaluated (a missing
+input): a sign-off never reads "could not check" as passed. Exit codes: 0 clean, 1 findings at
+or above --fail-on, 2 usage, 3 nothing could be evaluated, 4 the output could not be written,
+5 with --strict, a check could not be evaluated, 130 interrupted.
 
 -o FILE replaces a regular file atomically, keeping its owner and mode; a device or FIFO
 (-o /dev/null) is written in place; "-" is standard output; a symbolic link or a directory
@@ -103,9 +106,15 @@ is refused. The destination is checked before sampling starts.`,
 			if err := writeText(out, buf.Bytes()); err != nil {
 				return err
 			}
-			switch code := report.ExitCode(r, failOn); code {
+			exitCode := report.ExitCode
+			if o.strict {
+				exitCode = report.StrictExitCode
+			}
+			switch code := exitCode(r, failOn); code {
 			case report.ExitFindings:
 				return errFindings
+			case report.ExitNotEvaluated:
+				return &exitError{code: code, err: fmt.Errorf("--strict: %d check(s) could not be evaluated: see the checks and inputs sections of the report", r.Summary.Verdicts.NotEvaluated+r.Summary.Verdicts.Error)}
 			case report.ExitNothingEvaluated:
 				return noEvidence(fmt.Errorf("no check could be evaluated: see the inputs section of the report"))
 			}
@@ -115,6 +124,7 @@ is refused. The destination is checked before sampling starts.`,
 	cmd.Flags().StringVar(&o.format, "format", "markdown", "output format: "+formatNames())
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the report to FILE (\"-\": standard output; a device or FIFO is written in place)")
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "none", "exit 1 when a finding is at or above: none, notice, warning or critical")
+	cmd.Flags().BoolVar(&o.strict, "strict", false, "exit 5 when any check could not be evaluated (an input is missing), for sign-off gates that refuse incomplete bundles")
 	cmd.Flags().DurationVar(&o.interval, "interval", defaultInterval, "time between the two samples of a live host")
 	return cmd
 }

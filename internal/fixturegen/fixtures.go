@@ -110,7 +110,8 @@ func Fixtures() []Scenario {
 		healthy2SocketHT(), irqCPU0(), irqCPU0SingleQueue(), irqSpreadLowPrio(), numaRemote(), numaUnknown(),
 		softnetDrops(), softnetSqueezeOnly(), nicFifoMissed(), virtioVM(), htSiblings(), htQueuesExceedCores(),
 		twRecycleNAT(), twRecycleOff(), redisOnIRQCPU(), offlineCPUs(), containerNoDevice(), singleSosreport(),
-		twoSosreports(), sos412CPUCap(),
+		twoSosreports(), sos412CPUCap(), sosVirtioMQCPU0(), sosPairAppOnIRQCPU(),
+		sosNoNetworkingENA(),
 	}
 }
 
@@ -627,5 +628,99 @@ func sos412CPUCap() Scenario {
 	})
 	sc.CPU.Isolated = seq(88, 95)
 	sc.Expect = Expect{Verdicts: verdicts(vPass, vPass, vNotEv, vNotEv, vPass, vNotApp, "")}
+	return sc
+}
+
+func sosVirtioMQCPU0() Scenario {
+	sc := ubuntu2004.host(Scenario{
+		Name:        "sos-virtio-mq-cpu0",
+		Description: "One sos 4.5.6 sosreport of an 8-vCPU KVM guest (Ubuntu 20.04, 5.4) as sos really writes it: sys/class/net/eth0 links to ../../devices/pci0000:00/0000:00:03.0/virtio1/net/eth0, which holds only flags and statistics/ (no device link: virtio has no numa_node; no msi_irqs, no queues/), lo's ethtool -g/-l/-i outputs say \"Operation not supported\". virtio_net eth0 has 4 queue pairs; every virtio1-input.N has effective_affinity_list 0 (3,000 IRQs/s each since boot, 2 days up). irqbalance not installed.",
+		NearMiss:    "The NIC is known from the class link's target and ethtool -i alone, its queues from the virtioN-input.M names: irq-concentration fires from the configuration (warning, one sample), with the VM caveat. Not a container (no container evidence); virtio has no NIC FIFO (nic-rx-fifo-missed not-applicable); numa_node unknown.",
+		Bundle:      BundleSosreport,
+		Sos:         "4.5.6",
+		SosPID:      30411,
+		Hostname:    "api-vm-3",
+		Virt:        "kvm",
+		Times:       []time.Time{at(time.August, 19, 14, 2, 33)},
+		Uptime:      2*24*time.Hour + 3*time.Hour,
+		CPU:         CPUSpec{Model: "Intel Xeon Processor (Cascadelake)", MHz: 2600, Sockets: 8, CoresPerSocket: 1, ThreadsPerCore: 1},
+		NICs: []NIC{lo(),
+			{Name: "eth0", Driver: "virtio_net", DriverVersion: "1.0.0", Kind: KindVirtio, PCI: "0000:00:03.0", Virtio: 1, NUMANode: -1, Speed: -1, IRQBase: 25, IfIndex: 2,
+				Queues: []Queue{
+					{CPU: 0, Rate: 3000}, {CPU: 1, Rate: 900}, {CPU: 0, Rate: 3000}, {CPU: 2, Rate: 900},
+					{CPU: 0, Rate: 3000}, {CPU: 3, Rate: 900}, {CPU: 0, Rate: 3000}, {CPU: 4, Rate: 900},
+				}},
+		},
+		Procs: []Proc{
+			{PID: 1204, PPID: 1, Comm: "gunicorn", Args: []string{"/usr/bin/python3", "/usr/bin/gunicorn", "app:app"}, User: "www-data", UID: 33, VSZKB: 301200, RSSKB: 90100, Threads: []Thread{{CPU: 6, Busy: 0.1}}},
+		},
+	})
+	sc.Expect = Expect{
+		Findings:    []ExpectFinding{{Check: chkConcentration, Subject: "eth0", CPUs: []int{0}, Severity: sevWarning}},
+		Verdicts:    verdicts(vFail, vNotApp, vNotEv, vNotApp, vNotApp, vNotApp, ""),
+		InputsNotOK: threadsMissing,
+	}
+	return sc
+}
+
+func sosPairAppOnIRQCPU() Scenario {
+	sc := rhel94.host(Scenario{
+		Name:        "sos-pair-app-on-irq-cpu",
+		Description: "Two sos 4.7.2 sosreports of one RHEL 9.4 host taken 120 s apart, sysstat not installed (no pidstat -tl): per-process CPU TIME and PSR only, from ps axo. 8 cores x 2 threads, ixgbe eth0 on CPUs 0-3 at ~60,000 IRQs/s each with heavy NET_RX; haproxy's main thread runs on CPU 2 and uses 70 % of a CPU; a busy java process runs on CPU 12.",
+		NearMiss:    "With two sosreports the ps TIME columns give CPU use over the window: app-on-irq-cpus names haproxy at warning, medium confidence (whole seconds, the whole process on its main thread's PSR), and not java (busy on a CPU without NIC load).",
+		Bundle:      BundleSosreports,
+		Sos:         "4.7.2",
+		SosPID:      77120,
+		Hostname:    "lb-7",
+		Times:       pair(at(time.July, 9, 16, 20, 0), 120),
+		Uptime:      9 * 24 * time.Hour,
+		CPU:         CPUSpec{Model: "Intel(R) Xeon(R) Gold 6334 CPU @ 3.60GHz", MHz: 3600, Sockets: 1, CoresPerSocket: 8, ThreadsPerCore: 2},
+		NICs: []NIC{lo(),
+			{Name: "eth0", Driver: "ixgbe", DriverVersion: "5.14.0-427.13.1.el9_4.x86_64", PCI: "0000:3b:00.0", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 90,
+				Queues: queuesOn("eth0", seq(0, 3), 60000)},
+		},
+		Load:       map[int]Load{0: {SoftIRQ: 0.25}, 1: {SoftIRQ: 0.25}, 2: {SoftIRQ: 0.25}, 3: {SoftIRQ: 0.25}},
+		Irqbalance: Irqbalance{Installed: true},
+		Procs: []Proc{
+			{PID: 3301, PPID: 1, Comm: "haproxy", Args: []string{"/usr/sbin/haproxy", "-Ws", "-f", "/etc/haproxy/haproxy.cfg"}, User: "haproxy", UID: 188, VSZKB: 412300, RSSKB: 90200,
+				Threads: []Thread{{CPU: 2, Busy: 0.7, SysShare: 0.4}}},
+			{PID: 5388, PPID: 1, Comm: "java", Args: []string{"/usr/bin/java", "-jar", "/opt/metrics/agent.jar"}, User: "metrics", UID: 998, VSZKB: 4210300, RSSKB: 512000,
+				Threads: []Thread{{CPU: 12, Busy: 0.6}}},
+		},
+	})
+	sc.Expect = Expect{
+		Findings:    []ExpectFinding{{Check: chkAppOnIRQ, CPUs: []int{2}, PIDs: []int{3301}, Severity: sevWarning}},
+		Verdicts:    verdicts(vPass, vNotApp, vPass, vPass, vPass, vNotApp, vFail),
+		InputsNotOK: threadsMissing,
+	}
+	return sc
+}
+
+func sosNoNetworkingENA() Scenario {
+	sc := ubuntu2204.host(Scenario{
+		Name:         "sos-no-networking-ena",
+		Description:  "One sos 4.5.6 sosreport taken with -n networking (to avoid ethtool hangs) of a 16-vCPU AWS-style KVM guest (Ubuntu 22.04, 5.15): no sys/class/net, no ethtool outputs, no proc/net files. The hardware plugin's /proc/interrupts still shows the ENA eth0's 8 queue vectors (eth0-Tx-Rx-0..7, ena-mgmnt@pci:0000:00:05.0), every one on CPU 0.",
+		NearMiss:     "Without an interface list netdoctor cannot say which NIC the vectors serve, so the NIC checks must say not-evaluated and name the 8 unowned queue interrupts, never not-applicable: a sign-off with --strict refuses this bundle.",
+		Bundle:       BundleSosreport,
+		Sos:          "4.5.6",
+		SosPID:       5120,
+		NoNetworking: true,
+		Hostname:     "ip-10-0-3-17",
+		Virt:         "kvm",
+		Times:        []time.Time{at(time.September, 2, 8, 45, 10)},
+		Uptime:       6 * 24 * time.Hour,
+		CPU:          CPUSpec{Model: "Intel(R) Xeon(R) Platinum 8259CL CPU @ 2.50GHz", MHz: 2500, Sockets: 1, CoresPerSocket: 8, ThreadsPerCore: 2, SiblingsAdjacent: true},
+		NICs: []NIC{lo(),
+			{Name: "eth0", Driver: "ena", DriverVersion: "2.8.3g", PCI: "0000:00:05.0", NUMANode: 0, Speed: -1, IRQBase: 27, MaxCombined: 8,
+				Queues: queuesOn("eth0", repeat(0, 8), 4000)},
+		},
+	})
+	sc.Expect = Expect{
+		Verdicts: verdicts(vNotEv, vNotEv, vNotEv, vNotEv, vNotEv, vNotApp, ""),
+		InputsNotOK: []ExpectInput{
+			{Name: "net_dev", Status: "missing"}, {Name: "netstat", Status: "missing"}, {Name: "nics", Status: "missing"},
+			{Name: "snmp", Status: "missing"}, {Name: "softnet_stat", Status: "missing"}, {Name: "threads", Status: "missing"},
+		},
+	}
 	return sc
 }

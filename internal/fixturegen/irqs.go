@@ -132,6 +132,11 @@ func vectorNames(n *NIC) []vector {
 			}
 			q(fmt.Sprintf("virtio%d-%s.%d", n.Virtio, dir, i/2), i)
 		}
+	case "ena":
+		misc(fmt.Sprintf("ena-mgmnt@pci:%s", n.PCI))
+		for i := 0; i < nq; i++ {
+			q(fmt.Sprintf("%s-Tx-Rx-%d", n.Name, i), i)
+		}
 	case "qlcnic":
 		for i := 0; i < nq; i++ {
 			if i == 0 {

@@ -83,6 +83,13 @@ func (m *model) netDev(s int) string {
 
 // writeNICSysfs writes sys/class/net and the real directories behind it.
 // Collect samples also get device/msi_irqs, local_cpulist and queues/.
+//
+// A sosreport holds only what sos's networking plugin copies:
+// sys/class/net/*/device/numa_node (sos >= 3.7), sys/class/net/*/flags and
+// sys/class/net/*/statistics/. sos keeps the class link, puts the files at
+// the link's target, and creates the device link only where numa_node
+// exists: PCI functions, never virtio devices (their numa_node is on the
+// PCI parent, not on virtioN).
 func (m *model) writeNICSysfs(t *tree, s int, collect bool) {
 	for _, n := range m.nics {
 		if n.Hidden {
@@ -90,6 +97,10 @@ func (m *model) writeNICSysfs(t *tree, s int, collect bool) {
 		}
 		dir := n.netDir()
 		t.link("sys/class/net/"+n.Name, "../../"+strings.TrimPrefix(dir, "sys/"))
+		if !collect {
+			m.writeSosNICSysfs(t, s, n, dir)
+			continue
+		}
 		switch n.Kind {
 		case KindPhysical:
 			t.link(dir+"/device", "../../../"+n.PCI)
@@ -151,6 +162,30 @@ func (m *model) writeNICSysfs(t *tree, s int, collect bool) {
 				t.line(fmt.Sprintf("%s/queues/tx-%d/tx_timeout", dir, i), "0")
 			}
 		}
+	}
+}
+
+// writeSosNICSysfs writes what sos copies of one interface below its real
+// directory dir: flags, statistics/ and, for a PCI function, the device
+// link with numa_node behind it.
+func (m *model) writeSosNICSysfs(t *tree, s int, n *nicModel, dir string) {
+	flags := "0x1003" // IFF_UP | IFF_BROADCAST | IFF_MULTICAST
+	switch {
+	case n.Kind == KindLoopback:
+		flags = "0x9" // IFF_UP | IFF_LOOPBACK
+	case n.OperState != "up":
+		flags = "0x1002"
+	}
+	t.line(dir+"/flags", flags)
+	for _, name := range statNames {
+		if name == "rx_nohandler" && !m.k.rxNohandler() {
+			continue
+		}
+		t.line(dir+"/statistics/"+name, utoa(m.nicStat(n, name, s)))
+	}
+	if pd := n.pciDir(); pd != "" && n.Kind == KindPhysical && m.sos.ge(3, 7, 0) {
+		t.link(dir+"/device", "../../../"+n.PCI)
+		t.line(pd+"/numa_node", itoa(n.NUMANode))
 	}
 }
 

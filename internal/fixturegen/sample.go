@@ -3,6 +3,7 @@ package fixturegen
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -98,15 +99,18 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 	t.text("proc/cmdline", m.cmdline())
 	t.text("proc/cpuinfo", m.cpuinfo(s))
 	netDir := "proc/net/"
-	if !collect {
+	noNet := !collect && m.sc.NoNetworking
+	if !collect && !noNet {
 		t.link("proc/net", "self/net")
 		t.link("proc/self", itoa(m.sc.SosPID))
 		netDir = "proc/" + itoa(m.sc.SosPID) + "/net/"
 	}
-	t.text(netDir+"softnet_stat", m.softnet(s))
-	t.text(netDir+"dev", m.netDev(s))
-	t.text(netDir+"netstat", m.netstat(s))
-	t.text(netDir+"snmp", m.snmp(s))
+	if !noNet {
+		t.text(netDir+"softnet_stat", m.softnet(s))
+		t.text(netDir+"dev", m.netDev(s))
+		t.text(netDir+"netstat", m.netstat(s))
+		t.text(netDir+"snmp", m.snmp(s))
+	}
 
 	// /sys.
 	capped := !collect && sos.ge(4, 12, 0)
@@ -114,9 +118,11 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 	if collect || m.sc.NUMAPlugin {
 		m.writeNodeSysfs(t, s)
 	}
-	m.writeNICSysfs(t, s, collect)
+	if !noNet {
+		m.writeNICSysfs(t, s, collect)
+	}
 	for _, n := range m.nics {
-		if n.Hidden {
+		if n.Hidden || noNet {
 			continue
 		}
 		files := m.ethtoolFiles(n, s)
@@ -227,6 +233,9 @@ func (m *model) plugins() []string {
 	if m.sos.major < 3 || !m.sos.ge(3, 4, 0) {
 		p = []string{"general", "hardware", "kernel", "networking", "pci", "process", "processor", "system", "systemd"}
 	}
+	if m.sc.NoNetworking {
+		p = slices.DeleteFunc(p, func(s string) bool { return s == "networking" })
+	}
 	if m.sc.NUMAPlugin {
 		p = append(p, "numa")
 	}
@@ -279,7 +288,7 @@ func (m *model) manifest(w *sampleWriter) []byte {
 				"preset":           "none",
 				"devices":          map[string]any{"network": map[string]any{"ethernet": devs}},
 				"enabled_plugins":  m.plugins(),
-				"disabled_plugins": []string{"abrt", "ansible", "docker", "kubernetes", "openshift"},
+				"disabled_plugins": m.disabledPlugins(),
 				"plugins":          plugins,
 			},
 		},
@@ -389,4 +398,14 @@ func sosMangle(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// disabledPlugins lists the sos plugins that did not run.
+func (m *model) disabledPlugins() []string {
+	p := []string{"abrt", "ansible", "docker", "kubernetes", "openshift"}
+	if m.sc.NoNetworking {
+		p = append(p, "networking")
+		sort.Strings(p)
+	}
+	return p
 }

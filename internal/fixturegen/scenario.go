@@ -54,6 +54,10 @@ type Scenario struct {
 	Sysstat bool
 	// NUMAPlugin says sos's numa plugin ran (node/ directory, numactl).
 	NUMAPlugin bool
+	// NoNetworking says sos ran with -n networking (a common way around
+	// ethtool hangs): no proc/net files, no sys/class/net, no ethtool
+	// outputs; the hardware plugin still copies /proc/interrupts.
+	NoNetworking bool
 	// Times are the sample times (UTC), Boot the boot time (btime).
 	Times []time.Time
 	Boot  time.Time

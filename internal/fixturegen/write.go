@@ -225,7 +225,7 @@ func (m *model) expect(bundles []string, samples int) ([]byte, error) {
 		qm = "msi_irqs"
 	}
 	for _, n := range m.nics {
-		if !n.hasDevice() || n.Hidden {
+		if !n.hasDevice() || n.Hidden || m.noNetworking() {
 			continue
 		}
 		numa := n.NUMANode
@@ -271,7 +271,7 @@ func (m *model) inputsNotOK() []ExpectInput {
 	out := append([]ExpectInput{}, m.sc.Expect.InputsNotOK...)
 	names := map[string]string{"-S": "ethtool_stats", "-i": "ethtool_info", "-g": "ethtool_ring", "-l": "ethtool_channels"}
 	for _, n := range m.nics {
-		if n.Hidden {
+		if n.Hidden || m.noNetworking() {
 			continue
 		}
 		for opt, b := range m.ethtoolFiles(n, 0) {
@@ -333,3 +333,7 @@ func WriteFixtures(root string) error {
 	}
 	return os.WriteFile(filepath.Join(root, "README.md"), []byte(FixturesReadme()), 0o644)
 }
+
+// noNetworking reports whether the bundle lacks the networking plugin's
+// files (a sosreport taken with -n networking).
+func (m *model) noNetworking() bool { return m.sc.NoNetworking && m.sc.Bundle != BundleCollect }

@@ -129,7 +129,8 @@ type Topology struct {
 	Present  []int `json:"present,omitempty"`
 	Isolated []int `json:"isolated,omitempty"`
 	NohzFull []int `json:"nohz_full,omitempty"`
-	// SMTActive is /sys/devices/system/cpu/smt/active; nil when unknown.
+	// SMTActive is /sys/devices/system/cpu/smt/active, else (offline)
+	// lscpu's "Thread(s) per core" > 1; nil when unknown.
 	SMTActive *bool `json:"smt_active,omitempty"`
 	// CPUs holds every CPU known from any input, sorted by ID.
 	CPUs  []CPU  `json:"cpus"`
@@ -213,9 +214,12 @@ type ArchIRQ struct {
 // NIC is one network interface.
 type NIC struct {
 	Name string `json:"name"`
-	// Kind is "physical" (a device link to a PCI function, directly or
-	// through virtio), or for other interfaces "loopback", "bond", "bridge",
-	// "vlan", "veth", "tun", "virtual" (no device link). An empty Kind is
+	// Kind is "physical" for an interface backed by a device (a PCI
+	// function, directly or through virtio, or virtual hardware such as
+	// ENA or vmxnet3: see VirtualHW), known from the sysfs device link, the
+	// class link's target, ethtool -i bus-info or the driver; Facts says
+	// which. Other interfaces are "loopback", "bond", "bridge",
+	// "vlan", "veth", "tun", "virtual" (no evidence of a device). An empty Kind is
 	// treated as physical by MapQueues.
 	Kind string `json:"kind"`
 	// Device is the basename of the sysfs device link target ("0000:3b:00.0",
@@ -259,8 +263,45 @@ type NIC struct {
 	Queues []Queue `json:"queues"`
 	// MiscIRQs are the NIC's vectors that serve no queue (link, admin, config).
 	MiscIRQs []int `json:"misc_irqs,omitempty"`
-	// QueueMap says how Queues were found: "msi_irqs", "names" or "" (none).
+	// QueueMap says how Queues were found: "msi_irqs", "chip" (the PCI
+	// address in the interrupts chip column), "names" or "" (none).
 	QueueMap string `json:"queue_map,omitempty"`
+	// VirtualHW is true for a device a hypervisor presents (virtio_net,
+	// vmxnet3, hv_netvsc, xen-netfront, ENA, gve, SR-IOV VFs such as ixgbevf,
+	// iavf or an mlx5 VF): hardware to the guest, with queues and interrupts,
+	// but no NIC FIFO of its own that the guest can see.
+	VirtualHW bool `json:"virtual_hw,omitempty"`
+	// Facts says where each identity fact came from, by fact: "kind",
+	// "driver", "pci", "device" → "sysfs device link", "ethtool -i",
+	// "class link target", "sys/devices tree", "driver class",
+	// "interrupts chip column".
+	Facts map[string]string `json:"facts,omitempty"`
+}
+
+// Fact name keys of NIC.Facts.
+const (
+	FactKind   = "kind"
+	FactDriver = "driver"
+	FactPCI    = "pci"
+	FactDevice = "device"
+)
+
+// SetFact records the source of one identity fact, keeping the first.
+func (n *NIC) SetFact(fact, source string) {
+	if n.Facts == nil {
+		n.Facts = map[string]string{}
+	}
+	if _, ok := n.Facts[fact]; !ok {
+		n.Facts[fact] = source
+	}
+}
+
+// DeviceBacked reports whether the interface is a device with its own
+// interrupts (a PCI function, virtio, a VF, ENA...): Kind "physical" (or
+// unknown), or any interrupt vector mapped to it. Bridges, bonds, veths
+// and the like are not.
+func (n *NIC) DeviceBacked() bool {
+	return n.Kind == "physical" || n.Kind == "" || len(n.Queues) > 0
 }
 
 // Ring is ethtool -g. Zero means unknown for a maximum.
@@ -372,6 +413,10 @@ type Thread struct {
 	UTime    uint64 `json:"utime"`
 	STime    uint64 `json:"stime"`
 	CPUKnown bool   `json:"cpu_known"`
+	// CPUTimeCoarse marks CPU times from a sosreport's ps TIME column:
+	// whole seconds, user and system together in UTime, and for the whole
+	// process (every thread) on its main thread.
+	CPUTimeCoarse bool `json:"cpu_time_coarse,omitempty"`
 }
 
 // Irqbalance says whether irqbalance runs and what it is told to avoid.

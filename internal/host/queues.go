@@ -9,12 +9,17 @@ import (
 // Queue-map methods recorded in NIC.QueueMap.
 const (
 	QueueMapMSI   = "msi_irqs"
+	QueueMapChip  = "chip"
 	QueueMapNames = "names"
 )
 
 // MapQueues fills every NIC's Queues, MiscIRQs and QueueMap from the
 // snapshot's interrupts (DOMAIN.md §2.10, §3 "queue IRQs of a NIC"). It
 // replaces what those fields held, so it may be called again after a change.
+//
+// Then the chip column: an IRQ whose controller is the per-device MSI domain
+// of a NIC's PCI function ("PCI-MSIX-0000:00:05.0", kernels that print it)
+// belongs to that NIC, read like an msi_irqs vector; QueueMap is "chip".
 //
 // Primary source: NIC.MSIIRQs (device/msi_irqs, live only). Every listed IRQ
 // that /proc/interrupts shows belongs to the NIC; it is a queue when one of
@@ -32,13 +37,15 @@ const (
 //	                                                    netdoctor is about the receive path, so it is RX queue N)
 //	i40e-DEV-TxRx-N, ice-…, iavf-…, i40evf-…, DRIVER-…  the same patterns behind a driver prefix (the known
 //	                                                    Intel ones, or the NIC's own Driver)
+//	DEV-event-N                                         misc (vmxnet3's event vector)
 //	DEV                                                 misc, unless it is the NIC's only vector and no queue
 //	                                                    vector was found: then it is combined queue 0
 //	                                                    (single-vector MSI or legacy INTx NICs)
 //	virtioN-input.M / virtioN-output.M                  rx M / tx M, virtioN = NIC.Device
 //	virtioN-virtqueues                                  combined 0 (all queues share one vector)
 //	virtioN-config                                      misc; virtioN alone: as DEV alone
-//	mlx5_compN@pci:ADDR, mlx4-comp-N@pci:ADDR           combined N, ADDR = NIC.PCI (or NIC.Device), unless
+//	mlx5_compN@pci:ADDR, mlx4-comp-N@pci:ADDR,          combined N, ADDR = NIC.PCI (or NIC.Device), unless
+//	gve-ntfy-blkN@pci:ADDR (Google gVNIC)
 //	                                                    the NIC has queue vectors named after it: then misc
 //	                                                    (mlx4_en's per-port DEV-N vectors beside the core's
 //	                                                    shared mlx4-comp EQs; both ports share one ADDR)
@@ -89,6 +96,30 @@ func MapQueues(s *Snapshot) {
 			claimed[f.irq] = true
 		}
 		finishNIC(n, found, QueueMapMSI)
+	}
+	// Pass 1b: the PCI address in the chip column (PCI-MSIX-0000:00:05.0,
+	// per-device MSI domains of newer kernels), for NICs msi_irqs did not map.
+	chipFound := make(map[int][]nicVector)
+	for qi := range s.Interrupts.IRQs {
+		irq := &s.Interrupts.IRQs[qi]
+		if claimed[irq.Num] {
+			continue
+		}
+		addr := chipPCI(irq.Chip)
+		if addr == "" {
+			continue
+		}
+		for _, ni := range m.pci[addr] {
+			if m.msi[ni] {
+				continue
+			}
+			chipFound[ni] = append(chipFound[ni], nicVector{irq: irq.Num, v: m.classifyOwned(irq, ni)})
+			claimed[irq.Num] = true
+		}
+	}
+	for ni, found := range chipFound {
+		m.msi[ni] = true
+		finishNIC(&s.NICs[ni], found, QueueMapChip)
 	}
 	// Pass 2: names.
 	perNIC := make(map[int][]nicVector)
@@ -371,7 +402,7 @@ func candidates(action string, out []candidate) []candidate {
 	if i := strings.LastIndex(action, "@pci:"); i >= 0 {
 		pre, addr := action[:i], strings.ToLower(action[i+len("@pci:"):])
 		if addr != "" {
-			if rest, n, ok := cutDigits(pre); ok && strings.HasSuffix(strings.TrimSuffix(rest, "-"), "comp") {
+			if rest, n, ok := cutDigits(pre); ok && (strings.HasSuffix(strings.TrimSuffix(rest, "-"), "comp") || strings.HasSuffix(rest, "-ntfy-blk")) {
 				add(byPCI, addr, vecQueue, n, DirCombined)
 			} else {
 				add(byPCI, addr, vecMisc, 0, "")
@@ -424,6 +455,9 @@ func candidates(action string, out []candidate) []candidate {
 		if dev, ok := cutSuffixFold(rest, "-tx"); ok {
 			add(byName, dev, vecQueue, n, DirTX)
 		}
+		if dev, ok := cutSuffixFold(rest, "-event"); ok { // vmxnet3 DEV-event-N
+			add(byName, dev, vecMisc, 0, "")
+		}
 	}
 	if rest, n, ok := cutDigits(action); ok { // be2net DEV-qN
 		if dev, ok := cutSuffixFold(rest, "-q"); ok {
@@ -474,4 +508,20 @@ func cutSuffixFold(s, suffix string) (string, bool) {
 		return "", false
 	}
 	return s[:len(s)-len(suffix)], true
+}
+
+// chipPCI returns the PCI address at the end of a chip column
+// ("PCI-MSIX-0000:00:05.0", "PCI-MSI-0000:3b:00.0"), lower case, or "".
+func chipPCI(chip string) string {
+	i := strings.LastIndexByte(chip, '-')
+	if i < 0 || !strings.Contains(chip[:i], "MSI") {
+		return ""
+	}
+	a := strings.ToLower(chip[i+1:])
+	// domain:bus:dev.fn, e.g. 0000:00:05.0
+	c := strings.IndexByte(a, ':')
+	if c < 4 || len(a) != c+8 || a[c+3] != ':' || a[c+6] != '.' {
+		return ""
+	}
+	return a
 }

@@ -83,6 +83,24 @@ func TestMapQueues(t *testing.T) {
 			},
 		},
 		{
+			name: "gve notify blocks by PCI address, ENA Tx-Rx names, vmxnet3 rxtx and event",
+			nics: []NIC{
+				{Name: "ens4", Kind: "physical", PCI: "0000:00:04.0", Driver: "gve"},
+				{Name: "ens5", Kind: "physical", PCI: "0000:00:05.0", Driver: "ena"},
+				{Name: "ens192", Kind: "physical", PCI: "0000:0b:00.0", Driver: "vmxnet3"},
+			},
+			irqs: []IRQ{
+				irq(30, "gve-mgmnt@pci:0000:00:04.0"), irq(31, "gve-ntfy-blk0@pci:0000:00:04.0"), irq(32, "gve-ntfy-blk1@pci:0000:00:04.0"),
+				irq(40, "ena-mgmnt@pci:0000:00:05.0"), irq(41, "ens5-Tx-Rx-0"), irq(42, "ens5-Tx-Rx-1"),
+				irq(50, "ens192-rxtx-0"), irq(51, "ens192-rxtx-1"), irq(52, "ens192-event-2"),
+			},
+			want: map[string]string{
+				"ens4":   "combined0=31 combined1=32 | misc 30 | names",
+				"ens5":   "combined0=41 combined1=42 | misc 40 | names",
+				"ens192": "combined0=50 combined1=51 | misc 52 | names",
+			},
+		},
+		{
 			name: "mlx4 comp and async by PCI, mlx4_en DEV-N",
 			nics: []NIC{phys("eth2", "0000:04:00.0"), phys("eth7", "0000:07:00.0")},
 			irqs: []IRQ{irq(70, "mlx4-async@pci:0000:04:00.0"), irq(71, "mlx4-comp-0@pci:0000:04:00.0"), irq(72, "mlx4-comp-1@pci:0000:04:00.0"),
@@ -378,7 +396,13 @@ func FuzzMapQueues(f *testing.F) {
 			},
 			Interrupts: Interrupts{IRQs: []IRQ{irq(1, a1), irq(2, a2), irq(3, a1, a2), irq(4, a2), irq(5, a1+"-"+a2)}},
 		}
+		s.Interrupts.IRQs[1].Chip = "PCI-MSIX-" + pci // the chip column's PCI address
 		MapQueues(s)
+		for _, u := range UnownedQueueVectors(s) {
+			if u < 1 || u > 5 {
+				t.Errorf("unowned vector %d is no IRQ of the snapshot", u)
+			}
+		}
 		for _, n := range s.NICs {
 			if !slices.IsSortedFunc(n.Queues, func(a, b Queue) int {
 				if a.Index != b.Index {

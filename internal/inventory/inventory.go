@@ -71,8 +71,12 @@ type NIC struct {
 	Ring      *host.Ring     `json:"ring,omitempty"`
 	Channels  *host.Channels `json:"channels,omitempty"`
 	QueueMap  string         `json:"queue_map,omitempty"`
-	Queues    []Queue        `json:"queues"`
-	MiscIRQs  []int          `json:"misc_irqs"`
+	// VirtualHW and Facts are host.NIC's: virtual hardware, and where each
+	// identity fact (kind, driver, pci, device) came from.
+	VirtualHW bool              `json:"virtual_hw,omitempty"`
+	Facts     map[string]string `json:"facts,omitempty"`
+	Queues    []Queue           `json:"queues"`
+	MiscIRQs  []int             `json:"misc_irqs"`
 }
 
 // Queue is one queue vector: its IRQ, the CPUs it is routed to, and its
@@ -155,6 +159,7 @@ func buildNIC(p *host.Pair, n *host.NIC) NIC {
 		Name: n.Name, Kind: n.Kind, Driver: n.Driver, PCI: n.PCI, NUMANode: n.NUMANode,
 		Speed: n.Speed, MTU: n.MTU, OperState: n.OperState, Ring: n.Ring, Channels: n.Channels,
 		QueueMap: n.QueueMap, MiscIRQs: nonNil(n.MiscIRQs),
+		VirtualHW: n.VirtualHW, Facts: n.Facts,
 	}
 	for _, q := range n.Queues {
 		oq := Queue{Index: q.Index, Dir: q.Dir, IRQ: q.IRQ, Name: q.Name, CPUs: []int{}}

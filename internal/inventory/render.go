@@ -71,6 +71,9 @@ func Text(w io.Writer, inv *Inventory) error {
 
 	for _, n := range inv.NICs {
 		p("\nNIC %s  %s", clean(n.Name), clean(n.Kind))
+		if n.VirtualHW {
+			p(" (virtual hardware)")
+		}
 		if n.Driver != "" {
 			p("  driver %s", clean(n.Driver))
 		}
@@ -88,6 +91,9 @@ func Text(w io.Writer, inv *Inventory) error {
 			p("  %s", clean(n.OperState))
 		}
 		p("\n")
+		if f := factsText(n.Facts); f != "" {
+			p("  identity  %s\n", f)
+		}
 		if n.Ring != nil {
 			p("  ring      rx %d/%d  tx %d/%d (current/max)\n", n.Ring.RX, n.Ring.RXMax, n.Ring.TX, n.Ring.TXMax)
 		}
@@ -100,7 +106,7 @@ func Text(w io.Writer, inv *Inventory) error {
 			}
 			continue
 		}
-		p("  queues    %d, mapped from %s\n", len(n.Queues), n.QueueMap)
+		p("  queues    %d, mapped from %s\n", len(n.Queues), queueMapText(n.QueueMap))
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "    queue\tIRQ\tCPUs\tirq/s\tname\n")
 		for _, q := range n.Queues {
@@ -232,4 +238,37 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	n, err := e.w.Write(p)
 	e.err = err
 	return n, err
+}
+
+// queueMapText says how a NIC's queue vectors were found, naming the
+// weaker methods for what they are.
+func queueMapText(m string) string {
+	switch m {
+	case host.QueueMapMSI:
+		return "msi_irqs"
+	case host.QueueMapChip:
+		return "the PCI address in the interrupts chip column (no msi_irqs)"
+	case host.QueueMapNames:
+		return "IRQ names (no msi_irqs)"
+	}
+	return clean(m)
+}
+
+// factsText lists where the NIC's identity facts came from when any came
+// from elsewhere than the sysfs device link; "" otherwise.
+func factsText(f map[string]string) string {
+	other := false
+	for _, v := range f {
+		other = other || v != "sysfs device link"
+	}
+	if !other {
+		return ""
+	}
+	var parts []string
+	for _, k := range []string{host.FactKind, host.FactDriver, host.FactPCI, host.FactDevice} {
+		if v, ok := f[k]; ok {
+			parts = append(parts, k+" from "+clean(v))
+		}
+	}
+	return strings.Join(parts, "; ")
 }

@@ -92,8 +92,9 @@ var (
 	candSosVersion      = []cand{{path: "version.txt", offline: true}}
 	candSosManifest     = []cand{{path: "sos_reports/manifest.json", offline: true}}
 	candHypervisorType  = []cand{raw("sys/hypervisor/type")}
-	candDMIVendor       = []cand{raw("sys/class/dmi/id/sys_vendor")}
-	candDMIProduct      = []cand{raw("sys/class/dmi/id/product_name")}
+	candDMIVendor       = []cand{raw("sys/class/dmi/id/sys_vendor"), {path: "sys/devices/virtual/dmi/id/sys_vendor", offline: true}}
+	candDMIProduct      = []cand{raw("sys/class/dmi/id/product_name"), {path: "sys/devices/virtual/dmi/id/product_name", offline: true}}
+	candHostnamectl     = []cand{sosCmd("host/hostnamectl_status")}
 	candClocksources    = []cand{raw("sys/devices/system/clocksource/clocksource0/available_clocksource")}
 	candPID1Cgroup      = []cand{raw("proc/1/cgroup")}
 	candPID1Environ     = []cand{raw("proc/1/environ")}

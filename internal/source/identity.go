@@ -194,10 +194,72 @@ func (l *loader) virtualization(lscpuHyp string) string {
 			}
 		}
 	}
+	if v, container := l.hostnamectlVirt(); v != "" && !container {
+		if h := hypervisorName(v); h != "" {
+			return h
+		}
+		return "hypervisor"
+	}
 	if l.cpuinfoHypervisor() {
 		return "hypervisor"
 	}
+	return nicHypervisor(l.snap.NICs)
+}
+
+// guestDrivers are paravirtual NIC drivers that exist only inside a VM,
+// with the hypervisor they imply. SR-IOV VF drivers are not among them: a
+// bare-metal host can run its own VFs.
+var guestDrivers = map[string]string{
+	"virtio_net": "kvm", "virtio-net": "kvm", "gve": "kvm",
+	"vmxnet3": "vmware", "hv_netvsc": "microsoft", "netvsc": "microsoft",
+	"xen-netfront": "xen", "xen_netfront": "xen", "vif": "xen", "ena": "hypervisor",
+}
+
+// nicHypervisor names the hypervisor a paravirtual NIC driver proves, or "".
+func nicHypervisor(nics []host.NIC) string {
+	for _, n := range nics {
+		if v := guestDrivers[strings.ToLower(n.Driver)]; v != "" {
+			return v
+		}
+	}
 	return ""
+}
+
+// containerVirts are systemd-detect-virt's names of container managers.
+var containerVirts = map[string]bool{
+	"lxc": true, "lxc-libvirt": true, "docker": true, "podman": true, "openvz": true,
+	"systemd-nspawn": true, "rkt": true, "wsl": true, "proot": true, "pouch": true,
+	"container-other": true,
+}
+
+// hostnamectlVirt reads "Virtualization:" from sos's hostnamectl status
+// (systemd-detect-virt's answer): the technology, and whether it names a
+// container manager. "" when absent.
+func (l *loader) hostnamectlVirt() (virt string, container bool) {
+	l.hostnamectlOnce.Do(func() { l.hostnamectl, l.hostnamectlCont = l.readHostnamectlVirt() })
+	return l.hostnamectl, l.hostnamectlCont
+}
+
+func (l *loader) readHostnamectlVirt() (virt string, container bool) {
+	b, _, err := l.read(candHostnamectl)
+	if err != nil {
+		return "", false
+	}
+	if len(b) > maxEnviron {
+		b = b[:maxEnviron]
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || strings.TrimSpace(k) != "Virtualization" {
+			continue
+		}
+		v = strings.ToLower(strings.TrimSpace(v))
+		if v == "" || v == "none" || len(v) > 32 {
+			return "", false
+		}
+		return v, containerVirts[v]
+	}
+	return "", false
 }
 
 // hypervisorName maps a vendor string (lscpu "Hypervisor vendor", DMI
@@ -254,13 +316,19 @@ func (l *loader) cpuinfoHypervisor() bool {
 // maxEnviron bounds how much of PID 1's environment is searched.
 const maxEnviron = 64 << 10
 
-// container reports whether the host looks like a container: no NIC has a
-// device link, and a container marker exists (/.dockerenv,
+// container reports whether the host is a container, from positive
+// evidence only: hostnamectl names a container manager, or no NIC is
+// backed by a device and a container marker exists (/.dockerenv,
 // /run/.containerenv, container= in PID 1's environment, a container
-// cgroup path of PID 1) or /proc/interrupts (not namespaced) shows NIC
-// queue vectors that none of the visible interfaces owns.
+// cgroup path of PID 1), or /proc/interrupts (not namespaced) shows NIC
+// queue vectors that none of the visible interfaces owns while the live
+// host's own /sys shows no device for any NIC. Missing sysfs in a bundle
+// is never evidence: sos does not copy the device links of most NICs.
 func (l *loader) container() bool {
 	s := l.snap
+	if _, c := l.hostnamectlVirt(); c {
+		return true
+	}
 	if len(s.NICs) == 0 {
 		return false
 	}
@@ -297,8 +365,9 @@ func (l *loader) container() bool {
 		}
 	}
 	// /proc/interrupts is the host's: NIC queue vectors that no interface
-	// here owns mean this network namespace sees none of the hardware.
-	return hostQueueVectors(s)
+	// here owns mean this network namespace sees none of the hardware. Only
+	// where /sys was read whole (live, collect): a sosreport lacks the links.
+	return l.kind != KindSosreport && hostQueueVectors(s)
 }
 
 // queueVectorMarks are pieces of NIC queue vector names (DOMAIN.md §2.10).

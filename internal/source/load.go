@@ -95,6 +95,7 @@ func (l *loader) load(now time.Time) {
 	if err := safeDo(func() { host.MapQueues(s) }); err != nil {
 		l.record(host.InputNICs, "", "", fmt.Errorf("mapping queues: %w", err), "")
 	}
+	_ = safeDo(l.completeOnline)
 	_ = safeDo(func() {
 		s.Virtualization = l.virtualization(lscpuHyp)
 		s.Container = l.container()

@@ -150,6 +150,10 @@ func TestLoadRootSosreport(t *testing.T) {
 	if th := app.Threads[0]; !slices.Equal(th.Allowed, []int{0, 1}) {
 		t.Errorf("app main thread allowed %v", th.Allowed)
 	}
+	// ps TIME 01:39:00: the whole process's CPU time, on the main thread.
+	if th := app.Threads[0]; !th.CPUKnown || !th.CPUTimeCoarse || th.UTime != 5940*host.ClockTicks || th.STime != 0 {
+		t.Errorf("app main thread CPU time %+v", th)
+	}
 	if !ksoft.Kernel || ksoft.Threads[0].CPU != 2 {
 		t.Errorf("ksoftirqd %+v", ksoft)
 	}

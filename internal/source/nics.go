@@ -88,20 +88,47 @@ func (l *loader) loadNIC(name string) host.NIC {
 		real = base
 	}
 	ents, derr := l.readDir(real)
+	var notes []string
+	source := factClassTarget
+	if derr != nil && !l.live {
+		// No directory behind the class entry: a link stored as a file,
+		// or no class link at all but the device tree kept.
+		alt, how := l.classLinkText(name), factClassText
+		if alt == "" {
+			alt, how = l.devTreeDir(name), factDevTree
+		}
+		if alt != "" {
+			if e2, err2 := l.readDir(alt); err2 == nil {
+				real, ents, derr, source = alt, e2, nil, how
+				notes = append(notes, "read at "+how)
+			}
+		}
+	}
 	has := make(map[string]fs.DirEntry, len(ents))
 	for _, e := range ents {
 		has[e.Name()] = e
 	}
-	var notes []string
 	speedKnown := false
 	devtype := ""
 	if derr == nil {
 		devtype = l.readNICSysfs(&n, real, has, &speedKnown, &notes)
+		if n.Device == "" {
+			l.deviceFromDir(&n, real, source)
+		}
 	}
 	l.loadEthtool(&n, speedKnown)
-	n.Kind = nicKind(&n, has, devtype)
+	identify(&n, has, devtype)
 	l.record(host.InputNICSysfs, name, real, derr, strings.Join(notes, "; "))
 	return n
+}
+
+// numaNode reads a numa_node file: -1 (unknown) up to the largest CPU ID.
+func numaNode(b []byte) (int, bool) {
+	v, err := safe(func() (int64, error) { return parse.Int(b) })
+	if err != nil || v < -1 || v > maxCPUID {
+		return 0, false
+	}
+	return int(v), true
 }
 
 // readNICSysfs reads the device link, counters, queues and lower devices
@@ -156,6 +183,7 @@ func (l *loader) readDevice(n *host.NIC, dir string, e fs.DirEntry, notes *[]str
 		// The link itself makes the NIC physical, even when it cannot be
 		// followed.
 		n.Kind = kindPhysical
+		n.SetFact(host.FactKind, factSysfsLink)
 		p, err := l.linkTarget(devPath)
 		if err != nil {
 			*notes = append(*notes, "device link: "+oneLine(err.Error()))
@@ -163,8 +191,10 @@ func (l *loader) readDevice(n *host.NIC, dir string, e fs.DirEntry, notes *[]str
 		}
 		devPath = p
 		n.Device = path.Base(p)
+		n.SetFact(host.FactDevice, factSysfsLink)
 	case e.IsDir():
 		n.Kind = kindPhysical
+		n.SetFact(host.FactKind, factSysfsLink)
 	default:
 		return
 	}
@@ -176,9 +206,13 @@ func (l *loader) readDevice(n *host.NIC, dir string, e fs.DirEntry, notes *[]str
 		pciPath = path.Dir(devPath)
 		n.PCI = path.Base(pciPath)
 	}
+	if n.PCI != "" {
+		n.SetFact(host.FactPCI, factSysfsLink)
+	}
 	if t, err := l.fsys.ReadLink(devPath + "/driver"); err == nil {
 		if d := path.Base(t); d != "." && d != "/" && len(d) <= 64 {
 			n.Driver = d
+			n.SetFact(host.FactDriver, factSysfsLink)
 		}
 	}
 	// Each file: on the device, else on its PCI parent (virtio).
@@ -438,12 +472,17 @@ func (l *loader) loadEthtool(n *host.NIC, speedKnown bool) {
 // gave none) the PCI address from ethtool -i.
 func applyInfo(n *host.NIC, info cmdout.DriverInfo) {
 	if d := cleanText([]byte(info.Driver), 64); d != "" {
+		if d != n.Driver {
+			n.SetFact(host.FactDriver, factEthtoolInfo)
+			n.Facts[host.FactDriver] = factEthtoolInfo
+		}
 		n.Driver = d
 	}
 	n.DriverVersion = cleanText([]byte(info.Version), 128)
 	n.Firmware = cleanText([]byte(info.Firmware), 128)
 	if n.PCI == "" && isPCIAddr(info.BusInfo) {
 		n.PCI = info.BusInfo
+		n.SetFact(host.FactPCI, factEthtoolInfo+" bus-info")
 	}
 }
 
@@ -474,10 +513,7 @@ func (l *loader) mergeNetDev(nd map[string]map[string]uint64) {
 		if !l.live {
 			l.loadEthtool(&n, false)
 		}
-		n.Kind = nicKind(&n, nil, "")
-		if n.PCI != "" {
-			n.Kind = kindPhysical
-		}
+		identify(&n, nil, "")
 		s.NICs = append(s.NICs, n)
 	}
 	l.replace(host.InputNICs, "", firstCandPath(candNetDev, l.live), nil, "interfaces from /proc/net/dev (no sys/class/net)")

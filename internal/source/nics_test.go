@@ -51,7 +51,7 @@ func TestNICKinds(t *testing.T) {
 		t.Errorf("eth0 %+v", eth0)
 	}
 	want := []host.Queue{{Index: 0, Dir: "rx", IRQ: 38, Name: "virtio2-input.0"}, {Index: 0, Dir: "tx", IRQ: 39, Name: "virtio2-output.0"}}
-	if diff := cmp.Diff(want, eth0.Queues); diff != "" || eth0.QueueMap != "names" {
+	if diff := cmp.Diff(want, eth0.Queues); diff != "" || eth0.QueueMap != "chip" {
 		t.Errorf("eth0 queues (%s) (-want +got):\n%s", eth0.QueueMap, diff)
 	}
 	for name, kind := range map[string]string{"br0": "bridge", "veth1a": "veth", "tun0": "tun"} {
@@ -78,8 +78,12 @@ func TestNICListFallbacks(t *testing.T) {
 		if eth0.Driver != "ixgbe" || eth0.PCI != "0000:3b:00.0" || eth0.NetDev["rx_drop"] != 42 {
 			t.Errorf("eth0 %+v", eth0)
 		}
-		if in := inputOf(t, s, host.InputNICSysfs, "eth0"); in.Status != host.StatusMissing {
+		// The device tree is still there: the interface is found in it.
+		if in := inputOf(t, s, host.InputNICSysfs, "eth0"); in.Status != host.StatusOK || !strings.Contains(in.Reason, "sys/devices tree") {
 			t.Errorf("sysfs input %+v", in)
+		}
+		if eth0.Kind != "physical" || eth0.Facts[host.FactKind] != "sysfs device link" {
+			t.Errorf("eth0 kind %q from %v", eth0.Kind, eth0.Facts)
 		}
 	})
 	t.Run("proc/net/dev", func(t *testing.T) {
@@ -115,7 +119,9 @@ func TestContainer(t *testing.T) {
 		{"/run/.containerenv", noVectors.with(tree{"run/.containerenv": "engine=\"podman-4.9\"\n"}), true},
 		{"container= in PID 1's environment", noVectors.with(tree{"proc/1/environ": "PATH=/bin\x00container=podman\x00"}), true},
 		{"PID 1 in a kubepods cgroup", noVectors.with(tree{"proc/1/cgroup": "0::/kubepods.slice/kubepods-burstable.slice/cri-containerd-1a2b.scope\n"}), true},
-		{"the host's eth0-TxRx vectors, no interface owning them", noDevice, true},
+		{"a sosreport: the host's eth0-TxRx vectors, no interface owning them", noDevice, false},
+		{"hostnamectl: Virtualization lxc", noVectors.with(tree{"sos_commands/host/hostnamectl_status": "   Static hostname: c1\n           Chassis: container\n    Virtualization: lxc\n"}), true},
+		{"hostnamectl: Virtualization kvm", noVectors.with(tree{"sos_commands/host/hostnamectl_status": "           Chassis: vm\n    Virtualization: kvm\n"}), false},
 		{"a PCI NIC, whatever the markers", sosTree().with(tree{".dockerenv": "\n"}), false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,6 +145,9 @@ func TestVirtualization(t *testing.T) {
 		{"kvm-clock", sosTree().with(tree{"sys/devices/system/clocksource/clocksource0/available_clocksource": "tsc kvm-clock \n"}), "kvm"},
 		{"cpuinfo flag", sosTree().with(tree{"proc/cpuinfo": "processor\t: 0\nflags\t\t: fpu vme hypervisor lahf_lm\n"}), "hypervisor"},
 		{"bare metal", sosTree().with(tree{"proc/cpuinfo": "processor\t: 0\nflags\t\t: fpu vme lahf_lm\n"}), ""},
+		{"hostnamectl", sosTree().with(tree{"sos_commands/host/hostnamectl_status": "           Chassis: vm\n    Virtualization: vmware\n"}), "vmware"},
+		{"a vmxnet3 NIC and nothing else", sosTree().with(tree{"sos_commands/networking/ethtool_-i_eth0": "driver: vmxnet3\nversion: 1.7.0.0-k-NAPI\nbus-info: 0000:0b:00.0\n"}), "vmware"},
+		{"an ixgbevf VF proves nothing", sosTree().with(tree{"sos_commands/networking/ethtool_-i_eth0": "driver: ixgbevf\nversion: 4.1.0-k\nbus-info: 0000:00:03.0\n"}), ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := loadTree(t, tt.files).Virtualization; got != tt.want {

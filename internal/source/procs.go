@@ -588,8 +588,19 @@ func procFromPS(r cmdout.PSRow) *host.Proc {
 		cpu = -1
 	}
 	p.Threads = []host.Thread{{TID: r.PID, Comm: comm, State: cleanText([]byte(r.State), 8), CPU: cpu}}
+	if r.TimeSec >= 0 && r.TimeSec < maxPSTime {
+		// ps TIME is the process's cumulative CPU time (all threads, user
+		// and system) in whole seconds: two sosreports of one host give
+		// its CPU use over the window, coarsely, on the main thread.
+		t := &p.Threads[0]
+		t.UTime, t.CPUKnown, t.CPUTimeCoarse = uint64(r.TimeSec)*host.ClockTicks, true, true
+	}
 	return p
 }
+
+// maxPSTime bounds a ps TIME value (100 years of CPU time) so that the
+// tick conversion cannot overflow.
+const maxPSTime = 100 * 365 * 24 * 3600
 
 // commFromCmd derives a command name from a ps or pidstat command line:
 // a bracketed kernel thread name without its brackets, else the first word,
@@ -676,6 +687,7 @@ func (l *loader) applyPidstat(procs map[int]*host.Proc) (at string, err error, n
 				if old.TID == ts[i].TID {
 					ts[i].State = old.State
 					ts[i].Allowed = old.Allowed
+					ts[i].UTime, ts[i].STime, ts[i].CPUKnown, ts[i].CPUTimeCoarse = old.UTime, old.STime, old.CPUKnown, old.CPUTimeCoarse
 					if ts[i].CPU < 0 {
 						ts[i].CPU = old.CPU
 					}

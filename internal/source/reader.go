@@ -37,6 +37,15 @@ type loader struct {
 	// cpus interns the CPU lists this sample repeats.
 	cpus cpuLists
 
+	// devTree indexes sys/devices/…/net/NAME directories by NAME (offline).
+	devTreeOnce sync.Once
+	devTree     map[string]string
+
+	// hostnamectl is hostnamectl status's Virtualization, read once.
+	hostnamectlOnce sync.Once
+	hostnamectl     string
+	hostnamectlCont bool
+
 	lscpuTableOnce sync.Once
 	lscpuRows      []cmdout.LscpuCPU
 	lscpuRowsAt    string

@@ -79,6 +79,12 @@ func (l *loader) loadTopology() (lscpuHyp string) {
 			}
 		}
 	}
+	if t.SMTActive == nil && lscpu != nil && lscpu.ThreadsPerCore > 0 {
+		// No smt/active (sos before 4.x, trimmed reports): lscpu's
+		// "Thread(s) per core" says whether SMT is on.
+		on := lscpu.ThreadsPerCore > 1
+		t.SMTActive = &on
+	}
 	topoNote := ""
 	if t.Online == nil {
 		switch {

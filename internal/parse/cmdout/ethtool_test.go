@@ -183,6 +183,8 @@ func TestEthtoolRing(t *testing.T) {
 		{"bad value kept out", "Ring parameters for eth0:\nPre-set maximums:\nRX:\t\t4096\nTX:\t\tlots\nCurrent hardware settings:\nRX:\t\t512\nTX:\t\t512\n", host.Ring{RX: 512, RXMax: 4096, TX: 512}, `line 4: "TX": bad value "lots"`},
 		{"ioctl unsupported", "Cannot get device ring settings: Operation not supported\n", host.Ring{}, "unavailable"},
 		{"netlink unsupported", "netlink error: Operation not supported\n", host.Ring{}, "unavailable"},
+		{"unsupported with header", "Cannot get device ring settings: Operation not supported\nRing parameters for flannel.1:\n", host.Ring{}, "unavailable"},
+		{"no such device", "Ring parameters for eth9:\nCannot get device ring settings: No such device\n", host.Ring{}, "unavailable"},
 		{"ethtool -l in the file", "Channel parameters for eth0:\nPre-set maximums:\nRX:\t\t0\nTX:\t\t0\nOther:\t\t1\nCombined:\t63\nCurrent hardware settings:\nRX:\t\t0\nTX:\t\t0\nOther:\t\t1\nCombined:\t8\n", host.Ring{}, "not ethtool -g output"},
 		{"empty", "", host.Ring{}, "unavailable"},
 	}
@@ -228,6 +230,7 @@ func TestEthtoolChannels(t *testing.T) {
 		{"split rx tx (igb 82576)", "Channel parameters for eth1:\nPre-set maximums:\nRX:\t\t8\nTX:\t\t8\nOther:\t\t1\nCombined:\t0\nCurrent hardware settings:\nRX:\t\t4\nTX:\t\t4\nOther:\t\t1\nCombined:\t0\n",
 			host.Channels{RX: 4, TX: 4, Other: 1, MaxRX: 8, MaxTX: 8, MaxOther: 1}, ""},
 		{"unsupported", "Cannot get device channel parameters\n: Operation not supported\n", host.Channels{}, "unavailable"},
+		{"unsupported with header", "Cannot get device channel parameters\n: Operation not supported\nChannel parameters for lo:\n", host.Channels{}, "unavailable"},
 		{"ring output", ringIoctl, host.Channels{}, "not ethtool -l output"},
 		{"empty", "\n", host.Channels{}, "unavailable"},
 	}

@@ -134,23 +134,53 @@ func isErrorLine(l string) bool {
 func noData(cmd, text, want string) error {
 	var nonBlank []string
 	allErrors := true
+	firstErr := ""
 	for _, l := range splitLines(text) {
 		l = strings.TrimSpace(l)
 		if l == "" {
 			continue
 		}
 		nonBlank = append(nonBlank, l)
-		if !isErrorLine(l) {
+		switch {
+		case isErrorLine(l):
+			if firstErr == "" {
+				firstErr = l
+			}
+		case !isSectionHeader(l):
 			allErrors = false
 		}
 	}
 	if len(nonBlank) == 0 {
 		return fmt.Errorf("%s: %w: empty output", cmd, ErrUnavailable)
 	}
-	if len(nonBlank) == 1 || allErrors {
+	if len(nonBlank) == 1 {
 		return fmt.Errorf("%s: %w: %s", cmd, ErrUnavailable, quote(nonBlank[0]))
 	}
+	if allErrors && firstErr != "" {
+		// ethtool prints "Cannot get device channel parameters", then
+		// ": Operation not supported" and still the section header
+		// "Channel parameters for lo:": the error decides.
+		return fmt.Errorf("%s: %w: %s", cmd, ErrUnavailable, quote(errorReason(nonBlank, firstErr)))
+	}
 	return fmt.Errorf("%s: not %s output: no %s in %d lines starting %s", cmd, cmd, want, len(nonBlank), quote(nonBlank[0]))
+}
+
+// isSectionHeader reports whether a line is the header ethtool prints
+// before its data ("Ring parameters for eth0:", "Settings for lo:"), which
+// it prints even when the data could not be read.
+func isSectionHeader(l string) bool {
+	return strings.HasSuffix(l, ":") && strings.Contains(l, " for ")
+}
+
+// errorReason is the cause ethtool prints on the line after its error
+// (": Operation not supported"), else the first error line.
+func errorReason(lines []string, first string) string {
+	for i, l := range lines {
+		if l == first && i+1 < len(lines) && strings.HasPrefix(lines[i+1], ":") {
+			return strings.TrimSpace(strings.TrimPrefix(lines[i+1], ":"))
+		}
+	}
+	return first
 }
 
 // field is one whitespace-separated token of a line and where it starts.
