@@ -50,7 +50,7 @@ func TestExitCodes(t *testing.T) {
 		{"a warning passes a critical gate", []string{"report", "--fail-on", "critical", fixture("numa-remote")}, 0},
 		{"a warning fails a warning gate", []string{"report", "--fail-on", "warning", fixture("numa-remote")}, 1},
 		{"strict: every check judged", []string{"report", "--strict", "--fail-on", "warning", fixture("healthy-2socket-ht")}, 0},
-		{"strict: a bundle without the networking plugin", []string{"report", "--strict", "--fail-on", "warning", fixture("sos-no-networking-ena")}, 4},
+		{"strict: a bundle without the networking plugin", []string{"report", "--strict", "--fail-on", "warning", fixture("sos-no-networking-ena")}, 5},
 		{"not strict: the same bundle passes", []string{"report", "--fail-on", "warning", fixture("sos-no-networking-ena")}, 0},
 		{"strict: findings still exit 1", []string{"report", "--strict", "--fail-on", "warning", fixture("sos-virtio-mq-cpu0")}, 1},
 		{"unknown format", []string{"report", "--format", "pdf", fixture("irq-cpu0")}, 2},
