@@ -107,6 +107,9 @@ func runSoftnetBacklogDrops(ev *Evidence) Result {
 		if !ev.TwoSample() {
 			return Result{Verdict: NotEvaluated, Reason: "single sample: no softnet drops since boot; growth needs two samples"}
 		}
+		if g := softnetGaps(ev); g != "" {
+			return Result{Verdict: NotEvaluated, Reason: "softnet_stat without values over the interval: " + g}
+		}
 		return Result{Verdict: Pass, Reason: "no softnet drops in the " + ev.WindowLabel}
 	}
 	slices.SortFunc(dropping, func(a, b SoftnetLoad) int { return int(b.Counts.Dropped) - int(a.Counts.Dropped) })

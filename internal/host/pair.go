@@ -395,6 +395,23 @@ func (p *Pair) IRQDelta(irq int) (perCPU map[int]uint64, ok bool) {
 	return perCPU, true
 }
 
+// IRQGap says why IRQ irq of the second sample has no value over the
+// interval (a reboot, a renumbered, re-created or new IRQ, a reset or an
+// implausible count), naming the series; "" when it has one, for a single
+// sample, or an IRQ not in the second sample.
+func (p *Pair) IRQGap(irq int) string {
+	if !p.TwoSample() {
+		return ""
+	}
+	if p.reboot != nil {
+		return p.reboot.Reason
+	}
+	if d := p.irqSeries(irq, nil); d != nil {
+		return d.Series() + ": " + d.Reason
+	}
+	return ""
+}
+
 // IRQTotals sums the interrupts of every numbered IRQ with an interval value
 // per CPU of the second sample's header (IRQs with a discontinuity are left
 // out: Discontinuities lists them). nil for a single sample or different
