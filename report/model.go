@@ -56,7 +56,16 @@ type Report struct {
 	SampleTimes []time.Time `json:"sample_times"`
 	// IntervalSeconds is the time between the samples; 0 for one sample.
 	IntervalSeconds float64 `json:"interval_seconds"`
-	Source          Source  `json:"source"`
+	// PairWarnings are what a reader of the interval's counts must know
+	// about the two samples (a long interval, a boot time unknown, a reboot
+	// between them, a clock not set); empty for one sample.
+	PairWarnings []string `json:"pair_warnings"`
+	// Discontinuities are the counter series without a value over the
+	// interval (a reboot, a renumbered or re-created IRQ, a reset, a delta
+	// beyond what the hardware can do): the checks that needed one say
+	// not-evaluated. Empty for one sample.
+	Discontinuities []Discontinuity `json:"discontinuities"`
+	Source          Source          `json:"source"`
 	Summary         Summary `json:"summary"`
 	// Findings are ranked: the most urgent first (see Rank).
 	Findings []Finding `json:"findings"`
@@ -71,6 +80,21 @@ type Report struct {
 	LoadWindow string `json:"load_window"`
 	// CPULoad has one row per CPU, sorted by CPU.
 	CPULoad []CPULoad `json:"cpu_load"`
+}
+
+// Discontinuity is one counter series without a value over the interval.
+type Discontinuity struct {
+	// Source is the input ("interrupts", "softnet_stat", "softirqs",
+	// "nic_sysfs", "net_dev", "ethtool_stats"), "" for every counter.
+	Source string `json:"source"`
+	// Subject narrows it ("IRQ 45 (eth0-TxRx-0)", "CPU 3", "eth0").
+	Subject string `json:"subject"`
+	// Counter is the NIC or softnet counter, "" when the subject is the series.
+	Counter string `json:"counter"`
+	// Kind is "reboot", "reset", "implausible", "recreated" or "appeared".
+	Kind string `json:"kind"`
+	// Reason says what was seen, with the values.
+	Reason string `json:"reason"`
 }
 
 // Tool names the program and the run that made the report.
@@ -347,6 +371,12 @@ func Build(p *host.Pair, outcomes []checks.Outcome, loads Loads, meta Meta) *Rep
 		}
 		if len(samples) == 2 {
 			interval = p.Interval
+			r.PairWarnings = p.Warnings()
+			for _, d := range p.Discontinuities() {
+				r.Discontinuities = append(r.Discontinuities, Discontinuity{
+					Source: d.Source, Subject: d.Subject, Counter: d.Counter, Kind: d.Kind, Reason: d.Reason,
+				})
+			}
 		}
 	}
 	r.Samples = len(samples)
@@ -668,6 +698,8 @@ func summarize(fs []Finding, cs []CheckResult) Summary {
 // JSON has [] and never null, and non-finite rates with 0.
 func normalize(r *Report) {
 	r.SampleTimes = nonNil(r.SampleTimes)
+	r.PairWarnings = nonNil(r.PairWarnings)
+	r.Discontinuities = nonNil(r.Discontinuities)
 	r.Source.Paths = nonNil(r.Source.Paths)
 	r.Host.Nodes = nonNil(r.Host.Nodes)
 	r.Findings = nonNil(r.Findings)
