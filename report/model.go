@@ -66,7 +66,7 @@ type Report struct {
 	// not-evaluated. Empty for one sample.
 	Discontinuities []Discontinuity `json:"discontinuities"`
 	Source          Source          `json:"source"`
-	Summary         Summary `json:"summary"`
+	Summary         Summary         `json:"summary"`
 	// Findings are ranked: the most urgent first (see Rank).
 	Findings []Finding `json:"findings"`
 	// Checks holds every check's verdict, in the engine's order.
