@@ -224,6 +224,25 @@ type Command struct {
 	NeedsRoot  bool               `json:"needs_root"`
 	Persistent bool               `json:"persistent"`
 	Caveats    []string           `json:"caveats"`
+	// Settings are the configuration-file lines a persistent command
+	// writes, as data, and Apply what it runs after writing them: the fix
+	// script merges every finding's settings into one line per file and
+	// key. Settings is omitted when the command writes no file.
+	Settings []Setting `json:"settings,omitempty"`
+	Apply    string    `json:"apply,omitempty"`
+}
+
+// Setting is one key of a configuration file a command writes. Exactly one
+// of CPUs, Words and Value holds its value: CPU lists merge by union, word
+// lists by union in order, single values by the first-ranked finding.
+type Setting struct {
+	File string `json:"file"`
+	Key  string `json:"key"`
+	// Syntax is "env" (KEY=VALUE) or "sysctl" (KEY = VALUE).
+	Syntax string   `json:"syntax"`
+	CPUs   []int    `json:"cpus,omitempty"`
+	Words  []string `json:"words,omitempty"`
+	Value  string   `json:"value,omitempty"`
 }
 
 // CheckResult is one check's verdict: the sign-off checklist.
@@ -465,9 +484,15 @@ func buildFinding(f checks.Finding, id, title string, sev checks.Severity) Findi
 		out.Evidence = append(out.Evidence, Figure{Name: e.Name, Value: e.Value, Threshold: e.Threshold, Window: e.Window})
 	}
 	for _, c := range f.Commands {
+		var settings []Setting
+		for _, s := range c.Settings {
+			settings = append(settings, Setting{File: s.File, Key: s.Key, Syntax: s.Syntax,
+				CPUs: slices.Clone(s.CPUs), Words: slices.Clone(s.Words), Value: s.Value})
+		}
 		out.Commands = append(out.Commands, Command{
 			Run: c.Run, Kind: c.Kind, Why: c.Why, NeedsRoot: c.NeedsRoot,
 			Persistent: c.Persistent, Caveats: slices.Clone(c.Caveats),
+			Settings: settings, Apply: c.Apply,
 		})
 	}
 	// Runtime forms first, each group in the check's order.

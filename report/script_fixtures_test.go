@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +66,104 @@ var (
 	vendorRE = regexp.MustCompile(`set_irq_affinity`)
 )
 
+// mergedRE matches the script's merged write of one configuration file.
+var mergedRE = regexp.MustCompile(`^printf '%s\\n' ((?:'[^']*' ?)+) >> (\S+)((?: && [a-z -]+)*)$`)
+
+// mergedLine reports whether l is a merged configuration write made only of
+// the settings and apply commands of the report's Change commands, and
+// checks that it keeps every value of every finding for its keys.
+func mergedLine(t *testing.T, r *report.Report, l string) bool {
+	t.Helper()
+	m := mergedRE.FindStringSubmatch(l)
+	if m == nil {
+		return false
+	}
+	file := m[2]
+	applies := map[string]bool{}
+	keys := map[string][]report.Setting{}
+	for _, f := range r.Findings {
+		for _, c := range f.Commands {
+			if c.Kind != checks.Change || !c.Persistent {
+				continue
+			}
+			for _, s := range c.Settings {
+				if s.File == file {
+					keys[s.Key] = append(keys[s.Key], s)
+					applies[c.Apply] = true
+				}
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return false
+	}
+	for _, a := range strings.Split(m[3], " && ")[1:] {
+		if !applies[a] {
+			t.Errorf("merged line applies %q, which no finding asked for: %q", a, l)
+		}
+	}
+	written := map[string]string{}
+	for _, q := range regexp.MustCompile(`'([^']*)'`).FindAllStringSubmatch(m[1], -1) {
+		k, v, ok := strings.Cut(q[1], "=")
+		if !ok {
+			t.Errorf("merged line %q: no key in %q", l, q[1])
+			continue
+		}
+		k, v = strings.TrimSpace(k), strings.Trim(strings.TrimSpace(v), `"`)
+		if _, dup := written[k]; dup {
+			t.Errorf("merged line writes %s twice: %q", k, l)
+		}
+		written[k] = v
+	}
+	for k, ss := range keys {
+		v, ok := written[k]
+		if !ok {
+			t.Errorf("merged line for %s lacks %s: %q", file, k, l)
+			continue
+		}
+		for _, s := range ss {
+			for _, w := range s.Words {
+				if !slices.Contains(strings.Fields(v), w) {
+					t.Errorf("merged %s lost %s: %q", k, w, v)
+				}
+			}
+			if len(s.CPUs) > 0 {
+				got := cpuSet(t, v)
+				for _, c := range s.CPUs {
+					if !got[c] {
+						t.Errorf("merged %s lost CPU %d: %q", k, c, v)
+					}
+				}
+			}
+		}
+	}
+	return true
+}
+
+// cpuSet parses a CPU list such as "1-4,9".
+func cpuSet(t *testing.T, s string) map[int]bool {
+	out := map[int]bool{}
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(lo)
+		if err != nil {
+			t.Errorf("CPU list %q: %v", s, err)
+			return out
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.Atoi(hi); err != nil {
+				t.Errorf("CPU list %q: %v", s, err)
+				return out
+			}
+		}
+		for c := a; c <= b; c++ {
+			out[c] = true
+		}
+	}
+	return out
+}
+
 // liveLines are the lines of a script that the shell would execute.
 func liveLines(script string) []string {
 	var out []string
@@ -99,6 +199,7 @@ func checkScript(t *testing.T, r *report.Report) string {
 	for _, l := range liveLines(script) {
 		switch {
 		case strings.HasPrefix(l, "echo \"netdoctor: review this script"):
+		case mergedLine(t, r, l):
 		case !allowed[l]:
 			t.Errorf("live line is no change command: %q", l)
 		case placeholderRE.MatchString(l):
