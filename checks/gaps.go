@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -45,12 +46,20 @@ func softnetGaps(ev *Evidence) string {
 	return discWords(ev, func(d host.Discontinuity) bool { return d.Source == host.InputSoftnet })
 }
 
-// nicLossGaps describes nic's counters without a value over the window.
+// nicLossGaps describes nic's loss counters (the ones hwLoss reads)
+// without a value over the window.
 func nicLossGaps(ev *Evidence, nic string) string {
 	return discWords(ev, func(d host.Discontinuity) bool {
+		if d.Subject != nic {
+			return false
+		}
 		switch d.Source {
-		case host.InputNICSysfs, host.InputNetDev, host.InputEthtoolStats:
-			return d.Subject == nic
+		case host.InputNICSysfs:
+			return slices.Contains(sysfsLossCounters, d.Counter)
+		case host.InputNetDev:
+			return d.Counter == "rx_fifo"
+		case host.InputEthtoolStats:
+			return slices.Contains(ethtoolLossCounters, d.Counter) || perQueueDrops(d.Counter)
 		}
 		return false
 	})

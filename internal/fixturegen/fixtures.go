@@ -110,7 +110,8 @@ func Fixtures() []Scenario {
 		healthy2SocketHT(), irqCPU0(), irqCPU0SingleQueue(), irqSpreadLowPrio(), numaRemote(), numaUnknown(),
 		softnetDrops(), softnetSqueezeOnly(), nicFifoMissed(), virtioVM(), htSiblings(), htQueuesExceedCores(),
 		twRecycleNAT(), twRecycleOff(), redisOnIRQCPU(), offlineCPUs(), containerNoDevice(), singleSosreport(),
-		twoSosreports(), sos412CPUCap(),
+		twoSosreports(), sos412CPUCap(), countersBackNoBtime(), driverReloadCPU0(), ethtoolCounterMax(),
+		twoNICBans(),
 	}
 }
 

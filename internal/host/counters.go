@@ -190,10 +190,11 @@ func LinkPacketRate(speedMbps int) float64 {
 }
 
 // nicCounterRate is the largest plausible rate per second of a NIC counter
-// on a link of speed Mb/s: bytes for byte counters, else frames (every
+// on a link of speed Mb/s: bytes for byte and octet counters ("rx_bytes",
+// igb's "rx_long_byte_count"), else frames (every
 // other loss, error and packet counter counts at most one per frame).
 func nicCounterRate(name string, speedMbps int) float64 {
-	if strings.Contains(name, "bytes") || strings.Contains(name, "octets") {
+	if strings.Contains(name, "byte") || strings.Contains(name, "octet") {
 		if speedMbps <= 0 || speedMbps > MaxLinkSpeedMbps {
 			speedMbps = MaxLinkSpeedMbps
 		}
