@@ -286,3 +286,60 @@ func TestScriptFixtures(t *testing.T) {
 		t.Skip("no fixture with expect.json")
 	}
 }
+
+// TestScriptTwoNICFixture: two NICs' concentration findings each ban 15
+// IRQs; running the script whole must leave irqbalance with all 30 bans
+// and both NICs' CPUs in one line each (appended per finding, the second
+// IRQBALANCE_ARGS line would replace the first).
+func TestScriptTwoNICFixture(t *testing.T) {
+	dir := filepath.Join(fixturesDir, "two-nic-bans")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("fixture two-nic-bans absent: " + err.Error())
+	}
+	r := fixtureReport(t, dir)
+	script := checkScript(t, r)
+	var args, cpus []string
+	for _, l := range liveLines(script) {
+		for _, m := range regexp.MustCompile(`'IRQBALANCE_ARGS="([^"]*)"'`).FindAllStringSubmatch(l, -1) {
+			args = append(args, m[1])
+		}
+		for _, m := range regexp.MustCompile(`'IRQBALANCE_BANNED_CPULIST=([0-9,-]+)'`).FindAllStringSubmatch(l, -1) {
+			cpus = append(cpus, m[1])
+		}
+		if strings.Contains(l, ">> /etc/sysconfig/irqbalance") && !strings.HasPrefix(l, "printf ") {
+			t.Errorf("a finding's own append runs: %q", l)
+		}
+	}
+	if len(args) != 1 || len(cpus) != 1 {
+		t.Fatalf("IRQBALANCE_ARGS written %d times, IRQBALANCE_BANNED_CPULIST %d times; want once each:\n%s", len(args), len(cpus), script)
+	}
+	bans := strings.Fields(args[0])
+	if len(bans) != 30 {
+		t.Errorf("%d IRQ bans, want 30 (15 per NIC): %q", len(bans), args[0])
+	}
+	var findingCPUs int
+	for _, f := range r.Findings {
+		if f.Check != "irq-concentration" {
+			continue
+		}
+		findingCPUs++
+		for _, c := range f.Commands {
+			for _, s := range c.Settings {
+				for _, w := range s.Words {
+					if !slices.Contains(bans, w) {
+						t.Errorf("%s's ban %s lost", f.Subject, w)
+					}
+				}
+				got := cpuSet(t, cpus[0])
+				for _, cpu := range s.CPUs {
+					if !got[cpu] {
+						t.Errorf("%s's CPU %d not banned: %s", f.Subject, cpu, cpus[0])
+					}
+				}
+			}
+		}
+	}
+	if findingCPUs != 2 {
+		t.Errorf("%d concentration findings, want one per NIC", findingCPUs)
+	}
+}
