@@ -281,3 +281,84 @@ func TestPairWarnings(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCounterDelta checks the invariants of every width: an accepted delta
+// never exceeds a non-zero bound, is the exact growth or one 32-bit wrap,
+// and a 64-bit counter that decreases is never accepted; a refusal has a
+// kind and a reason and no value.
+func FuzzCounterDelta(f *testing.F) {
+	f.Add(uint8(Width32), uint64(1_000_000), uint64(500), uint64(62_500_001))
+	f.Add(uint8(Width64), uint64(10), uint64(math.MaxUint64), uint64(9_300_596))
+	f.Add(uint8(Width64Wrap32), uint64(0xFFFFFFF0), uint64(0x10), uint64(1000))
+	f.Add(uint8(Width64Wrap32), uint64(0x80000010), uint64(0x7FFFFFF0), uint64(0))
+	f.Fuzz(func(t *testing.T, width uint8, old, new, bound uint64) {
+		w := CounterWidth(width%3 + 1)
+		d, kind, reason := CounterDelta(w, old, new, bound)
+		if kind != "" {
+			if d != 0 || reason == "" || (kind != DiscReset && kind != DiscImplausible) {
+				t.Fatalf("%v %d → %d: refused as %q (%q) with %d", w, old, new, kind, reason, d)
+			}
+			return
+		}
+		if bound > 0 && d > bound {
+			t.Fatalf("%v %d → %d: %d above the bound %d", w, old, new, d, bound)
+		}
+		switch w {
+		case Width32:
+			if uint32(old)+uint32(d) != uint32(new) || d >= 1<<32 {
+				t.Fatalf("32-bit %#x → %#x: %#x", old, new, d)
+			}
+		case Width64:
+			if new < old || d != new-old {
+				t.Fatalf("64-bit %d → %d accepted as %d", old, new, d)
+			}
+		case Width64Wrap32:
+			if new >= old && d != new-old {
+				t.Fatalf("growth %d → %d: %d", old, new, d)
+			}
+			if new < old && (old >= 1<<32 || d >= 1<<31 || uint32(old+d) != uint32(new)) {
+				t.Fatalf("wrap %#x → %#x: %#x", old, new, d)
+			}
+		}
+	})
+}
+
+// FuzzPairIRQ: over any interval, an IRQ has an interval value exactly when
+// Discontinuities does not list it, and its rate never exceeds MaxIRQRate
+// (with PlausibilitySlack).
+func FuzzPairIRQ(f *testing.F) {
+	f.Add(uint64(1_000_000), uint64(500), uint32(60_000), false)
+	f.Add(uint64(0xFFFFFF00), uint64(0x100), uint32(1_000), false)
+	f.Add(uint64(5), uint64(5), uint32(1), true)
+	f.Fuzz(func(t *testing.T, old, new uint64, ms uint32, renumber bool) {
+		if ms == 0 {
+			ms = 1
+		}
+		a := &Snapshot{Time: t0, Interrupts: Interrupts{CPUs: []int{0},
+			IRQs: []IRQ{{Num: 40, Chip: "PCI-MSI", Counts: []uint64{old}, Actions: []string{"eth0-TxRx-0"}}}}}
+		b := &Snapshot{Time: t0.Add(time.Duration(ms) * time.Millisecond), Interrupts: Interrupts{CPUs: []int{0},
+			IRQs: []IRQ{{Num: 40, Chip: "PCI-MSI", Counts: []uint64{new}, Actions: []string{"eth0-TxRx-0"}}}}}
+		if renumber {
+			b.Interrupts.IRQs[0].Num = 41
+		}
+		p, err := NewPair(a, b)
+		if err != nil {
+			if ms <= uint32(MaxPairInterval/time.Millisecond) {
+				t.Fatalf("refused %d ms: %v", ms, err)
+			}
+			return
+		}
+		num := b.Interrupts.IRQs[0].Num
+		m, ok := p.IRQDelta(num)
+		discs := p.Discontinuities()
+		if ok == (len(discs) > 0) || ok == (p.IRQGap(num) != "") {
+			t.Fatalf("IRQDelta ok %v but discontinuities %+v, gap %q", ok, discs, p.IRQGap(num))
+		}
+		if ok && float64(m[0]) > MaxIRQRate*p.Interval.Seconds()*PlausibilitySlack+1 {
+			t.Fatalf("%d interrupts in %s", m[0], p.Interval)
+		}
+		if renumber && (ok || discs[0].Kind != DiscRecreated) {
+			t.Fatalf("renumbered IRQ: ok %v, %+v", ok, discs)
+		}
+	})
+}
