@@ -95,6 +95,9 @@ func runSoftnetBacklogDrops(ev *Evidence) Result {
 		return Result{Verdict: NotEvaluated, Reason: ev.inputReason(host.InputSoftnet, "")}
 	}
 	if ev.TwoSample() && len(ev.SoftnetRows) == 0 {
+		if g := softnetGaps(ev); g != "" {
+			return Result{Verdict: NotEvaluated, Reason: "softnet_stat without values over the interval: " + g}
+		}
 		return Result{Verdict: NotEvaluated, Reason: "softnet_stat rows could not be matched between the two samples"}
 	}
 	var dropping []SoftnetLoad
