@@ -329,6 +329,16 @@ func (p *Pair) matchIRQ(a, b *IRQ) (IRQMatch, *IRQ) {
 // irqSeries computes IRQ irq's per-CPU deltas, or the discontinuity that
 // leaves it without one. Both nil: the IRQ is not in the second sample.
 func (p *Pair) irqSeries(irq int, perCPU func(cpu int, d uint64)) *Discontinuity {
+	if perCPU == nil {
+		return p.irqSeriesCols(irq, nil)
+	}
+	hdr := p.After.Interrupts.CPUs
+	return p.irqSeriesCols(irq, func(col int, d uint64) { perCPU(hdr[col], d) })
+}
+
+// irqSeriesCols is irqSeries with the cells given by their column in the
+// second sample's header.
+func (p *Pair) irqSeriesCols(irq int, perCol func(col int, d uint64)) *Discontinuity {
 	ix := p.irqIndex()
 	b := ix[1][irq]
 	if b == nil {
@@ -362,8 +372,8 @@ func (p *Pair) irqSeries(irq int, perCPU func(cpu int, d uint64)) *Discontinuity
 			if kind != "" {
 				return disc(kind, "CPU "+strconv.Itoa(c.cpu)+": "+reason)
 			}
-			if perCPU != nil {
-				perCPU(c.cpu, d)
+			if perCol != nil {
+				perCol(c.after, d)
 			}
 		}
 	}
@@ -421,11 +431,9 @@ func (p *Pair) IRQTotals() map[int]uint64 {
 		return nil
 	}
 	p.irqIndex()
-	tot := make(map[int]uint64, len(p.After.Interrupts.CPUs))
-	for _, c := range p.After.Interrupts.CPUs {
-		tot[c] = 0
-	}
-	add := func(cpu int, d uint64) { tot[cpu] += d }
+	hdr := p.After.Interrupts.CPUs
+	tot := make([]uint64, len(hdr)) // by column of the second sample
+	cells := make([]uint64, len(hdr))
 	seen := make(map[int]bool, len(p.After.Interrupts.IRQs))
 	for i := range p.After.Interrupts.IRQs {
 		n := p.After.Interrupts.IRQs[i].Num
@@ -434,15 +442,19 @@ func (p *Pair) IRQTotals() map[int]uint64 {
 		}
 		seen[n] = true
 		// Stage the cells so that a discontinuous IRQ adds nothing.
-		var cells [][2]uint64
-		if d := p.irqSeries(n, func(cpu int, d uint64) { cells = append(cells, [2]uint64{uint64(cpu), d}) }); d != nil {
+		clear(cells)
+		if d := p.irqSeriesCols(n, func(col int, d uint64) { cells[col] = d }); d != nil {
 			continue
 		}
-		for _, c := range cells {
-			add(int(c[0]), c[1])
+		for j, d := range cells {
+			tot[j] += d
 		}
 	}
-	return tot
+	out := make(map[int]uint64, len(hdr))
+	for j, c := range hdr {
+		out[c] += tot[j]
+	}
+	return out
 }
 
 func (p *Pair) cpuIndex() *[2]cpuIndex {
