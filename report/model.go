@@ -91,7 +91,8 @@ type Discontinuity struct {
 	Subject string `json:"subject"`
 	// Counter is the NIC or softnet counter, "" when the subject is the series.
 	Counter string `json:"counter"`
-	// Kind is "reboot", "reset", "implausible", "recreated" or "appeared".
+	// Kind is "reboot", "reset", "implausible", "recreated", "appeared" or
+	// "vanished".
 	Kind string `json:"kind"`
 	// Reason says what was seen, with the values.
 	Reason string `json:"reason"`

@@ -99,6 +99,9 @@ const (
 	// DiscAppeared: an IRQ of the second sample has no counterpart in the
 	// first, by number or by name.
 	DiscAppeared = "appeared"
+	// DiscVanished: an IRQ of the first sample has no counterpart in the
+	// second (a device removed, fewer queues after ethtool -L).
+	DiscVanished = "vanished"
 )
 
 // Discontinuity is one counter series that has no value over the interval,

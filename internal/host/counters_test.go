@@ -70,6 +70,7 @@ func counterPair(t *testing.T) *Pair {
 			{Num: 32, Chip: "IR-PCI-MSI", HWIRQ: "3", Counts: []uint64{0xFFFFFF00, 0}, Actions: []string{"eth0-TxRx-2"}},
 			{Num: 33, Chip: "IR-PCI-MSI", HWIRQ: "4", Counts: []uint64{5, 5}, Actions: []string{"eth1-TxRx-0"}},
 			{Num: 34, Chip: "IR-PCI-MSI", HWIRQ: "5", Counts: []uint64{5, 5}, Actions: []string{"eth1-TxRx-1"}},
+			{Num: 35, Chip: "IR-PCI-MSI", HWIRQ: "6", Counts: []uint64{5, 5}, Actions: []string{"eth1-TxRx-2"}},
 		}},
 		Softnet: []SoftnetRow{{CPU: 0, Processed: 100, Dropped: 50}, {CPU: 1, Processed: 100}},
 		Softirqs: Softirqs{CPUs: []int{0, 1}, Counts: map[string][]uint64{
@@ -175,6 +176,7 @@ func TestPairCounterRules(t *testing.T) {
 		"interrupts IRQ 34 (eth1-TxRx-1)":     DiscRecreated,
 		"interrupts IRQ 60 (eth1-TxRx-0)":     DiscRecreated,
 		"interrupts IRQ 61 (eth9-rx-0)":       DiscAppeared,
+		"interrupts IRQ 35 (eth1-TxRx-2)":     DiscVanished,
 		"softnet_stat CPU 0 dropped":          DiscReset,
 		"softirqs TIMER":                      DiscReset,
 		"nic_sysfs eth0 rx_fifo_errors":       DiscReset,

@@ -72,6 +72,7 @@ func (p *Pair) scan() {
 func (p *Pair) scanIRQs() {
 	ix := p.irqIndex()
 	seen := map[int]bool{}
+	matched := map[*IRQ]bool{}
 	counted, reset := 0, 0
 	for i := range p.After.Interrupts.IRQs {
 		n := p.After.Interrupts.IRQs[i].Num
@@ -79,6 +80,9 @@ func (p *Pair) scanIRQs() {
 			continue
 		}
 		seen[n] = true
+		if _, a := p.matchIRQ(ix[0][n], ix[1][n]); a != nil {
+			matched[a] = true
+		}
 		d := p.irqSeries(n, nil)
 		if a := ix[0][n]; a != nil && a.Total() > 0 {
 			counted++
@@ -90,6 +94,14 @@ func (p *Pair) scanIRQs() {
 			reset++
 		}
 		p.discs = append(p.discs, *d)
+	}
+	for i := range p.Before.Interrupts.IRQs {
+		a := &p.Before.Interrupts.IRQs[i]
+		if matched[a] || ix[0][a.Num] != a {
+			continue
+		}
+		p.discs = append(p.discs, Discontinuity{Source: InputInterrupts, Subject: irqLabel(a), Kind: DiscVanished,
+			Reason: "in the first sample only: removed or re-created under another name between the samples (driver unload, ethtool -L, a device removed)"})
 	}
 	if counted >= 4 && 2*reset > counted {
 		p.warnings = append(p.warnings, fmt.Sprintf(
