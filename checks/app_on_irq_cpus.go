@@ -144,6 +144,9 @@ func runAppOnIRQCPUs(ev *Evidence) Result {
 		return Result{Verdict: NotEvaluated, Reason: "per-CPU interrupt load unknown: " + ev.inputReason(host.InputInterrupts, "")}
 	}
 	if len(heavy) == 0 {
+		if g := appLoadGaps(ev); g != "" {
+			return Result{Verdict: NotEvaluated, Reason: g}
+		}
 		return Result{Verdict: Pass, Reason: "no CPU is IRQ-heavy " + ev.during()}
 	}
 	light := false
@@ -198,6 +201,9 @@ func runAppOnIRQCPUs(ev *Evidence) Result {
 	case ev.TwoSample() && !usage:
 		return Result{Verdict: NotEvaluated, Reason: "no per-thread CPU times in both samples: " + ev.inputReason(host.InputThreads, "")}
 	case len(cands) == 0:
+		if g := appLoadGaps(ev); g != "" {
+			return Result{Verdict: NotEvaluated, Reason: g}
+		}
 		return Result{Verdict: Pass, Reason: "no busy application thread on the IRQ-heavy CPUs " + cpuList(heavyCPUs)}
 	}
 

@@ -181,6 +181,37 @@ type Command struct {
 	Persistent bool `json:"persistent"`
 	// Caveats are the risks and the cases where it does not work.
 	Caveats []string `json:"caveats,omitempty"`
+	// Settings are the configuration-file lines a persistent command
+	// writes, as data, and Apply what it runs after writing them
+	// ("systemctl restart irqbalance", "sysctl --system"). Run holds the
+	// command for this finding alone; the fix script merges the settings
+	// of every finding into one line per file and key, so that running it
+	// whole applies every finding's fix (a second IRQBALANCE_ARGS line
+	// would replace the first).
+	Settings []Setting `json:"settings,omitempty"`
+	Apply    string    `json:"apply,omitempty"`
+}
+
+// Setting syntaxes: how a line of the file is written.
+const (
+	// SyntaxEnv is KEY=VALUE, VALUE double-quoted when it holds a space
+	// (/etc/sysconfig/irqbalance, /etc/default/irqbalance).
+	SyntaxEnv = "env"
+	// SyntaxSysctl is "KEY = VALUE" (/etc/sysctl.d/*.conf).
+	SyntaxSysctl = "sysctl"
+)
+
+// Setting is one key of a configuration file. Exactly one of CPUs, Words
+// and Value holds its value, which also says how settings of several
+// findings merge: CPU lists by union, word lists by union in order, single
+// values by the first-ranked finding (a disagreement is said).
+type Setting struct {
+	File   string   `json:"file"`
+	Key    string   `json:"key"`
+	Syntax string   `json:"syntax"`
+	CPUs   []int    `json:"cpus,omitempty"`
+	Words  []string `json:"words,omitempty"`
+	Value  string   `json:"value,omitempty"`
 }
 
 // Outcome is one check's verdict and findings after the engine ran it.

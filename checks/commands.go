@@ -123,21 +123,27 @@ func (ev *Evidence) irqbalanceCommands(cpus, irqs []int) []Command {
 	}
 	banned := host.UnionCPUs(ib.Banned, cpus)
 	conf := ev.irqbalanceConf()
-	args := make([]string, 0, len(irqs))
-	for _, n := range host.SortedCPUs(irqs) {
+	// The IRQs the configuration already bans stay banned: the new line
+	// replaces the old one.
+	args := make([]string, 0, len(irqs)+len(ib.BannedIRQs))
+	for _, n := range host.UnionCPUs(ib.BannedIRQs, irqs) {
 		args = append(args, "--banirq="+strconv.Itoa(n))
+	}
+	settings := []Setting{{File: conf, Key: "IRQBALANCE_BANNED_CPULIST", Syntax: SyntaxEnv, CPUs: banned}}
+	if len(args) > 0 {
+		settings = append(settings, Setting{File: conf, Key: "IRQBALANCE_ARGS", Syntax: SyntaxEnv, Words: args})
+	}
+	apply := "systemctl restart irqbalance"
+	if ib.Known && !ib.Running {
+		apply = "systemctl try-restart irqbalance"
 	}
 	run := fmt.Sprintf("echo 'IRQBALANCE_BANNED_CPULIST=%s' >> %s", cpuList(banned), conf)
 	if len(args) > 0 {
 		run += fmt.Sprintf(` && echo 'IRQBALANCE_ARGS="%s"' >> %s`, strings.Join(args, " "), conf)
 	}
-	if ib.Known && !ib.Running {
-		// Not running: write the ban for when it starts, but do not start
-		// a service the host runs without.
-		run += " && systemctl try-restart irqbalance"
-	} else {
-		run += " && systemctl restart irqbalance"
-	}
+	// Not running: write the ban for when it starts, but do not start a
+	// service the host runs without (try-restart).
+	run += " && " + apply
 	out = append(out, Command{
 		Run:  run,
 		Kind: Change,
@@ -145,6 +151,8 @@ func (ev *Evidence) irqbalanceCommands(cpus, irqs []int) []Command {
 			cpuList(cpus)),
 		NeedsRoot:  true,
 		Persistent: true,
+		Settings:   settings,
+		Apply:      apply,
 		Caveats: []string{
 			fmt.Sprintf("IRQBALANCE_BANNED_CPULIST needs irqbalance 1.8 or later; older releases take the mask form IRQBALANCE_BANNED_CPUS=%s.",
 				host.FormatCPUMask(banned)),
@@ -185,12 +193,17 @@ func channelsCommands(nic string, n int, why string, kind CommandKind) []Command
 	}
 }
 
+// sysctlConf is the file netdoctor's persistent sysctl settings go to.
+const sysctlConf = "/etc/sysctl.d/90-netdoctor.conf"
+
 // sysctlCommands sets key=value at runtime and persistently: both Change.
 func sysctlCommands(settings [][2]string, why string, caveats []string) []Command {
 	var rt, lines []string
+	var conf []Setting
 	for _, kv := range settings {
 		rt = append(rt, kv[0]+"="+kv[1])
 		lines = append(lines, kv[0]+" = "+kv[1])
+		conf = append(conf, Setting{File: sysctlConf, Key: kv[0], Syntax: SyntaxSysctl, Value: kv[1]})
 	}
 	return []Command{
 		{
@@ -201,11 +214,13 @@ func sysctlCommands(settings [][2]string, why string, caveats []string) []Comman
 			Caveats:   caveats,
 		},
 		{
-			Run:        fmt.Sprintf("printf '%%s\\n' %s >> /etc/sysctl.d/90-netdoctor.conf && sysctl --system", quoteAll(lines)),
+			Run:        fmt.Sprintf("printf '%%s\\n' %s >> %s && sysctl --system", quoteAll(lines), sysctlConf),
 			Kind:       Change,
 			Why:        "make the setting survive reboots",
 			NeedsRoot:  true,
 			Persistent: true,
+			Settings:   conf,
+			Apply:      "sysctl --system",
 			Caveats: []string{
 				"Remove contradicting lines elsewhere: /etc/sysctl.conf is applied last and wins.",
 			},

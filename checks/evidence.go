@@ -112,6 +112,12 @@ type Evidence struct {
 	// (two samples: ≥ BusyThreadShare of a CPU; one sample: state R).
 	BusyAppCPUs []int
 
+	// Discontinuities are the counter series without a value over the
+	// interval (host.Pair.Discontinuities); PairWarnings what a reader of
+	// the deltas must know (host.Pair.Warnings). Both nil for one sample.
+	Discontinuities []host.Discontinuity
+	PairWarnings    []string
+
 	// Concentrations are the NICs whose active queue IRQs share one CPU
 	// (the irq-concentration rule), shared by the checks that must not
 	// report the same CPUs again or that point at it as a cause.
@@ -213,6 +219,9 @@ type IRQLoad struct {
 	Total       uint64         `json:"total"`
 	Rate        float64        `json:"rate"`
 	CountsKnown bool           `json:"counts_known"`
+	// Gap says why a two-sample window has no counts for it (a reboot, a
+	// renumbered or re-created IRQ, a reset); "" otherwise.
+	Gap string `json:"gap,omitempty"`
 	// Dominant is the CPU with ≥ DominantShare of the window's interrupts,
 	// -1 when spread or idle; DominantShare its share (0 to 1).
 	Dominant      int     `json:"dominant"`
@@ -387,6 +396,9 @@ func NewEvidence(p *host.Pair) *Evidence {
 		ev.Prev = p.Before
 	} else {
 		ev.Now = &host.Snapshot{}
+	}
+	if p.TwoSample() {
+		ev.Discontinuities, ev.PairWarnings = p.Discontinuities(), p.Warnings()
 	}
 	ev.window()
 	ev.topology()
@@ -819,6 +831,8 @@ func (ev *Evidence) irqLoad(num int, nic string) *IRQLoad {
 	if ev.Prev != nil {
 		if m, ok := ev.Pair.IRQDelta(num); ok {
 			il.PerCPU, il.CountsKnown = m, true
+		} else {
+			il.Gap = ev.Pair.IRQGap(num)
 		}
 	} else if q != nil {
 		il.PerCPU = countsByCPU(ev.Now.Interrupts.CPUs, q.Counts)
@@ -938,7 +952,7 @@ func (ev *Evidence) counter(n *host.NIC, source, name string) (uint64, bool, boo
 		d, ok := ev.Pair.EthtoolStatDelta(n.Name, name)
 		return d, ok, !ok
 	default:
-		d, ok := host.Delta64(old[name], v)
+		d, ok := ev.Pair.NetDevDelta(n.Name, name)
 		return d, ok, !ok
 	}
 }
@@ -1043,8 +1057,7 @@ func (l *HWLoss) CounterValue(name string) (uint64, bool) {
 }
 
 // allIRQs sums every numbered IRQ per CPU over the window. Two samples:
-// per cell modulo 2^32, for IRQs present in both samples with the same
-// controller and handlers (as host.Pair.IRQDelta, without a map per IRQ).
+// host.Pair.IRQTotals, the IRQs with an interval value.
 func (ev *Evidence) allIRQs() map[int]uint64 {
 	now := &ev.Now.Interrupts
 	tot := make([]uint64, len(now.CPUs))
@@ -1055,56 +1068,13 @@ func (ev *Evidence) allIRQs() map[int]uint64 {
 			}
 		}
 	} else {
-		prev := &ev.Prev.Interrupts
-		col := make(map[int]int, len(prev.CPUs))
-		for i, c := range prev.CPUs {
-			if _, dup := col[c]; !dup {
-				col[c] = i
-			}
-		}
-		idx := make([]int, len(now.CPUs)) // now column → prev column, -1 none
-		for j, c := range now.CPUs {
-			idx[j] = -1
-			if i, ok := col[c]; ok {
-				idx[j] = i
-			}
-		}
-		rows := make(map[int]*host.IRQ, len(prev.IRQs))
-		for i := range prev.IRQs {
-			if _, dup := rows[prev.IRQs[i].Num]; !dup {
-				rows[prev.IRQs[i].Num] = &prev.IRQs[i]
-			}
-		}
-		for qi := range now.IRQs {
-			b := &now.IRQs[qi]
-			a := rows[b.Num]
-			if a == nil || a.Chip != b.Chip || !sameActions(a.Actions, b.Actions) {
-				continue
-			}
-			for j := 0; j < len(b.Counts) && j < len(tot); j++ {
-				if i := idx[j]; i >= 0 && i < len(a.Counts) {
-					tot[j] += host.Delta32(a.Counts[i], b.Counts[j])
-				}
-			}
-		}
+		return ev.Pair.IRQTotals()
 	}
 	out := make(map[int]uint64, len(tot))
 	for j, c := range now.CPUs {
 		out[c] += tot[j]
 	}
 	return out
-}
-
-func sameActions(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for _, x := range a {
-		if !slices.Contains(b, x) {
-			return false
-		}
-	}
-	return true
 }
 
 // perCPU fills the interrupt, NET_RX and irq-time columns.
@@ -1189,7 +1159,11 @@ func (ev *Evidence) softnet() {
 			}
 			sl.Counts = d
 		case prevByRow != nil:
-			sl.Counts = softnetDelta(prevByRow[i], r)
+			d, ok := ev.Pair.SoftnetRowDelta(i)
+			if !ok {
+				continue
+			}
+			sl.Counts = d
 		default:
 			continue
 		}
@@ -1202,19 +1176,6 @@ func (ev *Evidence) softnet() {
 			}
 		}
 	}
-}
-
-// softnetDelta subtracts two softnet rows modulo 2^32, for rows whose CPU
-// is unknown (matched by position).
-func softnetDelta(a, b host.SoftnetRow) host.SoftnetRow {
-	d := b
-	d.Processed = b.Processed - a.Processed
-	d.Dropped = b.Dropped - a.Dropped
-	d.TimeSqueeze = b.TimeSqueeze - a.TimeSqueeze
-	d.CPUCollision = b.CPUCollision - a.CPUCollision
-	d.ReceivedRPS = b.ReceivedRPS - a.ReceivedRPS
-	d.FlowLimit = b.FlowLimit - a.FlowLimit
-	return d
 }
 
 // kernelThread is true for a kernel thread: flagged by the source, kthreadd

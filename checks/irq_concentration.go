@@ -149,6 +149,9 @@ func runIRQConcentration(ev *Evidence) Result {
 	case multi == 0:
 		return Result{Verdict: NotApplicable, Reason: "no multi-queue NIC (single-queue NICs always use one CPU; see RPS)"}
 	case active == 0:
+		if g := queueIRQGaps(ev); g != "" {
+			return Result{Verdict: NotEvaluated, Reason: g}
+		}
 		return Result{Verdict: Pass, Reason: "no multi-queue NIC has two or more active queue IRQs " + ev.during()}
 	}
 	var fs []Finding
@@ -162,6 +165,9 @@ func runIRQConcentration(ev *Evidence) Result {
 		fs = append(fs, ev.concentrationFinding(c))
 	}
 	if len(fs) == 0 {
+		if g := queueIRQGaps(ev); g != "" {
+			return Result{Verdict: NotEvaluated, Reason: g}
+		}
 		if crowded > 0 {
 			return Result{Verdict: Pass, Reason: "queues share CPUs only where no other NIC-local CPU is free"}
 		}

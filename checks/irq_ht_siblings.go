@@ -160,6 +160,9 @@ func runIRQHTSiblings(ev *Evidence) Result {
 			return Result{Verdict: NotEvaluated, Reason: "servicing CPUs unknown: no one-CPU effective_affinity_list or smp_affinity_list for the active queue IRQs"}
 		}
 	}
+	if g := queueIRQGaps(ev); g != "" {
+		return Result{Verdict: NotEvaluated, Reason: g}
+	}
 	return Result{Verdict: Pass}
 }
 

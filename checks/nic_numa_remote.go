@@ -109,6 +109,9 @@ func runNICNUMARemote(ev *Evidence) Result {
 		return Result{Verdict: NotEvaluated, Reason: "servicing CPUs unknown: no one-CPU effective_affinity_list or smp_affinity_list for the active queue IRQs"}
 	}
 	if len(fs) == 0 {
+		if g := queueIRQGaps(ev); g != "" {
+			return Result{Verdict: NotEvaluated, Reason: g}
+		}
 		return Result{Verdict: Pass}
 	}
 	return Result{Verdict: Fail, Findings: fs}

@@ -80,7 +80,7 @@ func runNICRxFIFOMissed(ev *Evidence) Result {
 		return Result{Verdict: NotApplicable, Reason: "only virtual NICs (virtio, vmxnet3, ...): they have no FIFO counters; the loss is in the hypervisor"}
 	}
 	var fs []Finding
-	var unknown []string
+	var unknown, gaps []string
 	known := 0
 	for _, nl := range hw {
 		if !nl.Loss.Known {
@@ -90,16 +90,24 @@ func runNICRxFIFOMissed(ev *Evidence) Result {
 		known++
 		if f, ok := ev.fifoFinding(nl); ok {
 			fs = append(fs, f)
+		} else if g := nicLossGaps(ev, nl.Name); g != "" && nl.Loss.Reset {
+			gaps = append(gaps, g)
 		}
 	}
 	if len(fs) > 0 {
 		return Result{Verdict: Fail, Findings: fs}
 	}
 	if known == 0 {
+		if g := nicLossGaps(ev, unknown[0]); g != "" {
+			return Result{Verdict: NotEvaluated, Reason: "loss counters without values over the interval: " + g}
+		}
 		return Result{Verdict: NotEvaluated, Reason: "no NIC loss counters: " + ev.inputReason(host.InputNICSysfs, unknown[0])}
 	}
 	if !ev.TwoSample() {
 		return Result{Verdict: NotEvaluated, Reason: "single sample: no hardware drops since driver load; growth needs two samples"}
+	}
+	if len(gaps) > 0 {
+		return Result{Verdict: NotEvaluated, Reason: "loss counters without values over the interval: " + gapWords(gaps)}
 	}
 	r := Result{Verdict: Pass, Reason: "no hardware drops in the " + ev.WindowLabel}
 	if len(unknown) > 0 {

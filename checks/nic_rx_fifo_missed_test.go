@@ -1,8 +1,10 @@
 package checks
 
 import (
+	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/netdoctor/netdoctor/internal/host"
 )
@@ -100,7 +102,27 @@ func TestNICRxFIFOMissed(t *testing.T) {
 				s.NIC("eth2").Stats["rx_missed_errors"] = 5_000_000
 				return later(t, s, func(a *host.Snapshot) { a.NIC("eth2").Stats["rx_missed_errors"] = 3 })
 			},
-			verdict: Pass,
+			verdict: NotEvaluated, reason: "went back from 5000000 to 3",
+		},
+		{
+			name: "a 64-bit counter at 2^64-1 is refused, not 3x10^17 drops/s",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, fifoHost(), func(a *host.Snapshot) {
+					grow(a, 1000, 0, 0)
+					a.NIC("eth2").EthtoolStats["rx_missed_errors"] = math.MaxUint64
+				})
+			},
+			verdict: NotEvaluated, reason: "above the",
+		},
+		{
+			name: "a reboot between the samples is not evaluated",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, fifoHost(), func(a *host.Snapshot) {
+					grow(a, 1000, 0, 0)
+					a.BootTime = a.Time.Add(-time.Minute)
+				})
+			},
+			verdict: NotEvaluated, reason: "different boots",
 		},
 		{
 			name: "single sample: cumulative loss is a notice since driver load",

@@ -95,6 +95,9 @@ func runSoftnetBacklogDrops(ev *Evidence) Result {
 		return Result{Verdict: NotEvaluated, Reason: ev.inputReason(host.InputSoftnet, "")}
 	}
 	if ev.TwoSample() && len(ev.SoftnetRows) == 0 {
+		if g := softnetGaps(ev); g != "" {
+			return Result{Verdict: NotEvaluated, Reason: "softnet_stat without values over the interval: " + g}
+		}
 		return Result{Verdict: NotEvaluated, Reason: "softnet_stat rows could not be matched between the two samples"}
 	}
 	var dropping []SoftnetLoad
@@ -106,6 +109,9 @@ func runSoftnetBacklogDrops(ev *Evidence) Result {
 	if len(dropping) == 0 {
 		if !ev.TwoSample() {
 			return Result{Verdict: NotEvaluated, Reason: "single sample: no softnet drops since boot; growth needs two samples"}
+		}
+		if g := softnetGaps(ev); g != "" {
+			return Result{Verdict: NotEvaluated, Reason: "softnet_stat without values over the interval: " + g}
 		}
 		return Result{Verdict: Pass, Reason: "no softnet drops in the " + ev.WindowLabel}
 	}

@@ -97,11 +97,15 @@ type htmlView struct {
 	NICs       []nicView
 	OtherNICs  string
 	LoadWindow string
-	BadInputs  []inputView
-	OKInputs   []inputView
-	InputsRead string
-	OKSummary  string
-	Footer     footerView
+	// PairWarnings and Gaps are the interval's warnings and the counter
+	// series without a value over it (Report.PairWarnings, Discontinuities).
+	PairWarnings []string
+	Gaps         []gapView
+	BadInputs    []inputView
+	OKInputs     []inputView
+	InputsRead   string
+	OKSummary    string
+	Footer       footerView
 }
 
 type bandView struct {
@@ -170,6 +174,10 @@ type queueView struct {
 	Remote                                       bool
 }
 
+type gapView struct {
+	Series, Kind, Reason string
+}
+
 type inputView struct {
 	Samples, Name, Status, Reason, Path string
 }
@@ -235,6 +243,24 @@ func newHTMLView(r *Report) *htmlView {
 		v.NICs = append(v.NICs, newNICView(r, n))
 	}
 	v.OtherNICs = strings.Join(others, ", ")
+
+	for _, w := range r.PairWarnings {
+		v.PairWarnings = append(v.PairWarnings, oneLine(w))
+	}
+	for i, d := range r.Discontinuities {
+		if i == maxDiscontinuityRows {
+			v.Gaps = append(v.Gaps, gapView{Series: strconv.Itoa(len(r.Discontinuities)-i) + " more", Reason: "see the JSON report"})
+			break
+		}
+		series := orText(oneLine(d.Source), "all counters")
+		if d.Subject != "" {
+			series += " " + oneLine(d.Subject)
+		}
+		if d.Counter != "" {
+			series += " " + oneLine(d.Counter)
+		}
+		v.Gaps = append(v.Gaps, gapView{Series: series, Kind: oneLine(d.Kind), Reason: oneLine(d.Reason)})
+	}
 
 	v.BadInputs, v.OKInputs = inputViews(r)
 	ok := 0

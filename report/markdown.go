@@ -30,6 +30,7 @@ func Markdown(w io.Writer, r *Report) error {
 	m.b.Grow(4096 + 2048*len(r.Findings) + 128*len(r.Checks) + 128*len(r.Inputs))
 	m.title(r)
 	m.hostTable(r)
+	m.interval(r)
 	m.counts(r)
 	m.interfaces(r)
 	m.findings(r)
@@ -199,6 +200,44 @@ func (m *mdWriter) hostTable(r *Report) {
 		add("command", mdText(r.Tool.Command))
 	}
 	m.table([]string{"host", name}, rows)
+}
+
+// maxDiscontinuityRows is how many discontinuities the Markdown lists.
+const maxDiscontinuityRows = 20
+
+// interval writes the pair's warnings and the counter series without a
+// value over the interval, when there are any.
+func (m *mdWriter) interval(r *Report) {
+	if len(r.PairWarnings) == 0 && len(r.Discontinuities) == 0 {
+		return
+	}
+	m.para("## Interval")
+	for _, w := range r.PairWarnings {
+		m.line("- **Warning:** " + mdText(w))
+	}
+	if len(r.PairWarnings) > 0 {
+		m.b.WriteByte('\n')
+	}
+	if len(r.Discontinuities) == 0 {
+		return
+	}
+	m.para(fmt.Sprintf("%d counter series have no value over the interval; the checks that needed them are not evaluated:", len(r.Discontinuities)))
+	var rows [][]string
+	for i, d := range r.Discontinuities {
+		if i == maxDiscontinuityRows {
+			rows = append(rows, []string{fmt.Sprintf("%d more", len(r.Discontinuities)-i), "", "see the JSON report"})
+			break
+		}
+		series := orText(mdText(d.Source), "all counters")
+		if d.Subject != "" {
+			series += " " + mdText(d.Subject)
+		}
+		if d.Counter != "" {
+			series += " " + mdText(d.Counter)
+		}
+		rows = append(rows, []string{series, mdText(d.Kind), mdText(d.Reason)})
+	}
+	m.table([]string{"series", "kind", "reason"}, rows)
 }
 
 func samplesText(r *Report) string {

@@ -56,8 +56,17 @@ type Report struct {
 	SampleTimes []time.Time `json:"sample_times"`
 	// IntervalSeconds is the time between the samples; 0 for one sample.
 	IntervalSeconds float64 `json:"interval_seconds"`
-	Source          Source  `json:"source"`
-	Summary         Summary `json:"summary"`
+	// PairWarnings are what a reader of the interval's counts must know
+	// about the two samples (a long interval, a boot time unknown, a reboot
+	// between them, a clock not set); empty for one sample.
+	PairWarnings []string `json:"pair_warnings"`
+	// Discontinuities are the counter series without a value over the
+	// interval (a reboot, a renumbered or re-created IRQ, a reset, a delta
+	// beyond what the hardware can do): the checks that needed one say
+	// not-evaluated. Empty for one sample.
+	Discontinuities []Discontinuity `json:"discontinuities"`
+	Source          Source          `json:"source"`
+	Summary         Summary         `json:"summary"`
 	// Findings are ranked: the most urgent first (see Rank).
 	Findings []Finding `json:"findings"`
 	// Checks holds every check's verdict, in the engine's order.
@@ -71,6 +80,22 @@ type Report struct {
 	LoadWindow string `json:"load_window"`
 	// CPULoad has one row per CPU, sorted by CPU.
 	CPULoad []CPULoad `json:"cpu_load"`
+}
+
+// Discontinuity is one counter series without a value over the interval.
+type Discontinuity struct {
+	// Source is the input ("interrupts", "softnet_stat", "softirqs",
+	// "nic_sysfs", "net_dev", "ethtool_stats"), "" for every counter.
+	Source string `json:"source"`
+	// Subject narrows it ("IRQ 45 (eth0-TxRx-0)", "CPU 3", "eth0").
+	Subject string `json:"subject"`
+	// Counter is the NIC or softnet counter, "" when the subject is the series.
+	Counter string `json:"counter"`
+	// Kind is "reboot", "reset", "implausible", "recreated", "appeared" or
+	// "vanished".
+	Kind string `json:"kind"`
+	// Reason says what was seen, with the values.
+	Reason string `json:"reason"`
 }
 
 // Tool names the program and the run that made the report.
@@ -200,6 +225,25 @@ type Command struct {
 	NeedsRoot  bool               `json:"needs_root"`
 	Persistent bool               `json:"persistent"`
 	Caveats    []string           `json:"caveats"`
+	// Settings are the configuration-file lines a persistent command
+	// writes, as data, and Apply what it runs after writing them: the fix
+	// script merges every finding's settings into one line per file and
+	// key. Settings is omitted when the command writes no file.
+	Settings []Setting `json:"settings,omitempty"`
+	Apply    string    `json:"apply,omitempty"`
+}
+
+// Setting is one key of a configuration file a command writes. Exactly one
+// of CPUs, Words and Value holds its value: CPU lists merge by union, word
+// lists by union in order, single values by the first-ranked finding.
+type Setting struct {
+	File string `json:"file"`
+	Key  string `json:"key"`
+	// Syntax is "env" (KEY=VALUE) or "sysctl" (KEY = VALUE).
+	Syntax string   `json:"syntax"`
+	CPUs   []int    `json:"cpus,omitempty"`
+	Words  []string `json:"words,omitempty"`
+	Value  string   `json:"value,omitempty"`
 }
 
 // CheckResult is one check's verdict: the sign-off checklist.
@@ -351,6 +395,12 @@ func Build(p *host.Pair, outcomes []checks.Outcome, loads Loads, meta Meta) *Rep
 		}
 		if len(samples) == 2 {
 			interval = p.Interval
+			r.PairWarnings = p.Warnings()
+			for _, d := range p.Discontinuities() {
+				r.Discontinuities = append(r.Discontinuities, Discontinuity{
+					Source: d.Source, Subject: d.Subject, Counter: d.Counter, Kind: d.Kind, Reason: d.Reason,
+				})
+			}
 		}
 	}
 	r.Samples = len(samples)
@@ -439,9 +489,15 @@ func buildFinding(f checks.Finding, id, title string, sev checks.Severity) Findi
 		out.Evidence = append(out.Evidence, Figure{Name: e.Name, Value: e.Value, Threshold: e.Threshold, Window: e.Window})
 	}
 	for _, c := range f.Commands {
+		var settings []Setting
+		for _, s := range c.Settings {
+			settings = append(settings, Setting{File: s.File, Key: s.Key, Syntax: s.Syntax,
+				CPUs: slices.Clone(s.CPUs), Words: slices.Clone(s.Words), Value: s.Value})
+		}
 		out.Commands = append(out.Commands, Command{
 			Run: c.Run, Kind: c.Kind, Why: c.Why, NeedsRoot: c.NeedsRoot,
 			Persistent: c.Persistent, Caveats: slices.Clone(c.Caveats),
+			Settings: settings, Apply: c.Apply,
 		})
 	}
 	// Runtime forms first, each group in the check's order.
@@ -672,6 +728,8 @@ func summarize(fs []Finding, cs []CheckResult) Summary {
 // JSON has [] and never null, and non-finite rates with 0.
 func normalize(r *Report) {
 	r.SampleTimes = nonNil(r.SampleTimes)
+	r.PairWarnings = nonNil(r.PairWarnings)
+	r.Discontinuities = nonNil(r.Discontinuities)
 	r.Source.Paths = nonNil(r.Source.Paths)
 	r.Host.Nodes = nonNil(r.Host.Nodes)
 	r.Findings = nonNil(r.Findings)

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -163,6 +164,15 @@ func Script(w io.Writer, r *Report) error {
 				live := cmd.Kind == checks.Change
 				key := string(cmd.Kind) + "\x00" + run
 				switch {
+				case persistentPart && mergeable(cmd):
+					var files []string
+					for _, s := range cmd.Settings {
+						if !slices.Contains(files, s.File) {
+							files = append(files, s.File)
+						}
+					}
+					c("Written once for every finding under \"Configuration files\" at the end of part 2 (%s): %s",
+						strings.Join(files, ", "), oneLine(settingsWords(cmd)))
 				case !runnable(run):
 					c("Withheld: this command holds control or invisible characters")
 					c("(shown as \\uXXXX):")
@@ -195,6 +205,25 @@ func Script(w io.Writer, r *Report) error {
 		if !wrote {
 			b.WriteString("\n")
 			c("No command of this kind.")
+		}
+		if !persistentPart {
+			return
+		}
+		merged := mergeSettings(r.Findings)
+		if len(merged) == 0 {
+			return
+		}
+		b.WriteString("\n")
+		c("Configuration files: one line per key holding every finding's settings")
+		c("(CPU lists and IRQ bans merged; a later line of the same key in the file")
+		c("replaces an earlier one, so each key is written once). Needs root.")
+		for _, mf := range merged {
+			b.WriteString("\n")
+			for _, n := range mf.notes {
+				c("Note: %s", oneLine(n))
+			}
+			b.WriteString(mf.command())
+			b.WriteByte('\n')
 		}
 	}
 	part("Part 1: runtime changes (take effect now, lost at reboot)", false)

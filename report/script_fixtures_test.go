@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +66,104 @@ var (
 	vendorRE = regexp.MustCompile(`set_irq_affinity`)
 )
 
+// mergedRE matches the script's merged write of one configuration file.
+var mergedRE = regexp.MustCompile(`^printf '%s\\n' ((?:'[^']*' ?)+) >> (\S+)((?: && [a-z -]+)*)$`)
+
+// mergedLine reports whether l is a merged configuration write made only of
+// the settings and apply commands of the report's Change commands, and
+// checks that it keeps every value of every finding for its keys.
+func mergedLine(t *testing.T, r *report.Report, l string) bool {
+	t.Helper()
+	m := mergedRE.FindStringSubmatch(l)
+	if m == nil {
+		return false
+	}
+	file := m[2]
+	applies := map[string]bool{}
+	keys := map[string][]report.Setting{}
+	for _, f := range r.Findings {
+		for _, c := range f.Commands {
+			if c.Kind != checks.Change || !c.Persistent {
+				continue
+			}
+			for _, s := range c.Settings {
+				if s.File == file {
+					keys[s.Key] = append(keys[s.Key], s)
+					applies[c.Apply] = true
+				}
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return false
+	}
+	for _, a := range strings.Split(m[3], " && ")[1:] {
+		if !applies[a] {
+			t.Errorf("merged line applies %q, which no finding asked for: %q", a, l)
+		}
+	}
+	written := map[string]string{}
+	for _, q := range regexp.MustCompile(`'([^']*)'`).FindAllStringSubmatch(m[1], -1) {
+		k, v, ok := strings.Cut(q[1], "=")
+		if !ok {
+			t.Errorf("merged line %q: no key in %q", l, q[1])
+			continue
+		}
+		k, v = strings.TrimSpace(k), strings.Trim(strings.TrimSpace(v), `"`)
+		if _, dup := written[k]; dup {
+			t.Errorf("merged line writes %s twice: %q", k, l)
+		}
+		written[k] = v
+	}
+	for k, ss := range keys {
+		v, ok := written[k]
+		if !ok {
+			t.Errorf("merged line for %s lacks %s: %q", file, k, l)
+			continue
+		}
+		for _, s := range ss {
+			for _, w := range s.Words {
+				if !slices.Contains(strings.Fields(v), w) {
+					t.Errorf("merged %s lost %s: %q", k, w, v)
+				}
+			}
+			if len(s.CPUs) > 0 {
+				got := cpuSet(t, v)
+				for _, c := range s.CPUs {
+					if !got[c] {
+						t.Errorf("merged %s lost CPU %d: %q", k, c, v)
+					}
+				}
+			}
+		}
+	}
+	return true
+}
+
+// cpuSet parses a CPU list such as "1-4,9".
+func cpuSet(t *testing.T, s string) map[int]bool {
+	out := map[int]bool{}
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(lo)
+		if err != nil {
+			t.Errorf("CPU list %q: %v", s, err)
+			return out
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.Atoi(hi); err != nil {
+				t.Errorf("CPU list %q: %v", s, err)
+				return out
+			}
+		}
+		for c := a; c <= b; c++ {
+			out[c] = true
+		}
+	}
+	return out
+}
+
 // liveLines are the lines of a script that the shell would execute.
 func liveLines(script string) []string {
 	var out []string
@@ -99,6 +199,7 @@ func checkScript(t *testing.T, r *report.Report) string {
 	for _, l := range liveLines(script) {
 		switch {
 		case strings.HasPrefix(l, "echo \"netdoctor: review this script"):
+		case mergedLine(t, r, l):
 		case !allowed[l]:
 			t.Errorf("live line is no change command: %q", l)
 		case placeholderRE.MatchString(l):
@@ -183,5 +284,62 @@ func TestScriptFixtures(t *testing.T) {
 	}
 	if n == 0 {
 		t.Skip("no fixture with expect.json")
+	}
+}
+
+// TestScriptTwoNICFixture: two NICs' concentration findings each ban 15
+// IRQs; running the script whole must leave irqbalance with all 30 bans
+// and both NICs' CPUs in one line each (appended per finding, the second
+// IRQBALANCE_ARGS line would replace the first).
+func TestScriptTwoNICFixture(t *testing.T) {
+	dir := filepath.Join(fixturesDir, "two-nic-bans")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("fixture two-nic-bans absent: " + err.Error())
+	}
+	r := fixtureReport(t, dir)
+	script := checkScript(t, r)
+	var args, cpus []string
+	for _, l := range liveLines(script) {
+		for _, m := range regexp.MustCompile(`'IRQBALANCE_ARGS="([^"]*)"'`).FindAllStringSubmatch(l, -1) {
+			args = append(args, m[1])
+		}
+		for _, m := range regexp.MustCompile(`'IRQBALANCE_BANNED_CPULIST=([0-9,-]+)'`).FindAllStringSubmatch(l, -1) {
+			cpus = append(cpus, m[1])
+		}
+		if strings.Contains(l, ">> /etc/sysconfig/irqbalance") && !strings.HasPrefix(l, "printf ") {
+			t.Errorf("a finding's own append runs: %q", l)
+		}
+	}
+	if len(args) != 1 || len(cpus) != 1 {
+		t.Fatalf("IRQBALANCE_ARGS written %d times, IRQBALANCE_BANNED_CPULIST %d times; want once each:\n%s", len(args), len(cpus), script)
+	}
+	bans := strings.Fields(args[0])
+	if len(bans) != 30 {
+		t.Errorf("%d IRQ bans, want 30 (15 per NIC): %q", len(bans), args[0])
+	}
+	var findingCPUs int
+	for _, f := range r.Findings {
+		if f.Check != "irq-concentration" {
+			continue
+		}
+		findingCPUs++
+		for _, c := range f.Commands {
+			for _, s := range c.Settings {
+				for _, w := range s.Words {
+					if !slices.Contains(bans, w) {
+						t.Errorf("%s's ban %s lost", f.Subject, w)
+					}
+				}
+				got := cpuSet(t, cpus[0])
+				for _, cpu := range s.CPUs {
+					if !got[cpu] {
+						t.Errorf("%s's CPU %d not banned: %s", f.Subject, cpu, cpus[0])
+					}
+				}
+			}
+		}
+	}
+	if findingCPUs != 2 {
+		t.Errorf("%d concentration findings, want one per NIC", findingCPUs)
 	}
 }

@@ -112,6 +112,7 @@ func Fixtures() []Scenario {
 		twRecycleNAT(), twRecycleOff(), redisOnIRQCPU(), offlineCPUs(), containerNoDevice(), singleSosreport(),
 		twoSosreports(), sos412CPUCap(), sosVirtioMQCPU0(), sosPairAppOnIRQCPU(),
 		sosNoNetworkingENA(),
+		countersBackNoBtime(), driverReloadCPU0(), ethtoolCounterMax(), twoNICBans(),
 	}
 }
 

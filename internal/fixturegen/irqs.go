@@ -35,10 +35,49 @@ type irqRow struct {
 	// queue is set for NIC queue vectors.
 	nic   *nicModel
 	queue bool
+	// reloaded vectors are re-created between samples 0 and 1 (Reload):
+	// from sample 1 on they are number num2, serviced by cpu2, counted
+	// from the reload on. restart (RestartIRQs) restarts the counts there.
+	reloaded bool
+	num2     int
+	cpu2     int
+	restart  bool
+}
+
+// numAt is the IRQ's number at sample s.
+func (r *irqRow) numAt(s int) int {
+	if r.reloaded && s >= 1 {
+		return r.num2
+	}
+	return r.num
+}
+
+// placement is the IRQ's smp_affinity_list and effective_affinity_list at
+// sample s.
+func (r *irqRow) placement(s int) (affinity, effective []int) {
+	if r.reloaded && s >= 1 {
+		return []int{r.cpu2}, []int{r.cpu2}
+	}
+	return r.affinity, r.effective
 }
 
 // count is the cumulative count of the IRQ on cpu at sample s.
 func (r *irqRow) count(cpu, s int, m *model) float64 {
+	if (r.reloaded || r.restart) && s >= 1 {
+		// Re-created (or restarted) halfway between samples 0 and 1.
+		since := m.dt[s] - m.dt[1]/2
+		if r.restart {
+			return r.rate[cpu] * since
+		}
+		var total float64
+		for _, v := range r.rate {
+			total += v
+		}
+		if cpu != r.cpu2 {
+			return 0
+		}
+		return total * since
+	}
 	rate := r.rate[cpu]
 	h, ok := r.hist[cpu]
 	if !ok {
@@ -328,6 +367,7 @@ func (m *model) buildIRQs() {
 		}
 	}
 	slices.SortFunc(m.irqs, func(a, b *irqRow) int { return a.num - b.num })
+	m.applyReload(used)
 	// nr_irqs as x86 sizes it: legacy and IO-APIC pins, 8 per CPU, 16 MSI
 	// per pin; prec is the width of the IRQ number column.
 	gsi := 24
@@ -335,8 +375,10 @@ func (m *model) buildIRQs() {
 		gsi = 24 * (m.sc.CPU.Sockets + 1)
 	}
 	m.nrIRQs = gsi + 16 + 8*m.n + 16*gsi
-	if last := m.irqs[len(m.irqs)-1].num; last >= m.nrIRQs {
-		m.nrIRQs = last + 1
+	for _, r := range m.irqs {
+		if last := max(r.num, r.num2); last >= m.nrIRQs {
+			m.nrIRQs = last + 1
+		}
 	}
 	m.prec = 3
 	for j := 1000; m.prec < 10 && j <= m.nrIRQs; j *= 10 {
@@ -463,4 +505,37 @@ func msiHWIRQ(pci string, index int) int64 {
 		fn, _ = strconv.ParseInt(parts[3], 16, 64)
 	}
 	return dom<<27 | (bus<<8|dev<<3|fn)<<11 | int64(index)
+}
+
+// applyReload marks the vectors of Scenario.Reload's NIC as re-created and
+// every IRQ as restarted under Scenario.RestartIRQs.
+func (m *model) applyReload(used map[int]bool) {
+	for _, r := range m.irqs {
+		r.restart = m.sc.RestartIRQs
+	}
+	rl := m.sc.Reload
+	if rl == nil {
+		return
+	}
+	for _, n := range m.nics {
+		if n.Name != rl.NIC {
+			continue
+		}
+		num := rl.IRQBase
+		for _, r := range n.vectors {
+			for used[num] {
+				num++
+			}
+			used[num] = true
+			r.reloaded, r.num2, r.cpu2 = true, num, rl.CPU
+			num++
+		}
+	}
+}
+
+// irqsAt are the IRQs in number order at sample s.
+func (m *model) irqsAt(s int) []*irqRow {
+	out := slices.Clone(m.irqs)
+	slices.SortStableFunc(out, func(a, b *irqRow) int { return a.numAt(s) - b.numAt(s) })
+	return out
 }

@@ -151,7 +151,7 @@ func (m *model) writeNICSysfs(t *tree, s int, collect bool) {
 				}
 				t.line(pd+"/local_cpulist", cpuList(local))
 				for _, r := range n.vectors {
-					t.line(pd+"/msi_irqs/"+itoa(r.num), "msix")
+					t.line(pd+"/msi_irqs/"+itoa(r.numAt(s)), "msix")
 				}
 			}
 		}
@@ -420,6 +420,11 @@ func (m *model) ethtoolStats(n *nicModel, s int) map[string]uint64 {
 	}
 	for name, c := range n.Ethtool {
 		st[name] = u64(c.Start + c.Rate*m.dt[s])
+	}
+	if s == m.samples()-1 {
+		for name, v := range n.EthtoolLast {
+			st[name] = v
+		}
 	}
 	for name := range n.Stats {
 		if _, ok := st[name]; ok {

@@ -57,10 +57,10 @@ func (m *model) interrupts(s int) string {
 		fmt.Fprintf(&b, "CPU%-8d", c)
 	}
 	b.WriteByte('\n')
-	for _, r := range m.irqs {
+	for _, r := range m.irqsAt(s) {
 		chip, hw := m.chipText(r)
 		if layout == irqLayout610 {
-			fmt.Fprintf(&b, "%*d:", prec, r.num)
+			fmt.Fprintf(&b, "%*d:", prec, r.numAt(s))
 			for _, c := range on {
 				b.WriteByte(' ')
 				padNum(&b, u32(r.count(c, s, m)), 10)
@@ -68,7 +68,7 @@ func (m *model) interrupts(s int) string {
 			b.WriteByte(' ')
 			fmt.Fprintf(&b, "%8s", chip)
 		} else {
-			fmt.Fprintf(&b, "%*d: ", prec, r.num)
+			fmt.Fprintf(&b, "%*d: ", prec, r.numAt(s))
 			for _, c := range on {
 				padNum(&b, u32(r.count(c, s, m)), 10)
 				b.WriteByte(' ')
@@ -112,23 +112,24 @@ func (m *model) archCount(a archRow, cpu, s int) float64 {
 // sosreport copies the whole tree, with the per-action directories stored
 // empty; a collect bundle holds what the loader read: the list files (not
 // the masks), affinity_hint and node, and no directories.
-func (m *model) writeIRQTree(t *tree, collect bool) {
+func (m *model) writeIRQTree(t *tree, s int, collect bool) {
 	eff := m.k.effectiveAffinity()
 	t.line("proc/irq/default_smp_affinity", cpuMask(m.all(), m.n))
-	for _, r := range m.irqs {
-		d := "proc/irq/" + itoa(r.num)
-		t.line(d+"/smp_affinity_list", cpuList(r.affinity))
+	for _, r := range m.irqsAt(s) {
+		d := "proc/irq/" + itoa(r.numAt(s))
+		affinity, effective := r.placement(s)
+		t.line(d+"/smp_affinity_list", cpuList(affinity))
 		if eff {
-			t.line(d+"/effective_affinity_list", cpuList(r.effective))
+			t.line(d+"/effective_affinity_list", cpuList(effective))
 		}
 		t.line(d+"/affinity_hint", cpuMask(r.hint, m.n))
 		t.line(d+"/node", itoa(r.node))
 		if collect {
 			continue
 		}
-		t.line(d+"/smp_affinity", cpuMask(r.affinity, m.n))
+		t.line(d+"/smp_affinity", cpuMask(affinity, m.n))
 		if eff {
-			t.line(d+"/effective_affinity", cpuMask(r.effective, m.n))
+			t.line(d+"/effective_affinity", cpuMask(effective, m.n))
 		}
 		for _, a := range r.actions {
 			t.dir(d + "/" + a)
@@ -263,8 +264,8 @@ func (m *model) stat(s int) string {
 				v += r.count(c, s, m)
 			}
 		}
-		counts[r.num] = u32(v)
-		sum += counts[r.num]
+		counts[r.numAt(s)] = u32(v)
+		sum += counts[r.numAt(s)]
 	}
 	for _, a := range m.archRows() {
 		for c := 0; c < m.n; c++ {
@@ -278,7 +279,9 @@ func (m *model) stat(s int) string {
 	b.WriteByte('\n')
 	ctxt := u64(m.up[s] * float64(m.n) * 900)
 	fmt.Fprintf(&b, "ctxt %d\n", ctxt)
-	fmt.Fprintf(&b, "btime %d\n", m.sc.Boot.Unix())
+	if !m.sc.NoBtime {
+		fmt.Fprintf(&b, "btime %d\n", m.sc.Boot.Unix())
+	}
 	fmt.Fprintf(&b, "processes %d\n", u64(m.up[s]*1.7)+uint64(len(m.procs)))
 	running := 1
 	for _, p := range m.procs {

@@ -93,7 +93,7 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 
 	// /proc.
 	t.text("proc/interrupts", m.interrupts(s))
-	m.writeIRQTree(t, collect)
+	m.writeIRQTree(t, s, collect)
 	t.text("proc/softirqs", m.softirqs(s))
 	t.text("proc/stat", m.stat(s))
 	t.text("proc/cmdline", m.cmdline())

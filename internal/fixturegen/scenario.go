@@ -96,9 +96,27 @@ type Scenario struct {
 	SoftnetColumns int
 	// Uptime sets Boot when Boot is zero: Times[0] - Uptime (default 26h11m).
 	Uptime time.Duration
+	// Reload re-creates one NIC's vectors between the first and the second
+	// sample, as a driver reload or ethtool -L does.
+	Reload *Reload
+	// RestartIRQs restarts every interrupt count from zero between the
+	// first and the second sample (the counters of a reboot), and NoBtime
+	// withholds /proc/stat's btime line, so that nothing says the boot
+	// changed: only the counters going back do.
+	RestartIRQs bool
+	NoBtime     bool
 
 	// Expect is what netdoctor must find, declared by the author.
 	Expect Expect
+}
+
+// Reload re-creates NIC's vectors halfway between the first and the second
+// sample: from the second sample on they are numbered from IRQBase, their
+// counts start anew at the reload, and every vector is serviced by CPU.
+type Reload struct {
+	NIC     string
+	IRQBase int
+	CPU     int
 }
 
 // CPUSpec is the CPU topology. CPU numbers: with SiblingsAdjacent the
@@ -170,6 +188,9 @@ type NIC struct {
 	// counters of the same name); Ethtool adds or overrides ethtool -S ones.
 	Stats   map[string]Counter
 	Ethtool map[string]Counter
+	// EthtoolLast sets ethtool -S counters to an exact value in the last
+	// sample (a driver printing 2^64-1 for a counter it cannot read).
+	EthtoolLast map[string]uint64
 	// IfIndex and IfLink (a veth's peer in another namespace).
 	IfIndex, IfLink int
 	// Master is the bridge a veth is enslaved to.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -15,8 +17,12 @@ const MaxBootTimeSkew = 2 * time.Second
 
 // Pair is two samples of one host, Before earlier than After, or a single
 // sample (Before == nil, After set). It computes per-interval deltas with
-// the counter rules of DOMAIN.md §2.13; every delta method returns ok=false
-// (or nil) for a single sample.
+// the counter rules of counters.go: every counter has a width, a decrease is
+// a wrap only where the width and the rate allow it, and growth beyond what
+// hardware can do is refused. A series that has no interval value (a reset,
+// an implausible delta, a re-created IRQ, a reboot between the samples) is
+// listed by Discontinuities, and its delta method returns ok=false (or nil).
+// Every delta method returns ok=false (or nil) for a single sample.
 //
 // The delta methods build their lookup maps on first use and are safe for
 // concurrent use. The snapshots must not change once they are in a Pair, and
@@ -26,8 +32,13 @@ type Pair struct {
 	// Interval is After.Time − Before.Time; 0 for a single sample.
 	Interval time.Duration
 
+	// reboot is set when the samples are of different boots: no counter
+	// has an interval value.
+	reboot *Discontinuity
+
 	irqOnce    sync.Once
 	irqIdx     [2]map[int]*IRQ
+	irqByName  map[string]*IRQ
 	irqCols    []colPair
 	nicOnce    sync.Once
 	nicIdx     [2]map[string]*NIC
@@ -36,6 +47,9 @@ type Pair struct {
 	softirqCol []colPair
 	threadOnce sync.Once
 	threadIdx  [2]map[[2]int]*Thread
+	discOnce   sync.Once
+	discs      []Discontinuity
+	warnings   []string
 }
 
 // colPair is a CPU in both samples' headers and its column in each.
@@ -46,11 +60,18 @@ type cpuIndex struct {
 	times   map[int]*CPUTime
 }
 
+// SysctlBootID is the sysctl holding the boot's random ID
+// (/proc/sys/kernel/random/boot_id): two samples with different IDs are of
+// different boots.
+const SysctlBootID = "kernel.random.boot_id"
+
 // NewPair joins two samples of one host, a taken before b. It refuses
-// samples of different hosts (both hostnames known and different, or both
-// boot times known and more than MaxBootTimeSkew apart: a reboot between
-// samples starts every counter anew), a sample without a time, and b not
-// later than a.
+// samples of different hosts (both hostnames known and different), a sample
+// without a time, b not later than a, and samples more than
+// MaxPairInterval apart (a clock dated 1970 or 9999 in one sample). Samples
+// of different boots (boot times more than MaxBootTimeSkew apart, or
+// different boot IDs) make a pair whose every counter series is
+// discontinuous: the configuration of b can still be judged, no rate can.
 func NewPair(a, b *Snapshot) (*Pair, error) {
 	if a == nil || b == nil {
 		return nil, errors.New("pair needs two samples")
@@ -58,21 +79,63 @@ func NewPair(a, b *Snapshot) (*Pair, error) {
 	if a.Hostname != "" && b.Hostname != "" && a.Hostname != b.Hostname {
 		return nil, fmt.Errorf("samples are from different hosts: %q and %q", a.Hostname, b.Hostname)
 	}
-	if !a.BootTime.IsZero() && !b.BootTime.IsZero() {
-		if d := b.BootTime.Sub(a.BootTime); d > MaxBootTimeSkew || d < -MaxBootTimeSkew {
-			return nil, fmt.Errorf("samples are from different boots/hosts: boot times %s and %s",
-				a.BootTime.UTC().Format(time.RFC3339), b.BootTime.UTC().Format(time.RFC3339))
-		}
-	}
 	if a.Time.IsZero() || b.Time.IsZero() {
 		return nil, errors.New("a sample has no collection time: cannot compute an interval")
 	}
-	d := b.Time.Sub(a.Time)
-	if d <= 0 {
+	if !b.Time.After(a.Time) {
+		if b.Time.Equal(a.Time) {
+			return nil, fmt.Errorf("second sample (%s) is not later than the first: both have the same time",
+				stampTime(b.Time))
+		}
 		return nil, fmt.Errorf("second sample (%s) is not later than the first (%s)",
-			b.Time.UTC().Format(time.RFC3339Nano), a.Time.UTC().Format(time.RFC3339Nano))
+			stampTime(b.Time), stampTime(a.Time))
 	}
-	return &Pair{Before: a, After: b, Interval: d}, nil
+	// Compare before subtracting: Sub saturates at about 292 years.
+	if b.Time.After(a.Time.Add(MaxPairInterval)) {
+		return nil, fmt.Errorf("samples are more than %s apart (%s and %s): counters cannot be compared over so long (a clock not set or set wrong?)",
+			fmtDuration(MaxPairInterval), stampTime(a.Time), stampTime(b.Time))
+	}
+	p := &Pair{Before: a, After: b, Interval: b.Time.Sub(a.Time)}
+	if !a.BootTime.IsZero() && !b.BootTime.IsZero() {
+		if d := b.BootTime.Sub(a.BootTime); d > MaxBootTimeSkew || d < -MaxBootTimeSkew {
+			p.reboot = &Discontinuity{Kind: DiscReboot, Reason: fmt.Sprintf(
+				"the samples are of different boots (boot times %s and %s): every counter started anew",
+				stampTime(a.BootTime), stampTime(b.BootTime))}
+		}
+	}
+	if ia, ib := a.Sysctls[SysctlBootID], b.Sysctls[SysctlBootID]; p.reboot == nil && ia != "" && ib != "" && ia != ib {
+		p.reboot = &Discontinuity{Kind: DiscReboot, Reason: fmt.Sprintf(
+			"the samples are of different boots (boot ids %s and %s): every counter started anew",
+			oneWord(ia), oneWord(ib))}
+	}
+	return p, nil
+}
+
+// stampTime formats a sample time for messages.
+func stampTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// fmtDuration prints whole hours as "24h", else the duration's own form.
+func fmtDuration(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
+	}
+	return d.String()
+}
+
+// oneWord keeps an untrusted ID short and printable for a message.
+func oneWord(s string) string {
+	const max = 64
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		if len(out) == max {
+			break
+		}
+		if r < 0x20 || r == 0x7f || r > 0x7e {
+			r = '?'
+		}
+		out = append(out, r)
+	}
+	return string(out)
 }
 
 // Single wraps one sample: Before is nil, After is s.
@@ -95,29 +158,41 @@ func (p *Pair) Latest() *Snapshot {
 
 // Delta32 is new − old modulo 2^32: the delta of a counter the kernel keeps
 // as a 32-bit unsigned int (/proc/interrupts, /proc/softirqs, softnet_stat),
-// correct across one wrap. Only the low 32 bits of each value count.
+// correct across one wrap. Only the low 32 bits of each value count. It
+// knows no interval: the Pair's methods use CounterDelta, which also refuses
+// a wrap no real rate explains.
 func Delta32(old, new uint64) uint64 {
 	return uint64(uint32(new) - uint32(old))
 }
 
 // Delta64 is the delta of a counter the kernel keeps as 64 bits but some
-// drivers wrap at 2^32 (sysfs statistics, /proc/net/dev, ethtool -S). When
-// new ≥ old it is new − old. A decrease is taken as one 32-bit wrap only when
-// old fits in 32 bits, exceeds 2^31, and the wrapped delta (2^32 − old + new)
-// stays below 2^31 (a plausible amount for one interval); any other decrease
-// is a reset (driver reload, link reset, ring change) and ok is false.
+// drivers wrap at 2^32 (sysfs statistics, /proc/net/dev). When new ≥ old it
+// is new − old. A decrease is taken as one 32-bit wrap only when old fits in
+// 32 bits, exceeds 2^31, and the wrapped delta (2^32 − old + new) stays
+// below 2^31; any other decrease is a reset (driver reload, link reset, ring
+// change) and ok is false. It knows no interval: the Pair's methods use
+// CounterDelta, which also bounds the delta by the link's rate.
 func Delta64(old, new uint64) (d uint64, ok bool) {
-	if new >= old {
-		return new - old, true
-	}
-	const two31, two32 = 1 << 31, 1 << 32
-	if old < two32 && old > two31 && new < old-two31 {
-		return two32 - old + new, true
-	}
-	return 0, false
+	d, kind, _ := CounterDelta(Width64Wrap32, old, new, 0)
+	return d, kind == ""
 }
 
 func (p *Pair) snaps() [2]*Snapshot { return [2]*Snapshot{p.Before, p.After} }
+
+// deltas is true when the pair has two samples of one boot.
+func (p *Pair) deltas() bool { return p.TwoSample() && p.reboot == nil }
+
+// seconds is the interval in seconds.
+func (p *Pair) seconds() float64 { return p.Interval.Seconds() }
+
+// Rebooted returns the reason when the samples are of different boots
+// (every counter series is discontinuous), or "".
+func (p *Pair) Rebooted() string {
+	if p == nil || p.reboot == nil {
+		return ""
+	}
+	return p.reboot.Reason
+}
 
 func (p *Pair) irqIndex() *[2]map[int]*IRQ {
 	p.irqOnce.Do(func() {
@@ -131,9 +206,38 @@ func (p *Pair) irqIndex() *[2]map[int]*IRQ {
 			}
 			p.irqIdx[k] = m
 		}
+		// The first sample's IRQs by identity, for IRQs renumbered or
+		// re-created between the samples. A name held by two IRQs
+		// identifies neither.
+		p.irqByName = make(map[string]*IRQ, len(p.Before.Interrupts.IRQs))
+		for i := range p.Before.Interrupts.IRQs {
+			q := &p.Before.Interrupts.IRQs[i]
+			k := irqIdentity(q)
+			if k == "" {
+				continue
+			}
+			if _, dup := p.irqByName[k]; dup {
+				p.irqByName[k] = nil
+			} else {
+				p.irqByName[k] = q
+			}
+		}
 		p.irqCols = commonColumns(p.Before.Interrupts.CPUs, p.After.Interrupts.CPUs)
 	})
 	return &p.irqIdx
+}
+
+// irqIdentity names an IRQ independently of its number: its controller
+// (which holds the bus address on 5.x kernels, "PCI-MSIX-0000:00:03.0") and
+// its sorted handler names ("eth0-TxRx-3", which the driver derives from
+// the interface and queue). "" for an IRQ without handlers.
+func irqIdentity(q *IRQ) string {
+	if len(q.Actions) == 0 {
+		return ""
+	}
+	x := slices.Clone(q.Actions)
+	slices.Sort(x)
+	return q.Chip + "\x00" + strings.Join(x, "\x00")
 }
 
 // commonColumns lists the CPUs of header b that header a also has, with
@@ -175,27 +279,182 @@ func sameIRQ(a, b *IRQ) bool {
 	return slices.Equal(x, y)
 }
 
+// irqLabel is "IRQ 45 (eth0-TxRx-0)" for messages.
+func irqLabel(q *IRQ) string {
+	s := "IRQ " + strconv.Itoa(q.Num)
+	if len(q.Actions) > 0 {
+		s += " (" + oneWord(strings.Join(q.Actions, ", ")) + ")"
+	}
+	return s
+}
+
+// IRQMatch says how an IRQ of the second sample relates to the first.
+type IRQMatch struct {
+	// Before is the IRQ's number in the first sample, -1 when none.
+	Before int
+	// Kind is "" for one series (same number, controller, hardware IRQ and
+	// handlers), DiscRecreated when it was renumbered or re-created (found
+	// by name and controller, or by number with another hardware IRQ), or
+	// DiscAppeared when the first sample has no counterpart.
+	Kind string
+}
+
+// MatchIRQ finds the first sample's counterpart of IRQ irq of the second.
+// ok is false for a single sample or an IRQ not in the second sample.
+func (p *Pair) MatchIRQ(irq int) (m IRQMatch, ok bool) {
+	if !p.TwoSample() {
+		return IRQMatch{Before: -1}, false
+	}
+	ix := p.irqIndex()
+	b := ix[1][irq]
+	if b == nil {
+		return IRQMatch{Before: -1}, false
+	}
+	m, _ = p.matchIRQ(ix[0][irq], b)
+	return m, true
+}
+
+func (p *Pair) matchIRQ(a, b *IRQ) (IRQMatch, *IRQ) {
+	if a != nil && sameIRQ(a, b) {
+		return IRQMatch{Before: a.Num}, a
+	}
+	if k := irqIdentity(b); k != "" {
+		if old := p.irqByName[k]; old != nil {
+			return IRQMatch{Before: old.Num, Kind: DiscRecreated}, old
+		}
+	}
+	return IRQMatch{Before: -1, Kind: DiscAppeared}, nil
+}
+
+// irqSeries computes IRQ irq's per-CPU deltas, or the discontinuity that
+// leaves it without one. Both nil: the IRQ is not in the second sample.
+func (p *Pair) irqSeries(irq int, perCPU func(cpu int, d uint64)) *Discontinuity {
+	if perCPU == nil {
+		return p.irqSeriesCols(irq, nil)
+	}
+	hdr := p.After.Interrupts.CPUs
+	return p.irqSeriesCols(irq, func(col int, d uint64) { perCPU(hdr[col], d) })
+}
+
+// irqSeriesCols is irqSeries with the cells given by their column in the
+// second sample's header.
+func (p *Pair) irqSeriesCols(irq int, perCol func(col int, d uint64)) *Discontinuity {
+	ix := p.irqIndex()
+	b := ix[1][irq]
+	if b == nil {
+		return nil
+	}
+	disc := func(kind, reason string) *Discontinuity {
+		return &Discontinuity{Source: InputInterrupts, Subject: irqLabel(b), Kind: kind, Reason: reason}
+	}
+	m, a := p.matchIRQ(ix[0][irq], b)
+	switch m.Kind {
+	case DiscRecreated:
+		why := "renumbered"
+		if m.Before == irq {
+			why = "its hardware IRQ changed (" + oneWord(a.HWIRQ) + " → " + oneWord(b.HWIRQ) + ")"
+		} else {
+			why = "it was IRQ " + strconv.Itoa(m.Before) + " in the first sample (matched by name and controller)"
+		}
+		return disc(DiscRecreated, why+": re-created between the samples (driver reload or ethtool -L), its counts started anew")
+	case DiscAppeared:
+		why := "not in the first sample by number or by name: created between the samples (driver reload, ethtool -L or a new device)"
+		if old := ix[0][irq]; old != nil {
+			why = "the first sample's IRQ " + strconv.Itoa(irq) + " was another line (" + oneWord(strings.Join(old.Actions, ", ")) +
+				"): re-created between the samples, and no IRQ of the first sample has its name"
+		}
+		return disc(DiscAppeared, why)
+	}
+	bound := rateBound(MaxIRQRate, p.seconds())
+	for _, c := range p.irqCols {
+		if c.before < len(a.Counts) && c.after < len(b.Counts) {
+			d, kind, reason := CounterDelta(Width32, a.Counts[c.before], b.Counts[c.after], bound)
+			if kind != "" {
+				return disc(kind, "CPU "+strconv.Itoa(c.cpu)+": "+reason)
+			}
+			if perCol != nil {
+				perCol(c.after, d)
+			}
+		}
+	}
+	return nil
+}
+
 // IRQDelta returns the interrupts of IRQ irq per CPU over the interval
 // (modulo 2^32 per cell), for the CPUs in both samples' headers whose cells
 // both rows have (a CPU that went offline or came online is left out). ok is
-// false for a single sample, an IRQ present in only one sample, or one whose
-// chip, hardware IRQ or handler names changed.
+// false for a single sample, an IRQ present in only one sample, one whose
+// chip, hardware IRQ or handler names changed or that was renumbered
+// (MatchIRQ says which), a cell that went back without a plausible wrap or
+// grew beyond MaxIRQRate, and samples of different boots.
 func (p *Pair) IRQDelta(irq int) (perCPU map[int]uint64, ok bool) {
-	if !p.TwoSample() {
+	if !p.deltas() {
 		return nil, false
 	}
 	ix := p.irqIndex()
-	a, b := ix[0][irq], ix[1][irq]
-	if a == nil || b == nil || !sameIRQ(a, b) {
+	if ix[1][irq] == nil {
 		return nil, false
 	}
 	perCPU = make(map[int]uint64, len(p.irqCols))
-	for _, c := range p.irqCols {
-		if c.before < len(a.Counts) && c.after < len(b.Counts) {
-			perCPU[c.cpu] = Delta32(a.Counts[c.before], b.Counts[c.after])
-		}
+	if d := p.irqSeries(irq, func(cpu int, d uint64) { perCPU[cpu] = d }); d != nil {
+		return nil, false
+	}
+	if ix[0][irq] == nil {
+		return nil, false
 	}
 	return perCPU, true
+}
+
+// IRQGap says why IRQ irq of the second sample has no value over the
+// interval (a reboot, a renumbered, re-created or new IRQ, a reset or an
+// implausible count), naming the series; "" when it has one, for a single
+// sample, or an IRQ not in the second sample.
+func (p *Pair) IRQGap(irq int) string {
+	if !p.TwoSample() {
+		return ""
+	}
+	if p.reboot != nil {
+		return p.reboot.Reason
+	}
+	if d := p.irqSeries(irq, nil); d != nil {
+		return d.Series() + ": " + d.Reason
+	}
+	return ""
+}
+
+// IRQTotals sums the interrupts of every numbered IRQ with an interval value
+// per CPU of the second sample's header (IRQs with a discontinuity are left
+// out: Discontinuities lists them). nil for a single sample or different
+// boots.
+func (p *Pair) IRQTotals() map[int]uint64 {
+	if !p.deltas() {
+		return nil
+	}
+	p.irqIndex()
+	hdr := p.After.Interrupts.CPUs
+	tot := make([]uint64, len(hdr)) // by column of the second sample
+	cells := make([]uint64, len(hdr))
+	seen := make(map[int]bool, len(p.After.Interrupts.IRQs))
+	for i := range p.After.Interrupts.IRQs {
+		n := p.After.Interrupts.IRQs[i].Num
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		// Stage the cells so that a discontinuous IRQ adds nothing.
+		clear(cells)
+		if d := p.irqSeriesCols(n, func(col int, d uint64) { cells[col] = d }); d != nil {
+			continue
+		}
+		for j, d := range cells {
+			tot[j] += d
+		}
+	}
+	out := make(map[int]uint64, len(hdr))
+	for j, c := range hdr {
+		out[c] += tot[j]
+	}
+	return out
 }
 
 func (p *Pair) cpuIndex() *[2]cpuIndex {
@@ -224,16 +483,46 @@ func (p *Pair) cpuIndex() *[2]cpuIndex {
 	return &p.cpuIdx
 }
 
+// softnetRowDelta subtracts two softnet rows column by column (32-bit,
+// bounded by MaxSoftnetRate), or returns the first discontinuous column.
+func (p *Pair) softnetRowDelta(a, b *SoftnetRow, subject string) (SoftnetRow, *Discontinuity) {
+	bound := rateBound(MaxSoftnetRate, p.seconds())
+	var disc *Discontinuity
+	d := func(col string, o, n uint32) uint32 {
+		v, kind, reason := CounterDelta(Width32, uint64(o), uint64(n), bound)
+		if kind != "" && disc == nil {
+			disc = &Discontinuity{Source: InputSoftnet, Subject: subject, Counter: col, Kind: kind, Reason: reason}
+		}
+		return uint32(v)
+	}
+	r := SoftnetRow{
+		CPU:          b.CPU,
+		CPUFromIndex: a.CPUFromIndex && b.CPUFromIndex,
+		Processed:    d("processed", a.Processed, b.Processed),
+		Dropped:      d("dropped", a.Dropped, b.Dropped),
+		TimeSqueeze:  d("time_squeeze", a.TimeSqueeze, b.TimeSqueeze),
+		CPUCollision: d("cpu_collision", a.CPUCollision, b.CPUCollision),
+		ReceivedRPS:  d("received_rps", a.ReceivedRPS, b.ReceivedRPS),
+		FlowLimit:    d("flow_limit_count", a.FlowLimit, b.FlowLimit),
+		BacklogLen:   b.BacklogLen,
+		InputQLen:    b.InputQLen,
+		ProcessQLen:  b.ProcessQLen,
+		Columns:      min(a.Columns, b.Columns),
+	}
+	return r, disc
+}
+
 // SoftnetDelta returns cpu's softnet_stat counters over the interval
 // (modulo 2^32) in a SoftnetRow: Processed, Dropped, TimeSqueeze,
 // CPUCollision, ReceivedRPS and FlowLimit are deltas. BacklogLen, InputQLen
 // and ProcessQLen are queue lengths, not counters: they hold the After
 // values. Columns is the smaller column count of the two rows (a field the
 // shorter row lacks is 0); CPUFromIndex is true when both rows had the
-// kernel's CPU column. ok is false for a single sample or a CPU without a
-// row in both samples.
+// kernel's CPU column. ok is false for a single sample, a CPU without a
+// row in both samples, a column that went back without a plausible wrap or
+// grew beyond MaxSoftnetRate, and samples of different boots.
 func (p *Pair) SoftnetDelta(cpu int) (SoftnetRow, bool) {
-	if !p.TwoSample() {
+	if !p.deltas() {
 		return SoftnetRow{}, false
 	}
 	ix := p.cpuIndex()
@@ -241,41 +530,58 @@ func (p *Pair) SoftnetDelta(cpu int) (SoftnetRow, bool) {
 	if a == nil || b == nil {
 		return SoftnetRow{}, false
 	}
-	d := func(o, n uint32) uint32 { return uint32(Delta32(uint64(o), uint64(n))) }
-	return SoftnetRow{
-		CPU:          cpu,
-		CPUFromIndex: a.CPUFromIndex && b.CPUFromIndex,
-		Processed:    d(a.Processed, b.Processed),
-		Dropped:      d(a.Dropped, b.Dropped),
-		TimeSqueeze:  d(a.TimeSqueeze, b.TimeSqueeze),
-		CPUCollision: d(a.CPUCollision, b.CPUCollision),
-		ReceivedRPS:  d(a.ReceivedRPS, b.ReceivedRPS),
-		FlowLimit:    d(a.FlowLimit, b.FlowLimit),
-		BacklogLen:   b.BacklogLen,
-		InputQLen:    b.InputQLen,
-		ProcessQLen:  b.ProcessQLen,
-		Columns:      min(a.Columns, b.Columns),
-	}, true
+	r, disc := p.softnetRowDelta(a, b, "CPU "+strconv.Itoa(cpu))
+	r.CPU = cpu
+	return r, disc == nil
+}
+
+// SoftnetRowDelta is SoftnetDelta for rows matched by position (row is the
+// 0-based line; for rows whose CPU is unknown). ok is false unless both
+// samples have the same number of rows.
+func (p *Pair) SoftnetRowDelta(row int) (SoftnetRow, bool) {
+	if !p.deltas() || len(p.Before.Softnet) != len(p.After.Softnet) || row < 0 || row >= len(p.After.Softnet) {
+		return SoftnetRow{}, false
+	}
+	r, disc := p.softnetRowDelta(&p.Before.Softnet[row], &p.After.Softnet[row], "row "+strconv.Itoa(row))
+	return r, disc == nil
+}
+
+// softirqSeries computes softirq name's per-CPU deltas, or the
+// discontinuity that leaves the series without one.
+func (p *Pair) softirqSeries(name string, perCPU func(cpu int, d uint64)) *Discontinuity {
+	a, b := p.Before.Softirqs.Counts[name], p.After.Softirqs.Counts[name]
+	p.cpuIndex()
+	bound := rateBound(MaxIRQRate, p.seconds())
+	for _, c := range p.softirqCol {
+		if c.before < len(a) && c.after < len(b) {
+			d, kind, reason := CounterDelta(Width32, a[c.before], b[c.after], bound)
+			if kind != "" {
+				return &Discontinuity{Source: InputSoftirqs, Subject: oneWord(name), Kind: kind,
+					Reason: "CPU " + strconv.Itoa(c.cpu) + ": " + reason}
+			}
+			perCPU(c.cpu, d)
+		}
+	}
+	return nil
 }
 
 // SoftirqDelta returns the runs of softirq name ("NET_RX") per CPU over the
 // interval (modulo 2^32), for the CPUs in both headers. It is nil for a
-// single sample or a name missing from either sample.
+// single sample, a name missing from either sample, a cell that went back
+// without a plausible wrap or grew beyond MaxIRQRate, and samples of
+// different boots.
 func (p *Pair) SoftirqDelta(name string) map[int]uint64 {
-	if !p.TwoSample() {
+	if !p.deltas() {
 		return nil
 	}
-	a, okA := p.Before.Softirqs.Counts[name]
-	b, okB := p.After.Softirqs.Counts[name]
+	_, okA := p.Before.Softirqs.Counts[name]
+	_, okB := p.After.Softirqs.Counts[name]
 	if !okA || !okB {
 		return nil
 	}
-	p.cpuIndex()
 	out := make(map[int]uint64, len(p.softirqCol))
-	for _, c := range p.softirqCol {
-		if c.before < len(a) && c.after < len(b) {
-			out[c.cpu] = Delta32(a[c.before], b[c.after])
-		}
+	if d := p.softirqSeries(name, func(cpu int, d uint64) { out[cpu] = d }); d != nil {
+		return nil
 	}
 	return out
 }
@@ -283,9 +589,10 @@ func (p *Pair) SoftirqDelta(name string) map[int]uint64 {
 // CPUTimeDelta returns cpu's /proc/stat times over the interval, field by
 // field. A field that went backwards counts 0: idle and iowait are known to
 // step back on tickless kernels, and a CPU's times survive hotplug. ok is
-// false for a single sample or a CPU missing from either sample.
+// false for a single sample, a CPU missing from either sample, and samples
+// of different boots.
 func (p *Pair) CPUTimeDelta(cpu int) (CPUTime, bool) {
-	if !p.TwoSample() {
+	if !p.deltas() {
 		return CPUTime{}, false
 	}
 	ix := p.cpuIndex()
@@ -328,7 +635,7 @@ func (p *Pair) nicIndex() *[2]map[string]*NIC {
 }
 
 func (p *Pair) nics(name string) (a, b *NIC) {
-	if !p.TwoSample() {
+	if !p.deltas() {
 		return nil, nil
 	}
 	ix := p.nicIndex()
@@ -347,12 +654,38 @@ var netDevKeys = map[string]string{
 	"tx_compressed": "tx_compressed",
 }
 
+// nicDelta is the delta of one NIC counter of width w, bounded by the
+// faster of the two samples' link speeds.
+func (p *Pair) nicDelta(a, b *NIC, source, stat string, w CounterWidth, old, new uint64) (uint64, *Discontinuity) {
+	speed := max(a.Speed, b.Speed)
+	if a.Speed <= 0 || b.Speed <= 0 {
+		speed = -1 // unknown in a sample: the widest bound
+	}
+	d, kind, reason := CounterDelta(w, old, new, rateBound(nicCounterRate(stat, speed), p.seconds()))
+	if kind == "" {
+		return d, nil
+	}
+	if kind == DiscImplausible {
+		reason += linkWords(speed)
+	}
+	return 0, &Discontinuity{Source: source, Subject: oneWord(b.Name), Counter: oneWord(stat), Kind: kind, Reason: reason}
+}
+
+// linkWords names the link speed a NIC bound came from.
+func linkWords(speed int) string {
+	if speed <= 0 {
+		return fmt.Sprintf(" (link speed unknown: bounded by %d Gb/s, %.0f frames/s)", MaxLinkSpeedMbps/1000, LinkPacketRate(speed))
+	}
+	return fmt.Sprintf(" (a %d Mb/s link carries at most %.0f frames/s)", speed, LinkPacketRate(speed))
+}
+
 // NICStatDelta returns the growth of /sys/class/net/NIC/statistics/STAT over
-// the interval by the Delta64 rule. When a sample lacks the sysfs file (a
+// the interval (Width64Wrap32). When a sample lacks the sysfs file (a
 // sosreport without statistics/) it uses the /proc/net/dev column holding
 // the same counter, if there is one (rx_fifo_errors → rx_fifo, …). ok is
-// false for a single sample, a NIC or stat missing from either sample, or a
-// counter reset.
+// false for a single sample, a NIC or stat missing from either sample, a
+// counter reset, growth beyond the link's rate (LinkPacketRate, or its bit
+// rate for byte counters), and samples of different boots.
 func (p *Pair) NICStatDelta(nic, stat string) (uint64, bool) {
 	a, b := p.nics(nic)
 	if a == nil || b == nil {
@@ -360,23 +693,37 @@ func (p *Pair) NICStatDelta(nic, stat string) (uint64, bool) {
 	}
 	if o, ok := a.Stats[stat]; ok {
 		if n, ok := b.Stats[stat]; ok {
-			return Delta64(o, n)
+			d, disc := p.nicDelta(a, b, InputNICSysfs, stat, Width64Wrap32, o, n)
+			return d, disc == nil
 		}
 	}
 	if k, ok := netDevKeys[stat]; ok {
-		o, okA := a.NetDev[k]
-		n, okB := b.NetDev[k]
-		if okA && okB {
-			return Delta64(o, n)
-		}
+		return p.NetDevDelta(nic, k)
 	}
 	return 0, false
 }
 
+// NetDevDelta returns the growth of /proc/net/dev column col ("rx_fifo")
+// of nic over the interval, by the rules of NICStatDelta.
+func (p *Pair) NetDevDelta(nic, col string) (uint64, bool) {
+	a, b := p.nics(nic)
+	if a == nil || b == nil {
+		return 0, false
+	}
+	o, okA := a.NetDev[col]
+	n, okB := b.NetDev[col]
+	if !okA || !okB {
+		return 0, false
+	}
+	d, disc := p.nicDelta(a, b, InputNetDev, col, Width64Wrap32, o, n)
+	return d, disc == nil
+}
+
 // EthtoolStatDelta returns the growth of ethtool -S counter stat of nic over
-// the interval by the Delta64 rule (drivers reset these on ring, channel and
-// link changes: ok is false then). ok is false for a single sample or a NIC
-// or stat missing from either sample.
+// the interval (Width64: drivers keep these as u64 and reset them on ring,
+// channel and link changes, so a decrease is a reset). ok is false for a
+// single sample, a NIC or stat missing from either sample, a reset, growth
+// beyond the link's rate, and samples of different boots.
 func (p *Pair) EthtoolStatDelta(nic, stat string) (uint64, bool) {
 	a, b := p.nics(nic)
 	if a == nil || b == nil {
@@ -387,16 +734,17 @@ func (p *Pair) EthtoolStatDelta(nic, stat string) (uint64, bool) {
 	if !okA || !okB {
 		return 0, false
 	}
-	return Delta64(o, n)
+	d, disc := p.nicDelta(a, b, InputEthtoolStats, stat, Width64, o, n)
+	return d, disc == nil
 }
 
 // NetStatDelta returns the change of counter name of group ("TcpExt",
 // "PAWSPassive") over the interval, modulo 2^64 (the kernel keeps unsigned
 // longs): a counter's growth, or for a gauge such as Tcp CurrEstab a possibly
-// negative change. ok is false for a single sample or a counter missing from
-// either sample.
+// negative change. ok is false for a single sample, a counter missing from
+// either sample, and samples of different boots.
 func (p *Pair) NetStatDelta(group, name string) (int64, bool) {
-	if !p.TwoSample() {
+	if !p.deltas() {
 		return 0, false
 	}
 	o, okA := p.Before.NetStats[group][name]
@@ -431,7 +779,7 @@ func (p *Pair) threadIndex() *[2]map[[2]int]*Thread {
 // thread missing from either sample or without CPU times, and when the
 // thread's name changed or its time went backwards (the ID was reused).
 func (p *Pair) ThreadCPUDelta(pid, tid int) (ticks uint64, ok bool) {
-	if !p.TwoSample() {
+	if !p.deltas() {
 		return 0, false
 	}
 	ix := p.threadIndex()

@@ -54,6 +54,11 @@ func TestDelta64(t *testing.T) {
 	}
 }
 
+func bootID(s *Snapshot, id string) *Snapshot {
+	s.Sysctls = map[string]string{SysctlBootID: id}
+	return s
+}
+
 func TestNewPair(t *testing.T) {
 	boot := t0.Add(-48 * time.Hour)
 	snap := func(host string, bt time.Time, at time.Time) *Snapshot {
@@ -64,18 +69,26 @@ func TestNewPair(t *testing.T) {
 		a, b     *Snapshot
 		interval time.Duration
 		err      string // substring; "" = no error
+		reboot   bool   // a pair of different boots: no deltas
 	}{
-		{"five seconds apart", snap("web1", boot, t0), snap("web1", boot, t0.Add(5*time.Second)), 5 * time.Second, ""},
-		{"btime jitter of one second", snap("web1", boot, t0), snap("web1", boot.Add(time.Second), t0.Add(time.Second)), time.Second, ""},
-		{"boot time unknown in one", snap("web1", time.Time{}, t0), snap("web1", boot, t0.Add(time.Minute)), time.Minute, ""},
-		{"hostname unknown in one", snap("", boot, t0), snap("web1", boot, t0.Add(time.Minute)), time.Minute, ""},
-		{"different hosts", snap("web1", boot, t0), snap("web2", boot, t0.Add(time.Second)), 0, "different hosts"},
-		{"rebooted between", snap("web1", boot, t0), snap("web1", boot.Add(time.Hour), t0.Add(2*time.Hour)), 0, "different boots/hosts"},
-		{"boot time 3 s apart", snap("web1", boot, t0), snap("web1", boot.Add(-3*time.Second), t0.Add(time.Second)), 0, "different boots/hosts"},
-		{"reversed", snap("web1", boot, t0.Add(5*time.Second)), snap("web1", boot, t0), 0, "not later"},
-		{"same time", snap("web1", boot, t0), snap("web1", boot, t0), 0, "not later"},
-		{"no time", snap("web1", boot, time.Time{}), snap("web1", boot, t0), 0, "no collection time"},
-		{"nil", nil, snap("web1", boot, t0), 0, "two samples"},
+		{"five seconds apart", snap("web1", boot, t0), snap("web1", boot, t0.Add(5*time.Second)), 5 * time.Second, "", false},
+		{"btime jitter of one second", snap("web1", boot, t0), snap("web1", boot.Add(time.Second), t0.Add(time.Second)), time.Second, "", false},
+		{"boot time unknown in one", snap("web1", time.Time{}, t0), snap("web1", boot, t0.Add(time.Minute)), time.Minute, "", false},
+		{"hostname unknown in one", snap("", boot, t0), snap("web1", boot, t0.Add(time.Minute)), time.Minute, "", false},
+		{"different hosts", snap("web1", boot, t0), snap("web2", boot, t0.Add(time.Second)), 0, "different hosts", false},
+		{"rebooted between", snap("web1", boot, t0), snap("web1", boot.Add(time.Hour), t0.Add(2*time.Hour)), 2 * time.Hour, "", true},
+		{"boot time 3 s apart", snap("web1", boot, t0), snap("web1", boot.Add(-3*time.Second), t0.Add(time.Second)), time.Second, "", true},
+		{"boot id changed", bootID(snap("web1", time.Time{}, t0), "a1"), bootID(snap("web1", time.Time{}, t0.Add(time.Second)), "b2"), time.Second, "", true},
+		{"boot id the same", bootID(snap("web1", time.Time{}, t0), "a1"), bootID(snap("web1", time.Time{}, t0.Add(time.Second)), "a1"), time.Second, "", false},
+		{"reversed", snap("web1", boot, t0.Add(5*time.Second)), snap("web1", boot, t0), 0, "not later", false},
+		{"same time", snap("web1", boot, t0), snap("web1", boot, t0), 0, "same time", false},
+		{"no time", snap("web1", boot, time.Time{}), snap("web1", boot, t0), 0, "no collection time", false},
+		{"nil", nil, snap("web1", boot, t0), 0, "two samples", false},
+		{"a day and a second apart", snap("web1", boot, t0), snap("web1", boot, t0.Add(MaxPairInterval+time.Second)), 0, "more than 24h apart", false},
+		{"exactly a day apart", snap("web1", boot, t0), snap("web1", boot, t0.Add(MaxPairInterval)), MaxPairInterval, "", false},
+		{"1970 and 9999 (Duration would saturate)", snap("web1", time.Time{}, time.Unix(0, 0)), snap("web1", time.Time{}, time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)), 0, "more than 24h apart", false},
+		{"year 1 and 9999", snap("web1", time.Time{}, time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC)), snap("web1", time.Time{}, time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)), 0, "more than 24h apart", false},
+		{"both dated 1970, 5 s apart", snap("web1", time.Time{}, time.Unix(10, 0)), snap("web1", time.Time{}, time.Unix(15, 0)), 5 * time.Second, "", false},
 	}
 	for _, tt := range tests {
 		p, err := NewPair(tt.a, tt.b)
@@ -94,6 +107,15 @@ func TestNewPair(t *testing.T) {
 		}
 		if p.Interval != tt.interval || p.Before != tt.a || p.After != tt.b || !p.TwoSample() || p.Latest() != tt.b {
 			t.Errorf("%s: got %+v", tt.name, p)
+		}
+		if got := p.Rebooted() != ""; got != tt.reboot {
+			t.Errorf("%s: Rebooted() = %q, want a reboot %v", tt.name, p.Rebooted(), tt.reboot)
+		}
+		if tt.reboot {
+			ds := p.Discontinuities()
+			if len(ds) != 1 || ds[0].Kind != DiscReboot {
+				t.Errorf("%s: discontinuities %+v, want one reboot", tt.name, ds)
+			}
 		}
 	}
 }
