@@ -100,6 +100,15 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
+// Name bounds, Linux's PATH_MAX and NAME_MAX: a member whose name (or link
+// target) is longer, or has a longer component, could not be extracted by
+// tar on Linux either; the archive index refuses it (it is listed among
+// the bad members, not indexed), and never copies more of it than this.
+const (
+	maxNameBytes      = 4096
+	maxComponentBytes = 255
+)
+
 // ErrRefused is wrapped by every error that refuses a name or a bundle on
 // safety grounds; the message carries the reason, for example "link escapes
 // the bundle", "not a regular file" or "file too large".
@@ -115,6 +124,7 @@ const (
 	reasonNotReg    = "not a regular file"
 	reasonTooLarge  = "file too large"
 	reasonBadName   = "not a valid relative name"
+	reasonSparse    = "sparse member: its holes are not expanded"
 )
 
 // refusal builds the error for a refused name.
