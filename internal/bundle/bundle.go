@@ -31,7 +31,9 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // FS is a read-only view of one root that never leaves it. Names are
@@ -129,7 +131,20 @@ const (
 
 // refusal builds the error for a refused name.
 func refusal(op, name, reason string) error {
-	return &fs.PathError{Op: op, Path: name, Err: fmt.Errorf("%w: %s", ErrRefused, reason)}
+	return &fs.PathError{Op: op, Path: quoteName(name), Err: fmt.Errorf("%w: %s", ErrRefused, reason)}
+}
+
+// quoteName returns a name for an error message: as it is when every rune
+// is printable, else Go-quoted, so that a name from a bundle carrying
+// terminal escapes (ESC, BEL), bidi or zero-width characters never reaches
+// a terminal raw. Ordinary names keep the messages as they were.
+func quoteName(name string) string {
+	for _, r := range name {
+		if !strconv.IsPrint(r) || r == utf8.RuneError {
+			return strconv.Quote(name)
+		}
+	}
+	return name
 }
 
 // Bundle is an opened bundle: a directory or an archive.

@@ -116,7 +116,21 @@ func (v *view) pathErr(op, name string, err error) error {
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return &fs.PathError{Op: op, Path: name, Err: err}
+	return &fs.PathError{Op: op, Path: quoteName(name), Err: err}
+}
+
+// archiveCut reports, for a view of an archive, the members indexed and
+// whether the archive ended without tar's end-of-archive blocks.
+func (v *view) archiveCut() (members int, cut bool) {
+	a, ok := v.be.(*archiveBackend)
+	if !ok {
+		return 0, false
+	}
+	idx := a.idx.Load()
+	if idx == nil {
+		return 0, false
+	}
+	return idx.members, !idx.ended
 }
 
 // refused returns a bare refusal error.
