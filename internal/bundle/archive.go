@@ -23,9 +23,11 @@ import (
 // function that declines it (a sosreport carries gigabytes of logs a
 // loader never reads); a member over the cap, or declined, is indexed
 // without content (it is listed and Lstat describes it) and reading it is
-// refused with the reason ("file too large", or ErrNotKept). The bytes
-// streamed out of the archive (headers, kept and skipped content alike)
-// are bounded by Limits.MaxTotalSize, so the memory the index keeps is too.
+// refused with the reason ("file too large", or ErrNotKept). A sparse
+// member is indexed the same way and never read: its holes are not
+// expanded. The bytes streamed out of the archive (headers, kept and
+// skipped content alike, and the holes of sparse members) are bounded by
+// Limits.MaxTotalSize, so the memory the index keeps is too.
 // An archive over that budget is refused by Open before its data is
 // decompressed: extract it and open the directory, which is read on demand.
 //

@@ -25,9 +25,15 @@ import (
 // link names ('L', 'K'). It reads exactly the bytes archive/tar would, and
 // yields the same name, link name, type, size, mode and modification time.
 //
+// Extended headers are bounded (tarMaxMetaHeaders before one member,
+// tarMaxSpecial bytes together: more is refused, not handed over) and read
+// into replay, never copied; names longer than maxNameBytes are kept cut
+// to maxNameBytes+1 bytes, so the index refuses them as archive/tar's
+// full name would be refused.
+//
 // Anything else (a bad checksum, a V7 or star header, a base-256 number, a
-// malformed or sparse PAX record, a global header, a GNU sparse member, an
-// oversized meta member, the end-of-archive blocks) is not interpreted:
+// malformed or sparse PAX record, a global header, a GNU sparse member, a
+// meta member over 1 MiB, the end-of-archive blocks) is not interpreted:
 // next returns errTarBail with the raw bytes of the member read so far in
 // replay, and the caller hands replay followed by the rest of the stream to
 // archive/tar, which then behaves exactly as if it had read the archive from
