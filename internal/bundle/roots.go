@@ -62,12 +62,12 @@ func Roots(fsys FS) ([]Root, error) {
 			if roots, ok, err := collectRoots(fsys, dirs[0], sub); ok || err != nil {
 				return roots, err
 			}
-			if err := cutCollect(fsys, where, dirs[0], sub); err != nil {
+			if err := cutCollect(fsys, dirs[0], sub); err != nil {
 				return nil, err
 			}
 		}
 	}
-	if err := cutCollect(fsys, where, ".", top); err != nil {
+	if err := cutCollect(fsys, ".", top); err != nil {
 		return nil, err
 	}
 	roots, err := sosRoots(fsys, top)
@@ -152,7 +152,7 @@ var collectSamples = []string{"sample-1", "sample-2"}
 // in entries) holds collect sample directories but not the manifest. It
 // names what is missing. A compressed archive cut anywhere fails earlier,
 // in its decompressor.
-func cutCollect(fsys FS, where, dir string, entries []fs.DirEntry) error {
+func cutCollect(fsys FS, dir string, entries []fs.DirEntry) error {
 	v, ok := fsys.(*view)
 	if !ok {
 		return nil
@@ -173,8 +173,8 @@ func cutCollect(fsys FS, where, dir string, entries []fs.DirEntry) error {
 		return nil
 	}
 	missing = append(missing, path.Join(dir, collectManifest))
-	return fmt.Errorf("%s: truncated netdoctor collect archive: it ends after %d members without tar's end-of-archive blocks; missing %s (it has %s; the last sample present may be incomplete); copy the file again",
-		quoteName(where), members, quoteName(strings.Join(missing, ", ")), strings.Join(have, ", "))
+	return fmt.Errorf("truncated netdoctor collect archive: it ends after %d members without tar's end-of-archive blocks; missing %s (it has %s; the last sample present may be incomplete); copy the file again",
+		members, quoteName(strings.Join(missing, ", ")), strings.Join(have, ", "))
 }
 
 // sosRoots searches breadth first for directories holding sos_commands/,
