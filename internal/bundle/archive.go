@@ -636,7 +636,9 @@ func isPAXSparse(recs map[string]string) bool {
 
 // endWatch passes a tar stream to archive/tar and notes whether the last
 // whole 512-byte block read was all zeros: archive/tar ends at
-// end-of-archive blocks and at a clean end of the stream alike.
+// end-of-archive blocks and at a clean end of the stream alike. (A stream
+// cut right after a member whose last data block is all zeros looks
+// ended; only the archives tarStream hands over are watched this way.)
 type endWatch struct {
 	r        io.Reader
 	off      int // bytes of the current block read so far

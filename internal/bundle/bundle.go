@@ -112,12 +112,13 @@ type Limits struct {
 	// Larger files are refused with "file too large".
 	MaxFileSize int64
 	// MaxTotalSize bounds the uncompressed bytes streamed out of an
-	// archive, and so the memory its index keeps. Archives above it are
-	// refused by Open; extract them and open the directory instead
+	// archive, sparse members counted at their full size (holes
+	// included), and so the memory its index keeps. Archives above it
+	// are refused by Open; extract them and open the directory instead
 	// (directories are read on demand and have no total budget).
 	MaxTotalSize int64
-	// MaxMembers bounds the members of an archive and the entries of one
-	// listed directory.
+	// MaxMembers bounds the members of an archive (with the directories
+	// their names imply) and the entries of one listed directory.
 	MaxMembers int
 	// MaxLinkHops bounds the symbolic links followed while resolving one
 	// name.
