@@ -93,6 +93,22 @@ func sparseAttack(n int, logical int64) []byte {
 	return endTar(b)
 }
 
+// oldSparseAttack is n old GNU sparse members (type 'S'), each declaring
+// logical bytes of which the last is data.
+func oldSparseAttack(n int, logical int64) []byte {
+	b := payloadTar()
+	for i := range n {
+		blk := rawBlock(fmt.Sprintf("%s/sparse/f%03d", sosTop, i), 'S', 1)
+		copy(blk[257:], "ustar  \x00")
+		copy(blk[386:], fmt.Sprintf("%011o\x00%011o\x00", logical-1, 1))
+		copy(blk[483:], fmt.Sprintf("%011o\x00", logical))
+		fixChecksum(blk)
+		b = append(b, blk...)
+		b = padded(b, []byte("x"))
+	}
+	return endTar(b)
+}
+
 // sparsePlain is sparseAttack's members as ordinary one-byte files.
 func sparsePlain(n int) []byte {
 	b := payloadTar()

@@ -36,6 +36,7 @@ func FuzzOpenArchive(f *testing.F) {
 	}
 	// The shapes of the bounded attacks (attacks_test.go), small.
 	f.Add(sparseAttack(2, 1<<20))
+	f.Add(oldSparseAttack(2, 1<<20))
 	f.Add(metaChainAttack(3, 2000, 'L'))
 	f.Add(metaChainAttack(3, 2000, 'x'))
 	f.Add(longNameAttack(8000))

@@ -65,6 +65,23 @@ func TestSparseBounded(t *testing.T) {
 	_, err = v.ReadFile(name)
 	wantRefused(t, err, reasonSparse)
 
+	// The old GNU sparse type alike.
+	got, idx, err = indexCost(gzipBytes(t, oldSparseAttack(8, 60<<20)), lim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boundedBy(t, "8 old GNU sparse members of 60 MiB", got, plain, 1.5)
+	be = &archiveBackend{}
+	be.idx.Store(idx)
+	v = newView(be, "", lim, "sparse")
+	if fi, err := v.Lstat(name); err != nil || fi.Size() != 60<<20 || !fi.Mode().IsRegular() {
+		t.Errorf("old GNU sparse: Lstat(%s) = %v, %v; want a regular file of 60 MiB", name, fi, err)
+	}
+	_, err = v.ReadFile(name)
+	wantRefused(t, err, reasonSparse)
+	_, _, err = indexCost(gzipBytes(t, oldSparseAttack(40, 63<<20)), lim)
+	wantRefused(t, err, "more than 2 GiB uncompressed")
+
 	// The holes count: 40 members of 63 MiB are over the 2 GiB budget,
 	// and so are 8 of 1 MiB under a 4 MiB one (the payload is 1 MiB).
 	_, _, err = indexCost(gzipBytes(t, sparseAttack(40, 63<<20)), lim)
