@@ -2,9 +2,11 @@ package bundle
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -19,7 +21,24 @@ func TestMeasureAttacks(t *testing.T) {
 	if os.Getenv("NETDOCTOR_MEASURE_ATTACKS") == "" {
 		t.Skip("set NETDOCTOR_MEASURE_ATTACKS=1 to measure")
 	}
+	// With NETDOCTOR_ATTACK_DIR set, each file is written there too, for
+	// running the command line on it.
+	out := os.Getenv("NETDOCTOR_ATTACK_DIR")
+	n := 0
 	measure := func(what string, file []byte) {
+		if out != "" {
+			n++
+			slug := strings.Map(func(r rune) rune {
+				if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+					return r
+				}
+				return '-'
+			}, strings.ToLower(what))
+			name := fmt.Sprintf("%02d-%s", n, strings.Trim(slug, "-"))
+			if err := os.WriteFile(filepath.Join(out, name), file, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
