@@ -324,7 +324,7 @@ func buildIndex(r io.Reader, lim Limits, keep func(string) bool) (*archiveIndex,
 			// archive/tar reads the rest, from this member's first
 			// header block on.
 			ew := &endWatch{r: io.MultiReader(bytes.NewReader(ts.replay), pr)}
-			if err := b.rest(tar.NewReader(ew)); err != nil {
+			if err := b.rest(tar.NewReader(ew), ew); err != nil {
 				return nil, err
 			}
 			b.idx.ended = ew.lastZero
@@ -412,15 +412,29 @@ func (b *indexBuilder) streamErr(err error) error {
 }
 
 // rest indexes the remaining members with archive/tar.
-func (b *indexBuilder) rest(tr *tar.Reader) error {
+// ew, the reader under tr, bounds what archive/tar may read for the
+// headers of one member, as tarStream does: the data of the previous
+// member, then at most tarMetaAllowance bytes.
+func (b *indexBuilder) rest(tr *tar.Reader, ew *endWatch) error {
+	ew.limit = ew.pos + tarMetaAllowance
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			return nil
 		}
+		if errors.Is(err, errMetaLimit) {
+			return refused(fmt.Sprintf("extended headers of more than %s before one member", sizeString(tarMaxSpecial)))
+		}
 		if err != nil {
 			return b.streamErr(err)
 		}
+		// The member's data (a sparse member's declared size bounds
+		// its stored data), its padding, then the next headers.
+		data := hdr.Size
+		if tarHeaderOnly(hdr.Typeflag) || data < 0 {
+			data = 0
+		}
+		ew.limit = ew.pos + data + tarPadding(data) + tarMetaAllowance
 		h := tarHeader{name: hdr.Name, linkname: hdr.Linkname, typeflag: hdr.Typeflag, size: hdr.Size, mode: hdr.Mode, mtime: hdr.ModTime}
 		if h.typeflag == tar.TypeGNUSparse || isPAXSparse(hdr.PAXRecords) {
 			h.typeflag, h.sparse = tar.TypeReg, true
@@ -639,15 +653,37 @@ func isPAXSparse(recs map[string]string) bool {
 // end-of-archive blocks and at a clean end of the stream alike. (A stream
 // cut right after a member whose last data block is all zeros looks
 // ended; only the archives tarStream hands over are watched this way.)
+//
+// It also counts the bytes read (pos) and reads none past limit when that
+// is set: errMetaLimit then.
 type endWatch struct {
 	r        io.Reader
 	off      int // bytes of the current block read so far
 	nonzero  bool
 	lastZero bool
+	pos      int64
+	limit    int64
 }
 
+// errMetaLimit is endWatch's error at its limit.
+var errMetaLimit = errors.New("tar: extended headers over the limit")
+
+// tarMetaAllowance is what archive/tar may read for the headers of one
+// member: the extended headers tarStream allows, a sparse map of the same
+// bound, and header blocks.
+const tarMetaAllowance = 2*tarMaxSpecial + (tarMaxMetaHeaders+1)*512
+
 func (e *endWatch) Read(p []byte) (int, error) {
+	if e.limit > 0 {
+		if e.pos >= e.limit {
+			return 0, errMetaLimit
+		}
+		if int64(len(p)) > e.limit-e.pos {
+			p = p[:e.limit-e.pos]
+		}
+	}
 	n, err := e.r.Read(p)
+	e.pos += int64(n)
 	b := p[:n]
 	k := min(512-e.off, len(b))
 	e.note(b[:k])

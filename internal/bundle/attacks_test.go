@@ -138,6 +138,15 @@ func metaChainAttack(n, size int, typ byte) []byte {
 	return endTar(padded(b, []byte("x")))
 }
 
+// globalFirst puts a PAX global header before the archive b, which makes
+// the index hand the whole archive to archive/tar.
+func globalFirst(b []byte) []byte {
+	rec := paxRecord("comment", "handed over")
+	g := append(rawBlock("pax_global_header", 'g', int64(len(rec))), rec...)
+	g = append(g, make([]byte, tarPadding(int64(len(rec))))...)
+	return append(g, b...)
+}
+
 // longNameAttack is one member whose GNU long name is size bytes of
 // two-byte components ("a/a/a/...").
 func longNameAttack(size int) []byte {

@@ -39,6 +39,7 @@ func FuzzOpenArchive(f *testing.F) {
 	f.Add(oldSparseAttack(2, 1<<20))
 	f.Add(metaChainAttack(3, 2000, 'L'))
 	f.Add(metaChainAttack(3, 2000, 'x'))
+	f.Add(globalFirst(metaChainAttack(3, 2000, 'L')))
 	f.Add(longNameAttack(8000))
 	f.Add(xzBlocks(f, namePlain(), 64<<10, 64<<20))
 	chain := []member{{"top/d/", 'd', ""}, {"top/file", 'f', "end\n"}}

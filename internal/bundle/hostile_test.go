@@ -107,6 +107,15 @@ func TestMetaHeadersBounded(t *testing.T) {
 			wantRefused(t, err, "extended headers of more than 1 MiB before one member")
 			boundedBy(t, "4 chained 1 MiB headers", got, plain, 2)
 
+			// The same once archive/tar reads the archive (a global
+			// header first): bounded in bytes per member as well.
+			got, _, err = indexCost(gzipBytes(t, globalFirst(metaChainAttack(4, 1<<20, typ))), lim)
+			wantRefused(t, err, "extended headers of more than 1 MiB before one member")
+			boundedBy(t, "4 chained 1 MiB headers read by archive/tar", got, plain, 3)
+			if _, err := indexArchive(bytes.NewReader(globalFirst(metaChainAttack(2, 1000, typ))), lim); err != nil {
+				t.Errorf("2 chained headers read by archive/tar: %v", err)
+			}
+
 			_, err = indexArchive(bytes.NewReader(metaChainAttack(tarMaxMetaHeaders+1, 100, typ)), lim)
 			wantRefused(t, err, fmt.Sprintf("more than %d extended headers", tarMaxMetaHeaders))
 			if _, err := indexArchive(bytes.NewReader(metaChainAttack(tarMaxMetaHeaders, 100, typ)), lim); err != nil {
