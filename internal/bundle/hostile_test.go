@@ -109,9 +109,15 @@ func TestMetaHeadersBounded(t *testing.T) {
 
 			// The same once archive/tar reads the archive (a global
 			// header first): bounded in bytes per member as well.
+			plainAT, _, err := indexCost(gzipBytes(t, globalFirst(namePlain())), lim)
+			if err != nil {
+				t.Fatal(err)
+			}
 			got, _, err = indexCost(gzipBytes(t, globalFirst(metaChainAttack(4, 1<<20, typ))), lim)
 			wantRefused(t, err, "extended headers of more than 1 MiB before one member")
-			boundedBy(t, "4 chained 1 MiB headers read by archive/tar", got, plain, 3)
+			// archive/tar allocates a few times each header's size as
+			// it reads it; the bound stops it after two.
+			boundedBy(t, "4 chained 1 MiB headers read by archive/tar", got, plainAT, 5)
 			if _, err := indexArchive(bytes.NewReader(globalFirst(metaChainAttack(2, 1000, typ))), lim); err != nil {
 				t.Errorf("2 chained headers read by archive/tar: %v", err)
 			}
