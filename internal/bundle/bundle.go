@@ -55,7 +55,9 @@
 //     link 'K') before one member, 1 MiB together. Go's archive/tar bounds
 //     each at 1 MiB (its fix for CVE-2022-2879) but not their number;
 //     writers put at most one of each kind. The headers are read once,
-//     into one reused buffer.
+//     into one reused buffer. Where archive/tar reads the rest of an
+//     archive (anything unusual hands it over), it may read at most
+//     2 MiB of headers and sparse map before one member.
 //   - Sparse members (GNU 'S', PAX GNU.sparse.*) are indexed but their
 //     holes are never expanded: a sparse map of a few bytes may declare
 //     gigabytes. GNU tar and libarchive restore holes by seeking; Go's
