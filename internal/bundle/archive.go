@@ -23,9 +23,11 @@ import (
 // function that declines it (a sosreport carries gigabytes of logs a
 // loader never reads); a member over the cap, or declined, is indexed
 // without content (it is listed and Lstat describes it) and reading it is
-// refused with the reason ("file too large", or ErrNotKept). The bytes
-// streamed out of the archive (headers, kept and skipped content alike)
-// are bounded by Limits.MaxTotalSize, so the memory the index keeps is too.
+// refused with the reason ("file too large", or ErrNotKept). A sparse
+// member is indexed the same way and never read: its holes are not
+// expanded. The bytes streamed out of the archive (headers, kept and
+// skipped content alike, and the holes of sparse members) are bounded by
+// Limits.MaxTotalSize, so the memory the index keeps is too.
 // An archive over that budget is refused by Open before its data is
 // decompressed: extract it and open the directory, which is read on demand.
 //
@@ -49,8 +51,11 @@ type archiveIndex struct {
 	// bad records members whose names could not be indexed at all
 	// (absolute, with a .. component), for diagnostics; capped.
 	bad     []badMember
-	members int   // headers read
+	members int   // headers read, and directories they imply
 	read    int64 // uncompressed bytes streamed
+	// ended is set when the archive ended with tar's end-of-archive
+	// block; a plain tar cut at a member boundary ends without it.
+	ended bool
 }
 
 // ErrNotKept is wrapped by the error of reading an archive member whose
@@ -318,9 +323,11 @@ func buildIndex(r io.Reader, lim Limits, keep func(string) bool) (*archiveIndex,
 		if err == errTarBail {
 			// archive/tar reads the rest, from this member's first
 			// header block on.
-			if err := b.rest(tar.NewReader(io.MultiReader(bytes.NewReader(ts.replay), pr))); err != nil {
+			ew := &endWatch{r: io.MultiReader(bytes.NewReader(ts.replay), pr)}
+			if err := b.rest(tar.NewReader(ew), ew); err != nil {
 				return nil, err
 			}
+			b.idx.ended = ew.lastZero
 			break
 		}
 		if err == io.EOF {
@@ -347,6 +354,10 @@ type indexBuilder struct {
 
 	slab  []anode // nodes are carved from slabs
 	arena []byte  // kept contents are carved from arena blocks
+
+	// sparse is the size of the sparse members seen, holes included:
+	// it counts against Limits.MaxTotalSize with the bytes streamed.
+	sparse int64
 
 	// lastDir and lastParent remember the directory of the previous
 	// member (tars list a directory's members together).
@@ -388,6 +399,10 @@ func (b *indexBuilder) tooBig() error {
 	return refused("archive holds more than " + sizeString(b.lim.MaxTotalSize) + " uncompressed; extract it and pass the directory")
 }
 
+func (b *indexBuilder) tooMany() error {
+	return refused(fmt.Sprintf("archive has more than %d members", b.lim.MaxMembers))
+}
+
 // streamErr is the error for a failure to read the next member.
 func (b *indexBuilder) streamErr(err error) error {
 	if errors.Is(err, errBudget) {
@@ -397,16 +412,33 @@ func (b *indexBuilder) streamErr(err error) error {
 }
 
 // rest indexes the remaining members with archive/tar.
-func (b *indexBuilder) rest(tr *tar.Reader) error {
+// ew, the reader under tr, bounds what archive/tar may read for the
+// headers of one member, as tarStream does: the data of the previous
+// member, then at most tarMetaAllowance bytes.
+func (b *indexBuilder) rest(tr *tar.Reader, ew *endWatch) error {
+	ew.limit = ew.pos + tarMetaAllowance
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			return nil
 		}
+		if errors.Is(err, errMetaLimit) {
+			return refused(fmt.Sprintf("extended headers of more than %s before one member", sizeString(tarMaxSpecial)))
+		}
 		if err != nil {
 			return b.streamErr(err)
 		}
+		// The member's data (a sparse member's declared size bounds
+		// its stored data), its padding, then the next headers.
+		data := hdr.Size
+		if tarHeaderOnly(hdr.Typeflag) || data < 0 {
+			data = 0
+		}
+		ew.limit = ew.pos + data + tarPadding(data) + tarMetaAllowance
 		h := tarHeader{name: hdr.Name, linkname: hdr.Linkname, typeflag: hdr.Typeflag, size: hdr.Size, mode: hdr.Mode, mtime: hdr.ModTime}
+		if h.typeflag == tar.TypeGNUSparse || isPAXSparse(hdr.PAXRecords) {
+			h.typeflag, h.sparse = tar.TypeReg, true
+		}
 		read := func(p []byte) error {
 			_, err := io.ReadFull(tr, p)
 			return noEOF(err)
@@ -422,17 +454,27 @@ func (b *indexBuilder) member(h tarHeader, read func([]byte) error) error {
 	idx, lim := b.idx, b.lim
 	idx.members++
 	if idx.members > lim.MaxMembers {
-		return refused(fmt.Sprintf("archive has more than %d members", lim.MaxMembers))
+		return b.tooMany()
 	}
-	if h.size < 0 || h.size > lim.MaxTotalSize-b.pos.pos {
+	if h.size < 0 || h.size > lim.MaxTotalSize-b.pos.pos-b.sparse {
 		// Do not stream (or skip) data that would break the budget
 		// anyway: a 3 GiB member of zeros fails here, at its header.
+		// A sparse member counts with its holes.
 		return b.tooBig()
 	}
+	if h.sparse {
+		b.sparse += h.size
+	}
 	name, reason := cleanMember(h.name)
+	if reason == "" {
+		reason = nameTooLong(h.name, name)
+	}
+	if reason == "" && (h.typeflag == tar.TypeSymlink || h.typeflag == tar.TypeLink) && len(h.linkname) > maxNameBytes {
+		reason = fmt.Sprintf("link target longer than %d bytes", maxNameBytes)
+	}
 	if reason != "" {
 		if len(idx.bad) < maxBadMembers {
-			idx.bad = append(idx.bad, badMember{h.name, reason})
+			idx.bad = append(idx.bad, badMember{shortName(h.name), reason})
 		}
 		return nil
 	}
@@ -456,6 +498,10 @@ func (b *indexBuilder) member(h tarHeader, read func([]byte) error) error {
 		switch {
 		case b.keep != nil && !b.keep(name):
 			n.notKept = true
+		case h.sparse:
+			// Its holes are never expanded into memory: a few bytes
+			// of sparse map may declare gigabytes of them.
+			n.refused = reasonSparse
 		case h.size > lim.MaxFileSize:
 			n.refused = fmt.Sprintf("%s (%s, more than %s)", reasonTooLarge, sizeString(h.size), sizeString(lim.MaxFileSize))
 		default:
@@ -467,12 +513,12 @@ func (b *indexBuilder) member(h tarHeader, read func([]byte) error) error {
 				return fmt.Errorf("reading member %q: %w", name, err)
 			}
 		}
-		b.add(name, n)
+		return b.add(name, n)
 	case tar.TypeSymlink:
 		n := b.node()
 		n.mode, n.target = fs.ModeSymlink|0o777, h.linkname
 		n.setTime(h.mtime)
-		b.add(name, n)
+		return b.add(name, n)
 	case tar.TypeLink:
 		target, reason := cleanMember(h.linkname)
 		t := idx.nodes[target]
@@ -482,12 +528,12 @@ func (b *indexBuilder) member(h tarHeader, read func([]byte) error) error {
 		}
 		n := b.node()
 		*n = *t
-		b.add(name, n)
+		return b.add(name, n)
 	case tar.TypeDir:
 		n := b.node()
 		n.mode = fs.ModeDir | perm
 		n.setTime(h.mtime)
-		b.add(name, n)
+		return b.add(name, n)
 	case tar.TypeChar:
 		idx.skip(name, reasonNotReg+" (character device)")
 	case tar.TypeBlock:
@@ -569,6 +615,101 @@ func cleanMember(raw string) (string, string) {
 	return name, ""
 }
 
+// nameTooLong gives the reason to refuse a member name over the name
+// bounds (raw as stored, clean as cleanMember made it), or "".
+func nameTooLong(raw, clean string) string {
+	if len(raw) > maxNameBytes {
+		return fmt.Sprintf("member name longer than %d bytes", maxNameBytes)
+	}
+	for c := range strings.SplitSeq(clean, "/") {
+		if len(c) > maxComponentBytes {
+			return fmt.Sprintf("member name has a component longer than %d bytes", maxComponentBytes)
+		}
+	}
+	return ""
+}
+
+// shortName cuts a refused name for the list of bad members.
+func shortName(s string) string {
+	const keep = 256
+	if len(s) > keep {
+		return s[:keep] + "..."
+	}
+	return s
+}
+
+// isPAXSparse reports whether PAX records describe a GNU sparse member.
+func isPAXSparse(recs map[string]string) bool {
+	for k := range recs {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
+}
+
+// endWatch passes a tar stream to archive/tar and notes whether the last
+// whole 512-byte block read was all zeros: archive/tar ends at
+// end-of-archive blocks and at a clean end of the stream alike. (A stream
+// cut right after a member whose last data block is all zeros looks
+// ended; only the archives tarStream hands over are watched this way.)
+//
+// It also counts the bytes read (pos) and reads none past limit when that
+// is set: errMetaLimit then.
+type endWatch struct {
+	r        io.Reader
+	off      int // bytes of the current block read so far
+	nonzero  bool
+	lastZero bool
+	pos      int64
+	limit    int64
+}
+
+// errMetaLimit is endWatch's error at its limit.
+var errMetaLimit = errors.New("tar: extended headers over the limit")
+
+// tarMetaAllowance is what archive/tar may read for the headers of one
+// member: the extended headers tarStream allows, a sparse map of the same
+// bound, and header blocks.
+const tarMetaAllowance = 2*tarMaxSpecial + (tarMaxMetaHeaders+1)*512
+
+func (e *endWatch) Read(p []byte) (int, error) {
+	if e.limit > 0 {
+		if e.pos >= e.limit {
+			return 0, errMetaLimit
+		}
+		if int64(len(p)) > e.limit-e.pos {
+			p = p[:e.limit-e.pos]
+		}
+	}
+	n, err := e.r.Read(p)
+	e.pos += int64(n)
+	b := p[:n]
+	k := min(512-e.off, len(b))
+	e.note(b[:k])
+	b = b[k:]
+	if m := len(b) &^ 511; m > 0 {
+		// Only the last of the whole blocks matters.
+		e.lastZero = !slices.ContainsFunc(b[m-512:m], func(c byte) bool { return c != 0 })
+		b = b[m:]
+	}
+	e.note(b)
+	return n, err
+}
+
+// note adds bytes of the current block.
+func (e *endWatch) note(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	if !e.nonzero && slices.ContainsFunc(b, func(c byte) bool { return c != 0 }) {
+		e.nonzero = true
+	}
+	if e.off += len(b); e.off == 512 {
+		e.lastZero, e.off, e.nonzero = !e.nonzero, 0, false
+	}
+}
+
 // underDev reports whether a directory component of name is "dev", and
 // returns that directory.
 func underDev(name string) (string, bool) {
@@ -593,9 +734,11 @@ func (idx *archiveIndex) skip(name, reason string) {
 	idx.skipped[name] = reason
 }
 
-// add indexes n at name, creating implied parent directories. A later
-// member of the same name replaces an earlier one, as tar extraction does.
-func (b *indexBuilder) add(name string, n *anode) {
+// add indexes n at name, creating implied parent directories (each counts
+// as a member). A later member of the same name replaces an earlier one, as
+// tar extraction does. The parent is found from the deepest existing
+// ancestor up, so a deep name costs one lookup once its directory exists.
+func (b *indexBuilder) add(name string, n *anode) error {
 	idx := b.idx
 	dir, base := "", name
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
@@ -605,23 +748,35 @@ func (b *indexBuilder) add(name string, n *anode) {
 	if b.lastParent != nil && dir == b.lastDir {
 		parent = b.lastParent
 	} else {
-		parent = idx.nodes[""]
-		for i := 0; i < len(name); i++ {
-			if name[i] != '/' {
+		// The deepest existing ancestor: name[:end] ("" is the top).
+		end := len(dir)
+		for end > 0 {
+			if parent = idx.nodes[name[:end]]; parent != nil {
+				break
+			}
+			end = max(strings.LastIndexByte(name[:end], '/'), 0)
+		}
+		if end == 0 {
+			parent = idx.nodes[""]
+		}
+		if !parent.mode.IsDir() {
+			idx.skip(name, "parent is not a directory")
+			return nil
+		}
+		// Create the missing directories below it.
+		for i := end + 1; end < len(dir) && i <= len(dir); i++ {
+			if i < len(dir) && name[i] != '/' {
 				continue
 			}
-			d := name[:i]
-			p := idx.nodes[d]
-			if p == nil {
-				p = b.node()
-				p.mode = fs.ModeDir | 0o755
-				idx.nodes[d] = p
-				delete(idx.skipped, d)
-				parent.addKid(d[strings.LastIndexByte(d, '/')+1:], p)
-			} else if !p.mode.IsDir() {
-				idx.skip(name, "parent is not a directory")
-				return
+			if idx.members++; idx.members > b.lim.MaxMembers {
+				return b.tooMany()
 			}
+			d := name[:i]
+			p := b.node()
+			p.mode = fs.ModeDir | 0o755
+			idx.nodes[d] = p
+			delete(idx.skipped, d)
+			parent.addKid(d[strings.LastIndexByte(d, '/')+1:], p)
 			parent = p
 		}
 		b.lastDir, b.lastParent = dir, parent
@@ -632,17 +787,18 @@ func (b *indexBuilder) add(name string, n *anode) {
 	if old := idx.nodes[name]; old != nil {
 		if old.mode.IsDir() && n.mode.IsDir() {
 			old.mode, old.sec, old.nsec = n.mode, n.sec, n.nsec
-			return
+			return nil
 		}
 		idx.nodes[name] = n
 		parent.setKid(base, n)
 		// A directory replaced (by a file or a link) may be the
 		// remembered parent.
 		b.lastDir, b.lastParent = "", nil
-		return
+		return nil
 	}
 	idx.nodes[name] = n
 	parent.addKid(base, n)
+	return nil
 }
 
 func (a *archiveBackend) index() (*archiveIndex, error) {

@@ -158,9 +158,13 @@ func TestTooManyMembers(t *testing.T) {
 	lim.MaxMembers = 100
 	_, err := indexArchive(bytes.NewReader(tarBytes(t, ms)), lim)
 	wantRefused(t, err, "more than 100 members")
+	// The directory top/, implied by the names, counts too: 102 entries.
 	lim.MaxMembers = 101
+	_, err = indexArchive(bytes.NewReader(tarBytes(t, ms)), lim)
+	wantRefused(t, err, "more than 101 members")
+	lim.MaxMembers = 102
 	if _, err := indexArchive(bytes.NewReader(tarBytes(t, ms)), lim); err != nil {
-		t.Errorf("101 members with a cap of 101: %v", err)
+		t.Errorf("101 members and their directory with a cap of 102: %v", err)
 	}
 }
 

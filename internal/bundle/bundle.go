@@ -15,9 +15,63 @@
 // calls through openat2 confined beneath the root (dirfast_linux.go), and
 // anything else takes the resolving path. Archives are never extracted:
 // Open streams them once and keeps an in-memory index of their regular files
-// and symbolic links, bounded by Limits (member count, member size, total
-// uncompressed bytes read); OpenKeep keeps only the content of the members
-// a loader wants. Nothing is written to disk.
+// and symbolic links, bounded as listed under Limits below; OpenKeep keeps
+// only the content of the members a loader wants. Nothing is written to
+// disk.
+//
+// # Limits
+//
+// Every bound on what reading one bundle may cost, in one place. The first
+// four are Limits fields (DefaultLimits gives the numbers); the rest are
+// fixed.
+//
+//   - Limits.MaxFileSize, 64 MiB: the largest file or member read. sos
+//     cuts a collected file to its last 25 MiB by default, so a larger
+//     member is nothing sos wrote; it is listed, and reading it says
+//     "file too large".
+//   - Limits.MaxTotalSize, 2 GiB: the uncompressed bytes streamed out of
+//     an archive (headers, kept and skipped content), with every sparse
+//     member counted at its full size, holes included. The index keeps
+//     at most this much, so memory is bounded by it; a member whose
+//     declared size would cross it fails at its header, before its data
+//     is inflated. GNU tar and libarchive extract to disk and need no
+//     such budget; an in-memory index does.
+//   - Limits.MaxMembers, 500,000: archive members, counting the
+//     directories their names imply, and the entries of one listed
+//     directory. A 512-CPU host's sosreport has about 56,000 members.
+//   - Limits.MaxLinkHops, 40: symbolic links followed for one name, the
+//     Linux kernel's MAXSYMLINKS.
+//   - Link targets: one target at most 4096 bytes, and all the targets
+//     followed for one name at most 4096 bytes together (PATH_MAX): with
+//     hops alone, 40 targets of 4 KiB cost 80,000 lookups for one name;
+//     real chains (/sys class and device links) add up to a few hundred
+//     bytes. Within one resolution a path is looked up once.
+//   - Names: a member name or link target over 4096 bytes, or with a
+//     component over 255 bytes (Linux's PATH_MAX and NAME_MAX), is refused
+//     and listed among the bad members, and never copied whole: tar
+//     could not extract it on Linux either (ENAMETOOLONG), and Go's
+//     archive/tar, which has no such bound, took 20 s for a 1 MB name.
+//   - Extended headers: at most 8 (PAX 'x', GNU long name 'L' and long
+//     link 'K') before one member, 1 MiB together. Go's archive/tar bounds
+//     each at 1 MiB (its fix for CVE-2022-2879) but not their number;
+//     writers put at most one of each kind. The headers are read once,
+//     into one reused buffer. Where archive/tar reads the rest of an
+//     archive (anything unusual hands it over), it may read at most
+//     2 MiB of headers and sparse map before one member.
+//   - Sparse members (GNU 'S', PAX GNU.sparse.*) are indexed but their
+//     holes are never expanded: a sparse map of a few bytes may declare
+//     gigabytes. GNU tar and libarchive restore holes by seeking; Go's
+//     archive/tar fills them with zeros on read. Reading one is refused
+//     with the reason; sos and netdoctor collect never write them.
+//   - xz: a block's dictionary at most 64 MiB (what xz -9 uses), cut to
+//     the block's declared uncompressed size, and the dictionaries of all
+//     blocks together at most 64 MiB more than the data decompressed so
+//     far, since each block allocates its own.
+//   - The root search (roots.go): a collect manifest of at most 1 MiB
+//     naming at most 64 samples; sos_commands/ searched at most three
+//     levels down and 20,000 entries in all.
+//   - Bad members (absolute names, .. components, over-long names) are
+//     remembered for diagnostics, at most 100, each name cut at 256 bytes.
 //
 // Errors map to input statuses: errors.Is(err, fs.ErrNotExist) means missing,
 // fs.ErrPermission unreadable, and ErrRefused invalid, with the reason and the
@@ -31,7 +85,9 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // FS is a read-only view of one root that never leaves it. Names are
@@ -58,12 +114,13 @@ type Limits struct {
 	// Larger files are refused with "file too large".
 	MaxFileSize int64
 	// MaxTotalSize bounds the uncompressed bytes streamed out of an
-	// archive, and so the memory its index keeps. Archives above it are
-	// refused by Open; extract them and open the directory instead
+	// archive, sparse members counted at their full size (holes
+	// included), and so the memory its index keeps. Archives above it
+	// are refused by Open; extract them and open the directory instead
 	// (directories are read on demand and have no total budget).
 	MaxTotalSize int64
-	// MaxMembers bounds the members of an archive and the entries of one
-	// listed directory.
+	// MaxMembers bounds the members of an archive (with the directories
+	// their names imply) and the entries of one listed directory.
 	MaxMembers int
 	// MaxLinkHops bounds the symbolic links followed while resolving one
 	// name.
@@ -100,6 +157,15 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
+// Name bounds, Linux's PATH_MAX and NAME_MAX: a member whose name (or link
+// target) is longer, or has a longer component, could not be extracted by
+// tar on Linux either; the archive index refuses it (it is listed among
+// the bad members, not indexed), and never copies more of it than this.
+const (
+	maxNameBytes      = 4096
+	maxComponentBytes = 255
+)
+
 // ErrRefused is wrapped by every error that refuses a name or a bundle on
 // safety grounds; the message carries the reason, for example "link escapes
 // the bundle", "not a regular file" or "file too large".
@@ -115,11 +181,25 @@ const (
 	reasonNotReg    = "not a regular file"
 	reasonTooLarge  = "file too large"
 	reasonBadName   = "not a valid relative name"
+	reasonSparse    = "sparse member: its holes are not expanded"
 )
 
 // refusal builds the error for a refused name.
 func refusal(op, name, reason string) error {
-	return &fs.PathError{Op: op, Path: name, Err: fmt.Errorf("%w: %s", ErrRefused, reason)}
+	return &fs.PathError{Op: op, Path: quoteName(name), Err: fmt.Errorf("%w: %s", ErrRefused, reason)}
+}
+
+// quoteName returns a name for an error message: as it is when every rune
+// is printable, else Go-quoted, so that a name from a bundle carrying
+// terminal escapes (ESC, BEL), bidi or zero-width characters never reaches
+// a terminal raw. Ordinary names keep the messages as they were.
+func quoteName(name string) string {
+	for _, r := range name {
+		if !strconv.IsPrint(r) || r == utf8.RuneError {
+			return strconv.Quote(name)
+		}
+	}
+	return name
 }
 
 // Bundle is an opened bundle: a directory or an archive.

@@ -3,6 +3,7 @@ package bundle
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -33,6 +34,22 @@ func FuzzOpenArchive(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	// The shapes of the bounded attacks (attacks_test.go), small.
+	f.Add(sparseAttack(2, 1<<20))
+	f.Add(oldSparseAttack(2, 1<<20))
+	f.Add(metaChainAttack(3, 2000, 'L'))
+	f.Add(metaChainAttack(3, 2000, 'x'))
+	f.Add(globalFirst(metaChainAttack(3, 2000, 'L')))
+	f.Add(longNameAttack(8000))
+	f.Add(xzBlocks(f, namePlain(), 64<<10, 64<<20))
+	chain := []member{{"top/d/", 'd', ""}, {"top/file", 'f', "end\n"}}
+	for i := range 39 {
+		chain = append(chain, member{fmt.Sprintf("top/l%02d", i), 'l', strings.Repeat("d/../", 800) + fmt.Sprintf("l%02d", i+1)})
+	}
+	chain = append(chain, member{"top/l39", 'l', "file"})
+	f.Add(tarBytes(f, chain))
+	cut := tarBytes(f, collectTree("nd", goodManifest)[1:])
+	f.Add(cut[:len(cut)-1024])
 	f.Add([]byte{})
 	f.Add(make([]byte, 1024))
 	f.Add([]byte("-----BEGIN PGP MESSAGE-----\n"))

@@ -62,14 +62,20 @@ func Roots(fsys FS) ([]Root, error) {
 			if roots, ok, err := collectRoots(fsys, dirs[0], sub); ok || err != nil {
 				return roots, err
 			}
+			if err := cutCollect(fsys, dirs[0], sub); err != nil {
+				return nil, err
+			}
 		}
+	}
+	if err := cutCollect(fsys, ".", top); err != nil {
+		return nil, err
 	}
 	roots, err := sosRoots(fsys, top)
 	if err != nil {
 		return nil, err
 	}
 	if len(roots) == 0 {
-		return nil, fmt.Errorf("no sosreport or netdoctor collect bundle found in %s (looked for sos_commands/ and %s)", where, collectManifest)
+		return nil, fmt.Errorf("no sosreport or netdoctor collect bundle found in %s (looked for sos_commands/ and %s)", quoteName(where), collectManifest)
 	}
 	return roots, nil
 }
@@ -83,7 +89,7 @@ func collectRoots(fsys FS, dir string, entries []fs.DirEntry) (roots []Root, ok 
 	}
 	name := path.Join(dir, collectManifest)
 	fail := func(format string, args ...any) ([]Root, bool, error) {
-		return nil, true, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...))
+		return nil, true, fmt.Errorf("%s: %s", quoteName(name), fmt.Sprintf(format, args...))
 	}
 	if fi, err := fsys.Lstat(name); err == nil && fi.Mode().IsRegular() && fi.Size() > maxManifestSize {
 		return fail("larger than %d bytes", maxManifestSize)
@@ -134,6 +140,41 @@ func collectRoots(fsys FS, dir string, entries []fs.DirEntry) (roots []Root, ok 
 		roots = append(roots, Root{Dir: d, Kind: "collect"})
 	}
 	return roots, true, nil
+}
+
+// collectSamples are the sample directories netdoctor collect writes, in
+// order; its manifest comes after them, last in the archive.
+var collectSamples = []string{"sample-1", "sample-2"}
+
+// cutCollect reports a collect bundle cut short: an archive that ended
+// without tar's end-of-archive blocks (a plain .tar cut at a member
+// boundary reads as a clean end otherwise), whose directory dir (listed
+// in entries) holds collect sample directories but not the manifest. It
+// names what is missing. A compressed archive cut anywhere fails earlier,
+// in its decompressor.
+func cutCollect(fsys FS, dir string, entries []fs.DirEntry) error {
+	v, ok := fsys.(*view)
+	if !ok {
+		return nil
+	}
+	members, cut := v.archiveCut()
+	if !cut {
+		return nil
+	}
+	var have, missing []string
+	for _, s := range collectSamples {
+		if slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == s && e.IsDir() }) {
+			have = append(have, s+"/")
+		} else {
+			missing = append(missing, path.Join(dir, s)+"/")
+		}
+	}
+	if len(have) == 0 {
+		return nil
+	}
+	missing = append(missing, path.Join(dir, collectManifest))
+	return fmt.Errorf("truncated netdoctor collect archive: it ends after %d members without tar's end-of-archive blocks; missing %s (it has %s; the last sample present may be incomplete); copy the file again",
+		members, quoteName(strings.Join(missing, ", ")), strings.Join(have, ", "))
 }
 
 // sosRoots searches breadth first for directories holding sos_commands/,

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,9 +25,15 @@ import (
 // link names ('L', 'K'). It reads exactly the bytes archive/tar would, and
 // yields the same name, link name, type, size, mode and modification time.
 //
+// Extended headers are bounded (tarMaxMetaHeaders before one member,
+// tarMaxSpecial bytes together: more is refused, not handed over) and read
+// into replay, never copied; names longer than maxNameBytes are kept cut
+// to maxNameBytes+1 bytes, so the index refuses them as archive/tar's
+// full name would be refused.
+//
 // Anything else (a bad checksum, a V7 or star header, a base-256 number, a
-// malformed or sparse PAX record, a global header, a GNU sparse member, an
-// oversized meta member, the end-of-archive blocks) is not interpreted:
+// malformed or sparse PAX record, a global header, a GNU sparse member, a
+// meta member over 1 MiB, the end-of-archive blocks) is not interpreted:
 // next returns errTarBail with the raw bytes of the member read so far in
 // replay, and the caller hands replay followed by the rest of the stream to
 // archive/tar, which then behaves exactly as if it had read the archive from
@@ -36,8 +44,14 @@ import (
 // errTarBail means: let archive/tar read the rest, starting with replay.
 var errTarBail = errors.New("tar: handing over to archive/tar")
 
-// tarMaxSpecial is archive/tar's bound on a PAX or GNU long name member.
+// tarMaxSpecial is archive/tar's bound on a PAX or GNU long name member;
+// here it bounds all the extended headers before one member together.
 const tarMaxSpecial = 1 << 20
+
+// tarMaxMetaHeaders bounds the extended headers (PAX 'x', GNU 'L' and 'K')
+// before one member. Writers put at most one of each kind; archive/tar
+// takes any number, each replacing the last.
+const tarMaxMetaHeaders = 8
 
 // tarHeader is what the index needs of one member.
 type tarHeader struct {
@@ -46,6 +60,7 @@ type tarHeader struct {
 	size           int64 // as archive/tar's Header.Size
 	mode           int64
 	mtime          time.Time
+	sparse         bool // a GNU sparse member (read by archive/tar only)
 }
 
 // tarStream reads members from r.
@@ -72,6 +87,7 @@ func (s *tarStream) next() (tarHeader, error) {
 	var pax map[string]string
 	var longName, longLink string
 	havePAX := false
+	metas, metaBytes := 0, int64(0)
 	for {
 		if _, err := io.ReadFull(s.r, s.blk[:]); err != nil {
 			// io.EOF with no byte read ends the archive, as in
@@ -85,22 +101,25 @@ func (s *tarStream) next() (tarHeader, error) {
 		}
 		switch h.typeflag {
 		case tar.TypeXHeader, tar.TypeGNULongName, tar.TypeGNULongLink:
+			metas++
+			if metas > tarMaxMetaHeaders {
+				return tarHeader{}, refused(fmt.Sprintf("more than %d extended headers (PAX or GNU long name) before one member", tarMaxMetaHeaders))
+			}
 			if h.size < 0 || h.size > tarMaxSpecial {
 				return tarHeader{}, errTarBail
 			}
-			data := make([]byte, h.size)
-			if _, err := io.ReadFull(s.r, data); err != nil {
+			metaBytes += h.size
+			if metaBytes > tarMaxSpecial {
+				return tarHeader{}, refused(fmt.Sprintf("extended headers of more than %s before one member", sizeString(tarMaxSpecial)))
+			}
+			// The data goes straight into replay (bounded by the two
+			// checks above), not into a copy of its own.
+			start := len(s.replay)
+			s.replay = slices.Grow(s.replay, int(h.size))[:start+int(h.size)]
+			if _, err := io.ReadFull(s.r, s.replay[start:]); err != nil {
 				return tarHeader{}, noEOF(err)
 			}
-			s.replay = append(s.replay, data...)
-			// The padding, read as archive/tar does before the next
-			// header: the stream may end inside it.
-			pad := make([]byte, tarPadding(h.size))
-			n, err := tryReadFull(s.r, pad)
-			s.replay = append(s.replay, pad[:n]...)
-			if err != nil {
-				return tarHeader{}, err
-			}
+			data := s.replay[start:]
 			switch h.typeflag {
 			case tar.TypeXHeader:
 				recs, ok := parsePAXRecords(data)
@@ -109,9 +128,17 @@ func (s *tarStream) next() (tarHeader, error) {
 				}
 				pax, havePAX = recs, true
 			case tar.TypeGNULongName:
-				longName = cString(data)
+				longName = cappedString(data)
 			case tar.TypeGNULongLink:
-				longLink = cString(data)
+				longLink = cappedString(data)
+			}
+			// The padding, read as archive/tar does before the next
+			// header: the stream may end inside it.
+			var pad [512]byte
+			n, err := tryReadFull(s.r, pad[:tarPadding(h.size)])
+			s.replay = append(s.replay, pad[:n]...)
+			if err != nil {
+				return tarHeader{}, err
 			}
 			continue
 		case tar.TypeXGlobalHeader, tar.TypeGNUSparse:
@@ -333,47 +360,71 @@ func octal(b []byte) (int64, bool) {
 // parsePAXRecords parses the records of a PAX extended header with
 // archive/tar's rules (parsePAX, parsePAXRecord, validPAXRecord); ok is
 // false when archive/tar would fail or the records describe a sparse file.
+// Only the records applyPAX uses are kept, and a path or link path longer
+// than maxNameBytes is kept cut to maxNameBytes+1 bytes (still too long,
+// so the member is refused): a 1 MiB record costs one pass, not copies.
 func parsePAXRecords(data []byte) (map[string]string, bool) {
-	s := string(data)
 	recs := make(map[string]string, 4)
-	for len(s) > 0 {
-		nStr, rest, ok := strings.Cut(s, " ")
-		if !ok {
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		if sp < 0 {
 			return nil, false
 		}
-		n, err := strconv.ParseInt(nStr, 10, 0)
-		if err != nil || n < 5 || n > int64(len(s)) {
+		n, err := strconv.ParseInt(string(data[:sp]), 10, 0)
+		if err != nil || n < 5 || n > int64(len(data)) {
 			return nil, false
 		}
-		n -= int64(len(nStr) + 1)
+		rest := data[sp+1:]
+		n -= int64(sp + 1)
 		if n <= 0 {
 			return nil, false
 		}
-		rec, nl, rem := rest[:n-1], rest[n-1:n], rest[n:]
-		if nl != "\n" {
+		rec, nl, rem := rest[:n-1], rest[n-1], rest[n:]
+		if nl != '\n' {
 			return nil, false
 		}
-		k, v, ok := strings.Cut(rec, "=")
-		if !ok || k == "" || strings.Contains(k, "=") {
+		k, v, ok := bytes.Cut(rec, []byte("="))
+		if !ok || len(k) == 0 {
 			return nil, false
 		}
-		switch k {
+		switch string(k) {
 		case "path", "linkpath", "uname", "gname":
-			if strings.IndexByte(v, 0) >= 0 {
+			if bytes.IndexByte(v, 0) >= 0 {
 				return nil, false
 			}
 		default:
-			if strings.IndexByte(k, 0) >= 0 {
+			if bytes.IndexByte(k, 0) >= 0 {
 				return nil, false
 			}
 		}
-		if strings.HasPrefix(k, "GNU.sparse.") {
+		if bytes.HasPrefix(k, []byte("GNU.sparse.")) {
 			return nil, false
 		}
-		recs[k] = v
-		s = rem
+		switch string(k) {
+		case "path", "linkpath":
+			if len(v) > maxNameBytes {
+				v = v[:maxNameBytes+1]
+			}
+			recs[string(k)] = string(v)
+		case "uid", "gid", "atime", "ctime", "mtime", "size":
+			recs[string(k)] = string(v)
+		}
+		data = rem
 	}
 	return recs, true
+}
+
+// cappedString is cString for a GNU long name or link name, cut to
+// maxNameBytes+1 bytes when longer (still too long: the member is
+// refused) so that a 1 MiB name is never copied.
+func cappedString(b []byte) string {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	if len(b) > maxNameBytes {
+		b = b[:maxNameBytes+1]
+	}
+	return string(b)
 }
 
 // applyPAX is archive/tar's mergePAX for the fields the index uses; ok is

@@ -32,7 +32,7 @@ func readWithArchiveTar(b []byte) ([]refMember, error) {
 		if err != nil {
 			return out, err
 		}
-		m := refMember{name: h.Name, link: h.Linkname, typ: h.Typeflag, size: h.Size, mode: h.Mode, mtime: h.ModTime}
+		m := refMember{name: capName(h.Name), link: capName(h.Linkname), typ: h.Typeflag, size: h.Size, mode: h.Mode, mtime: h.ModTime}
 		if h.Typeflag == tar.TypeReg && h.Size >= 0 && h.Size < 1<<20 {
 			d := make([]byte, h.Size)
 			if _, err := io.ReadFull(tr, d); err != nil {
@@ -42,6 +42,15 @@ func readWithArchiveTar(b []byte) ([]refMember, error) {
 		}
 		out = append(out, m)
 	}
+}
+
+// capName is what tarStream keeps of a long name or link name: at most
+// maxNameBytes+1 bytes (the index refuses it either way).
+func capName(s string) string {
+	if len(s) > maxNameBytes {
+		return s[:maxNameBytes+1]
+	}
+	return s
 }
 
 // readWithStream lists a tar the way buildIndex does: tarStream, then

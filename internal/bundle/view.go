@@ -37,8 +37,16 @@ var (
 	errIsDir  = errors.New("is a directory")
 )
 
-// maxLinkTarget bounds the length of a link target that is followed.
-const maxLinkTarget = 4096
+// maxLinkTarget bounds the length of a link target that is followed, and
+// maxLinkBytes the targets followed while resolving one name, together
+// (both Linux's PATH_MAX): the hop limit alone let 40 targets of 4 KiB,
+// each 2,000 components, cost 80,000 lookups for one name. The real link
+// chains of a sosreport (/sys class and device links) add up to a few
+// hundred bytes.
+const (
+	maxLinkTarget = 4096
+	maxLinkBytes  = 4096
+)
 
 // maxDirCache bounds the resolved-directory cache of one view.
 const maxDirCache = 1 << 16
@@ -108,7 +116,21 @@ func (v *view) pathErr(op, name string, err error) error {
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return &fs.PathError{Op: op, Path: name, Err: err}
+	return &fs.PathError{Op: op, Path: quoteName(name), Err: err}
+}
+
+// archiveCut reports, for a view of an archive, the members indexed and
+// whether the archive ended without tar's end-of-archive blocks.
+func (v *view) archiveCut() (members int, cut bool) {
+	a, ok := v.be.(*archiveBackend)
+	if !ok {
+		return 0, false
+	}
+	idx := a.idx.Load()
+	if idx == nil {
+		return 0, false
+	}
+	return idx.members, !idx.ended
 }
 
 // refused returns a bare refusal error.
@@ -194,8 +216,11 @@ func (v *view) cached(dir string) (string, bool) {
 // walk resolves the components rest starting from the canonical directory
 // cur, which lies inside the view's root. It never lets cur leave the root.
 func (v *view) walk(cur string, rest []string, followLast bool) (string, fs.FileInfo, error) {
-	hops := 0
+	hops, followed := 0, 0
 	var fi fs.FileInfo
+	// Once a link is followed, what each path looked like is remembered
+	// for this resolution: a target of "d/../d/../..." costs one lookup.
+	var seen map[string]fs.FileInfo
 	for len(rest) > 0 {
 		c := rest[0]
 		rest = rest[1:]
@@ -214,10 +239,17 @@ func (v *view) walk(cur string, rest []string, followLast bool) (string, fs.File
 			continue
 		}
 		next := join(cur, c)
-		var err error
-		fi, err = v.be.lstat(next)
-		if err != nil {
-			return "", nil, err
+		if f, ok := seen[next]; ok {
+			fi = f
+		} else {
+			var err error
+			fi, err = v.be.lstat(next)
+			if err != nil {
+				return "", nil, err
+			}
+			if seen != nil {
+				seen[next] = fi
+			}
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 && (len(rest) > 0 || followLast) {
 			hops++
@@ -235,6 +267,12 @@ func (v *view) walk(cur string, rest []string, followLast bool) (string, fs.File
 				return "", nil, refused(reasonAbsLink)
 			case len(target) > maxLinkTarget:
 				return "", nil, refused("link target too long")
+			}
+			if followed += len(target); followed > maxLinkBytes {
+				return "", nil, refused(fmt.Sprintf("links followed for one name add up to more than %d bytes", maxLinkBytes))
+			}
+			if seen == nil {
+				seen = make(map[string]fs.FileInfo)
 			}
 			rest = append(strings.Split(target, "/"), rest...)
 			fi = nil

@@ -21,6 +21,14 @@ import (
 // 4 GiB), so a 100-byte hostile file could demand gigabytes. This file reads
 // the xz container itself and hands only the LZMA2 data of each block to the
 // library's lzma.Reader2, after checking the dictionary size.
+//
+// Each block allocates its own dictionary, so the bound is on all blocks
+// together too: a block's dictionary is cut to its declared uncompressed
+// size (multi-threaded xz declares it; every block starts with a fresh
+// dictionary), and the dictionaries of a stream may total at most xzMaxDict
+// more than the data decompressed so far. xz -T0 -9 (64 MiB dictionaries,
+// 192 MiB blocks) and python's single block stay well inside; 120 tiny
+// blocks each declaring 64 MiB are refused at the second.
 const xzMaxDict = 64 << 20
 
 var xzMagic = []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}
@@ -39,6 +47,8 @@ type xzReader struct {
 	declComp   int64 // -1 when the header does not say
 	declUncomp int64
 	uncomp     int64
+	produced   int64 // uncompressed bytes of all blocks so far
+	dicts      int64 // dictionary bytes allocated for all blocks so far
 	err        error
 }
 
@@ -118,6 +128,7 @@ func (x *xzReader) Read(p []byte) (int, error) {
 				x.hash.Write(p[:n])
 			}
 			x.uncomp += int64(n)
+			x.produced += int64(n)
 		}
 		if err == io.EOF {
 			if err := x.endBlock(); err != nil {
@@ -202,8 +213,22 @@ func (x *xzReader) nextBlock() error {
 	if dict > xzMaxDict {
 		return refused(fmt.Sprintf("xz dictionary of %d MiB exceeds the %d MiB limit", dict>>20, xzMaxDict>>20))
 	}
+	// Every block starts with a fresh dictionary, so one declaring its
+	// uncompressed size never needs more than that.
+	size64 := int64(dict)
+	if x.declUncomp >= 0 {
+		size64 = min(size64, x.declUncomp)
+	}
+	size64 = max(size64, lzma.MinDictCap)
+	// The dictionaries of all blocks together: one of the largest size,
+	// and then no more than the data decompressed so far.
+	if x.dicts+size64 > xzMaxDict+x.produced {
+		return refused(fmt.Sprintf("xz blocks declare %s of dictionaries for %s of data (at most %s more than the data)",
+			sizeString(x.dicts+size64), sizeString(x.produced), sizeString(xzMaxDict)))
+	}
+	x.dicts += size64
 	x.cr = &countReader{r: x.r}
-	lz, err := lzma.Reader2Config{DictCap: max(int(dict), lzma.MinDictCap)}.NewReader2(x.cr)
+	lz, err := lzma.Reader2Config{DictCap: int(size64)}.NewReader2(x.cr)
 	if err != nil {
 		return fmt.Errorf("xz: %w", err)
 	}

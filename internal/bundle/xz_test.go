@@ -71,7 +71,11 @@ func TestXZWriterForms(t *testing.T) {
 		{CheckSum: xz.CRC64},
 		{CheckSum: xz.SHA256},
 		{NoCheckSum: true},
-		{BlockSize: 1024, CheckSum: xz.CRC32},
+		// Several blocks. Its writer declares no block sizes, so each
+		// block's dictionary counts in full against the total bound:
+		// 8 MiB dictionaries for 1 KiB blocks would be refused at the
+		// ninth block (TestXZDictionaryTotal).
+		{BlockSize: 1024, DictCap: 64 << 10, CheckSum: xz.CRC32},
 	} {
 		t.Run(fmt.Sprintf("%+v", cfg), func(t *testing.T) {
 			x, err := newXZReader(bufio.NewReader(bytes.NewReader(xzBytes(t, raw, cfg))))
