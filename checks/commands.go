@@ -86,7 +86,7 @@ func verifyAffinityCommand(moves []assignment, nic string) Command {
 
 // irqbalanceConf guesses the irqbalance configuration file of the host's
 // distribution.
-func (ev *Evidence) irqbalanceConf() string {
+func irqbalanceConf(ev *Evidence) string {
 	if strings.Contains(ev.Now.Irqbalance.Evidence, "/etc/default/") {
 		return "/etc/default/irqbalance"
 	}
@@ -103,7 +103,7 @@ func (ev *Evidence) irqbalanceConf() string {
 // CPUs it already bans) and to leave irqs alone (--banirq), then restarted
 // (try-restart when it is known not to run, so it is not started). Both
 // are Change commands; the persistent one is last.
-func (ev *Evidence) irqbalanceCommands(cpus, irqs []int) []Command {
+func irqbalanceCommands(ev *Evidence, cpus, irqs []int) []Command {
 	ib := ev.Now.Irqbalance
 	var out []Command
 	if !ib.Known || ib.Running {
@@ -122,7 +122,7 @@ func (ev *Evidence) irqbalanceCommands(cpus, irqs []int) []Command {
 		})
 	}
 	banned := host.UnionCPUs(ib.Banned, cpus)
-	conf := ev.irqbalanceConf()
+	conf := irqbalanceConf(ev)
 	args := make([]string, 0, len(irqs))
 	for _, n := range host.SortedCPUs(irqs) {
 		args = append(args, "--banirq="+strconv.Itoa(n))

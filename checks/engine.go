@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/netdoctor/netdoctor/internal/host"
@@ -37,6 +38,12 @@ func call(ev *Evidence, c *Check) (res Result, err error) {
 			err = fmt.Errorf("check panicked: %v", r)
 		}
 	}()
+	for _, r := range c.Requires {
+		ev.ensureFact(r, 0)
+	}
+	ev.ensureFact(c, 0)
+	ev.running = c
+	defer func() { ev.running = nil }()
 	return c.Run(ev), nil
 }
 
@@ -138,7 +145,8 @@ var kebab = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 // Validate checks the registry's contract: IDs unique and kebab-case;
 // titles one line, non-empty, without a trailing period; a default
 // severity; a Doc with the DocSections headings; Needs non-empty and only
-// known host.Input* names; Run set. It returns every problem found.
+// known host.Input* names; Run set; Requires only registered checks with a
+// Fact. It returns every problem found.
 func Validate(cs []*Check) error {
 	var errs []error
 	seen := map[string]bool{}
@@ -176,6 +184,16 @@ func Validate(cs []*Check) error {
 		}
 		if c.Run == nil {
 			bad("Run is nil")
+		}
+		for _, r := range c.Requires {
+			switch {
+			case r == nil:
+				bad("Requires a nil check")
+			case r.Fact == nil:
+				bad("Requires %s, which has no Fact", r.ID)
+			case !slices.Contains(cs, r):
+				bad("Requires %s, which is not registered", r.ID)
+			}
 		}
 		if len(c.Needs) == 0 {
 			bad("Needs is empty")

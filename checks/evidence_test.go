@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"slices"
 	"testing"
 	"time"
@@ -37,14 +38,14 @@ func TestWindow(t *testing.T) {
 	tests := []struct {
 		name    string
 		pair    *host.Pair
-		kind    WindowKind
+		kind    hostview.WindowKind
 		label   string
 		seconds float64
 	}{
-		{"two samples", later(t, s, nil), WindowInterval, "5.0 s interval", 5},
-		{"one sample with btime", host.Single(s), WindowSinceBoot, "since boot (3d 4h)", (76 * time.Hour).Seconds()},
-		{"one sample without btime", host.Single(func() *host.Snapshot { c := clone(t, s); c.BootTime = time.Time{}; return c }()), WindowNone, "single sample, boot time unknown", 0},
-		{"nil pair", nil, WindowNone, "single sample, boot time unknown", 0},
+		{"two samples", later(t, s, nil), hostview.WindowInterval, "5.0 s interval", 5},
+		{"one sample with btime", host.Single(s), hostview.WindowSinceBoot, "since boot (3d 4h)", (76 * time.Hour).Seconds()},
+		{"one sample without btime", host.Single(func() *host.Snapshot { c := clone(t, s); c.BootTime = time.Time{}; return c }()), hostview.WindowNone, "single sample, boot time unknown", 0},
+		{"nil pair", nil, hostview.WindowNone, "single sample, boot time unknown", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -182,7 +183,7 @@ func TestServicingCPU(t *testing.T) {
 		irqCount(a, 101, 1, 700)
 		irqCount(a, 101, 3, 300)
 	}))
-	if il := ev.IRQ(100); il.Servicing != 1 || il.ServicingFrom != FromInterval {
+	if il := ev.IRQ(100); il.Servicing != 1 || il.ServicingFrom != hostview.FromInterval {
 		t.Errorf("IRQ 100: %d from %q, want 1 from the interval", il.Servicing, il.ServicingFrom)
 	}
 	if il := ev.IRQ(101); il.Servicing != -1 {

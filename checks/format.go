@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"math"
 	"regexp"
 	"strconv"
@@ -111,7 +112,7 @@ func lowerSeverity(s Severity) Severity {
 }
 
 // irqNums returns the IRQ numbers of irqs.
-func irqNums(irqs []*IRQLoad) []int {
+func irqNums(irqs []*hostview.IRQLoad) []int {
 	out := make([]int, len(irqs))
 	for i, il := range irqs {
 		out[i] = il.Num
@@ -133,7 +134,7 @@ func joinInts(ns []int, sep string) string {
 
 // listIRQs writes "140 (eth2-TxRx-0), 141 (eth2-TxRx-1)" with at most
 // limit entries, then "… and N more".
-func listIRQs(irqs []*IRQLoad, limit int) string {
+func listIRQs(irqs []*hostview.IRQLoad, limit int) string {
 	var b strings.Builder
 	for i, il := range irqs {
 		if i == limit {
@@ -157,7 +158,7 @@ func figure(name, value, threshold, window string) Figure {
 }
 
 // placementWindow is "configuration" for one-sample placement, else the window.
-func (ev *Evidence) placementWindow() string {
+func placementWindow(ev *Evidence) string {
 	if ev.TwoSample() {
 		return ev.WindowLabel
 	}
@@ -166,11 +167,11 @@ func (ev *Evidence) placementWindow() string {
 
 // during is the window as a phrase: "in the 5.0 s interval", "since boot
 // (3d 4h)", "in the single sample".
-func (ev *Evidence) during() string {
+func during(ev *Evidence) string {
 	switch ev.Window {
-	case WindowInterval:
+	case hostview.WindowInterval:
 		return "in the " + ev.WindowLabel
-	case WindowSinceBoot:
+	case hostview.WindowSinceBoot:
 		return ev.WindowLabel
 	default:
 		return "in the single sample"

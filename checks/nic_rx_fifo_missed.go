@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"strings"
 
 	"github.com/netdoctor/netdoctor/internal/host"
@@ -25,8 +26,9 @@ var NICRxFIFOMissed = &Check{
 		host.InputNICs, host.InputNICSysfs, host.InputNetDev, host.InputEthtoolStats,
 		host.InputEthtoolRing, host.InputEthtoolInfo, host.InputInterrupts,
 	},
-	Growth: true,
-	Run:    runNICRxFIFOMissed,
+	Growth:   true,
+	Requires: []*Check{IRQConcentration},
+	Run:      runNICRxFIFOMissed,
 }
 
 var nicRxFIFOMissedDoc = fmt.Sprintf(`Finds a physical NIC's hardware or ring overflow counters growing: rx_fifo_errors, rx_missed_errors,
@@ -64,7 +66,7 @@ decide how fast the ring is drained.
 `, fmtPct(FIFOCriticalRatio))
 
 func runNICRxFIFOMissed(ev *Evidence) Result {
-	var physical, hw []*NICLoad
+	var physical, hw []*hostview.NICLoad
 	for _, nl := range ev.NICs {
 		if nl.Physical {
 			physical = append(physical, nl)
@@ -88,7 +90,7 @@ func runNICRxFIFOMissed(ev *Evidence) Result {
 			continue
 		}
 		known++
-		if f, ok := ev.fifoFinding(nl); ok {
+		if f, ok := fifoFinding(ev, nl); ok {
 			fs = append(fs, f)
 		}
 	}
@@ -96,7 +98,7 @@ func runNICRxFIFOMissed(ev *Evidence) Result {
 		return Result{Verdict: Fail, Findings: fs}
 	}
 	if known == 0 {
-		return Result{Verdict: NotEvaluated, Reason: "no NIC loss counters: " + ev.inputReason(host.InputNICSysfs, unknown[0])}
+		return Result{Verdict: NotEvaluated, Reason: "no NIC loss counters: " + ev.InputReason(host.InputNICSysfs, unknown[0])}
 	}
 	if !ev.TwoSample() {
 		return Result{Verdict: NotEvaluated, Reason: "single sample: no hardware drops since driver load; growth needs two samples"}
@@ -108,7 +110,7 @@ func runNICRxFIFOMissed(ev *Evidence) Result {
 	return r
 }
 
-func (ev *Evidence) fifoFinding(nl *NICLoad) (Finding, bool) {
+func fifoFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
 	l := &nl.Loss
 	if l.Max == 0 && l.NoBuffer == 0 {
 		return Finding{}, false
@@ -173,7 +175,7 @@ func (ev *Evidence) fifoFinding(nl *NICLoad) (Finding, bool) {
 	if ring != nil && ring.RXMax > 0 && ring.RX < ring.RXMax {
 		diag = append(diag, fmt.Sprintf("the RX ring is %d of a possible %d", ring.RX, ring.RXMax))
 	}
-	for _, c := range ev.Concentrations {
+	for _, c := range concentrations(ev) {
 		if c.NIC == nl && c.SpreadPossible {
 			diag = append(diag, fmt.Sprintf("CPU %d services %d of its %d active queues (irq-concentration)", c.CPU, len(c.IRQs), c.Active))
 		}
@@ -227,7 +229,7 @@ func (ev *Evidence) fifoFinding(nl *NICLoad) (Finding, bool) {
 // fifoCommands enlarges the RX ring to its maximum (Change), reads the
 // counters, ring and coalescing (Verify), and offers the performance
 // governor (Option: a host-wide change that helps only a low clock).
-func fifoCommands(nl *NICLoad) []Command {
+func fifoCommands(nl *hostview.NICLoad) []Command {
 	q := shq(nl.Name)
 	cmds := []Command{{
 		Run:  fmt.Sprintf("ethtool -S %s | grep -E 'drop|miss|fifo|buf|disc'", q),
