@@ -257,7 +257,7 @@ func concentrationFinding(ev *Evidence, c *Concentration) Finding {
 				val += " of " + fmtRate(il.Rate)
 			}
 		default:
-			val = il.ServicingFrom + "_list = " + fmt.Sprint(c.CPU)
+			val = string(il.ServicingFrom) + " = " + fmt.Sprint(c.CPU)
 		}
 		thr := "dominant ≥ " + fmtPct(hostview.DominantShare)
 		if c.FromCounts {

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"flag"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-type builder func() (*host.Pair, []checks.Outcome, Loads, Meta)
+type builder func() (*host.Pair, []checks.Outcome, rates, Meta)
 
 var cases = []struct {
 	name  string
@@ -37,7 +38,7 @@ var renderers = []struct {
 
 func buildCase(b builder) *Report {
 	p, outs, loads, m := b()
-	return Build(p, outs, loads, m)
+	return buildWith(p, outs, loads, m)
 }
 
 // TestGolden compares every renderer's output for every case with
@@ -94,4 +95,10 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return out.String()
+}
+
+// buildWith builds the report of p with rates made by the test, not by
+// the host view.
+func buildWith(p *host.Pair, outs []checks.Outcome, l rates, m Meta) *Report {
+	return build(hostview.New(p), outs, l, m)
 }

@@ -446,7 +446,7 @@ func newNICView(r *Report, n NIC) nicView {
 		all = append(all, q.CPUs...)
 		qv := queueView{
 			Index: strconv.Itoa(q.Index), Dir: oneLine(q.Dir), IRQ: strconv.Itoa(q.IRQ), Name: oneLine(q.Name),
-			CPUs: "unknown", From: oneLine(q.CPUsFrom),
+			CPUs: "unknown", From: oneLine(string(q.CPUsFrom)),
 		}
 		if len(q.CPUs) > 0 {
 			qv.CPUs = host.FormatCPUList(q.CPUs)

@@ -372,7 +372,7 @@ func layoutHeatmap(r *Report, cols *cpuColumns) *svgHeatmap {
 					cell.Fill = "#344054"
 				}
 				from := "smp_affinity_list"
-				if len(row.queues) == 1 && row.queues[0].CPUsFrom == "effective" {
+				if len(row.queues) == 1 && row.queues[0].CPUsFrom == hostview.FromEffective {
 					from = "effective_affinity_list"
 				}
 				cell.Tip = row.tip + ": routed to " + where + " by " + from

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netdoctor/netdoctor/checks"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"github.com/netdoctor/netdoctor/report"
 )
 
@@ -79,9 +80,9 @@ evaluated.`,
 			if err != nil {
 				return err
 			}
-			ev := checks.NewEvidence(p)
-			outcomes := checks.Run(ev, checks.Registry())
-			r := report.Build(p, outcomes, loadsOf(ev), report.Meta{
+			view := hostview.New(p)
+			outcomes := checks.Run(checks.FromView(view), checks.Registry())
+			r := report.Build(view, outcomes, report.Meta{
 				Tool: "netdoctor", Version: Version, Generated: io.Now(),
 				Command: strings.TrimSpace("netdoctor " + strings.Join(io.Args, " ")), FailOn: o.failOn,
 			})
@@ -130,38 +131,4 @@ func writeOutput(io IO, path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
-}
-
-// loadsOf hands the rates the evidence computed to the report model.
-func loadsOf(ev *checks.Evidence) report.Loads {
-	l := report.Loads{Window: ev.WindowLabel, Queues: map[string][]report.QueueLoad{}}
-	for _, c := range ev.CPUs {
-		if !c.Online {
-			continue
-		}
-		l.CPUs = append(l.CPUs, report.CPULoad{
-			CPU: c.CPU, IRQPerS: c.IRQRate, NetRXPerS: c.NetRXRate,
-			DropsPerS: c.DropRate, SqueezePerS: c.SqueezeRate, NICIRQPerS: c.NICIRQRate,
-		})
-	}
-	for _, q := range ev.IRQs {
-		if q.NIC == "" || q.Misc {
-			continue
-		}
-		var perCPU []report.CPURate
-		if q.CountsKnown {
-			perCPU = make([]report.CPURate, 0, len(q.PerCPU))
-			for cpu, n := range q.PerCPU {
-				if n > 0 {
-					// Over the window: deltas for two samples, since-boot
-					// totals (and averages) for one; rate 0 without a time base.
-					perCPU = append(perCPU, report.CPURate{CPU: cpu, RatePerS: ev.Rate(n), Count: n})
-				}
-			}
-		}
-		l.Queues[q.NIC] = append(l.Queues[q.NIC], report.QueueLoad{
-			Index: q.Queue, Dir: q.Dir, IRQ: q.Num, RatePerS: q.Rate, PerCPU: perCPU,
-		})
-	}
-	return l
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"github.com/netdoctor/netdoctor/internal/inventory"
 )
 
@@ -36,7 +37,7 @@ one host, the earlier first, give two samples.`,
 			if err != nil {
 				return err
 			}
-			inv := inventory.Build(p)
+			inv := inventory.Build(hostview.New(p))
 			if o.format == "json" {
 				return inventory.JSON(io.Out, inv)
 			}

@@ -24,12 +24,34 @@ const (
 	DominantShare = 0.80
 )
 
-// Placement sources of an IRQ's servicing CPU.
+// CPUsFrom says where an IRQ's CPUs were read: the one spelling of the
+// report's and show's cpus_from and of the checks' placement sources.
+type CPUsFrom string
+
+// The sources of an IRQ's CPUs.
 const (
-	FromInterval  = "interval"           // the dominant CPU over the two-sample window
-	FromEffective = "effective_affinity" // a one-CPU effective_affinity_list
-	FromAffinity  = "smp_affinity"       // a one-CPU smp_affinity_list
+	// FromInterval: the dominant CPU over the two-sample window.
+	FromInterval CPUsFrom = "interval"
+	// FromEffective: /proc/irq/N/effective_affinity_list, where the kernel
+	// actually delivers the interrupt (kernels 4.13 and later).
+	FromEffective CPUsFrom = "effective_affinity_list"
+	// FromAffinity: /proc/irq/N/smp_affinity_list, the CPUs the IRQ is
+	// allowed on.
+	FromAffinity CPUsFrom = "smp_affinity_list"
 )
+
+// routedCPUs are the CPUs the affinity files route an IRQ to:
+// effective_affinity_list when known, else smp_affinity_list; "" when
+// neither was read.
+func routedCPUs(q *host.IRQ) ([]int, CPUsFrom) {
+	switch {
+	case len(q.Effective) > 0:
+		return host.SortedCPUs(q.Effective), FromEffective
+	case len(q.Affinity) > 0:
+		return host.SortedCPUs(q.Affinity), FromAffinity
+	}
+	return nil, ""
+}
 
 // IRQLoad is one NIC interrupt line over the window.
 type IRQLoad struct {
@@ -57,15 +79,20 @@ type IRQLoad struct {
 	// ConfigCPU is the one CPU the affinity files route it to (-1 when
 	// they name several or are absent); ConfigFrom is FromEffective or
 	// FromAffinity; Affinity and Effective are the lists as read.
-	ConfigCPU  int    `json:"config_cpu"`
-	ConfigFrom string `json:"config_from,omitempty"`
-	Affinity   []int  `json:"affinity,omitempty"`
-	Effective  []int  `json:"effective,omitempty"`
+	ConfigCPU  int      `json:"config_cpu"`
+	ConfigFrom CPUsFrom `json:"config_from,omitempty"`
+	Affinity   []int    `json:"affinity,omitempty"`
+	Effective  []int    `json:"effective,omitempty"`
+	// CPUs are the CPUs the affinity files route it to, sorted, and
+	// CPUsFrom the file read (FromEffective, FromAffinity, "" unknown): the
+	// cpus and cpus_from of the report and of show.
+	CPUs     []int    `json:"cpus,omitempty"`
+	CPUsFrom CPUsFrom `json:"cpus_from,omitempty"`
 	// Servicing is the CPU that services it: with two samples, the
 	// dominant CPU; otherwise ConfigCPU. -1 unknown or spread.
 	// ServicingFrom is FromInterval, FromEffective, FromAffinity or "".
-	Servicing     int    `json:"servicing"`
-	ServicingFrom string `json:"servicing_from,omitempty"`
+	Servicing     int      `json:"servicing"`
+	ServicingFrom CPUsFrom `json:"servicing_from,omitempty"`
 	// Active is true for a queue IRQ above the activity threshold.
 	Active bool `json:"active"`
 	// RX is true when the IRQ serves a receive (rx or combined) queue.
@@ -232,6 +259,7 @@ func (v *View) irqLoad(num int, nic string) *IRQLoad {
 			il.Name = q.Actions[0]
 		}
 		il.Affinity, il.Effective = q.Affinity, q.Effective
+		il.CPUs, il.CPUsFrom = routedCPUs(q)
 		switch {
 		case len(q.Effective) == 1:
 			il.ConfigCPU, il.ConfigFrom = q.Effective[0], FromEffective
