@@ -123,18 +123,6 @@ func runOne(ev *Evidence, c *Check) Outcome {
 	return o
 }
 
-// knownInputs are the host.Input* names a check may need.
-var knownInputs = map[string]bool{
-	host.InputUname: true, host.InputHostname: true, host.InputDate: true, host.InputStat: true,
-	host.InputCmdline: true, host.InputCPUTopology: true, host.InputNUMANodes: true,
-	host.InputInterrupts: true, host.InputIRQAffinity: true, host.InputSoftirqs: true,
-	host.InputSoftnet: true, host.InputNetDev: true, host.InputNetstat: true, host.InputSNMP: true,
-	host.InputSysctl: true, host.InputNICs: true, host.InputNICSysfs: true,
-	host.InputEthtoolInfo: true, host.InputEthtoolStats: true, host.InputEthtoolRing: true,
-	host.InputEthtoolChan: true, host.InputProcesses: true, host.InputThreads: true,
-	host.InputIrqbalance: true,
-}
-
 // DocSections are the headings (level 2) every check's Doc must have, in
 // this order: why it matters, when it does not apply, its thresholds, and
 // what the fix risks.
@@ -199,7 +187,7 @@ func Validate(cs []*Check) error {
 			bad("Needs is empty")
 		}
 		for _, n := range c.Needs {
-			if !knownInputs[n] {
+			if !slices.Contains(host.KnownInputs, n) {
 				bad("Needs unknown input %q", n)
 			}
 		}

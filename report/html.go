@@ -228,7 +228,7 @@ func newHTMLView(r *Report) *htmlView {
 
 	var others []string
 	for _, n := range r.NICs {
-		if n.Kind != "physical" && len(n.Queues) == 0 {
+		if n.Kind != host.KindPhysical && len(n.Queues) == 0 {
 			others = append(others, oneLine(n.Name)+" ("+oneLine(orText(n.Kind, "unknown"))+")")
 			continue
 		}
@@ -344,7 +344,7 @@ func newBand(r *Report, name string) bandView {
 
 	var nics []string
 	for _, n := range r.NICs {
-		if n.Kind != "physical" && len(n.Queues) == 0 {
+		if n.Kind != host.KindPhysical && len(n.Queues) == 0 {
 			continue
 		}
 		d := oneLine(n.Name) + " ("

@@ -235,7 +235,7 @@ func (m *mdWriter) counts(r *Report) {
 func (m *mdWriter) interfaces(r *Report) {
 	var rows [][]string
 	for _, n := range r.NICs {
-		if n.Kind != "physical" && len(n.Queues) == 0 {
+		if n.Kind != host.KindPhysical && len(n.Queues) == 0 {
 			continue
 		}
 		var cpus []int

@@ -122,7 +122,7 @@ func MapQueues(s *Snapshot) {
 
 // noIRQKinds are interface kinds whose drivers request no interrupts.
 var noIRQKinds = map[string]bool{
-	"loopback": true, "bond": true, "bridge": true, "vlan": true, "veth": true, "tun": true,
+	KindLoopback: true, KindBond: true, KindBridge: true, KindVLAN: true, KindVeth: true, KindTun: true,
 }
 
 // knownDriverPrefixes are the drivers that put their name before the
@@ -204,7 +204,7 @@ func newQueueMapper(s *Snapshot) *queueMapper {
 		if n.Name != "" {
 			m.name[n.Name] = append(m.name[n.Name], i)
 		}
-		if n.Kind != "physical" && n.Kind != "" {
+		if n.Kind != KindPhysical && n.Kind != "" {
 			continue // no device link: names only
 		}
 		if n.Device != "" {

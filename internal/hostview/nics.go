@@ -156,7 +156,7 @@ var paravirtualDrivers = map[string]bool{
 // physical is the one place that decides whether a NIC is a device of its
 // own with per-queue interrupts (PCI, or virtio) rather than a software
 // interface: the placement and loss checks judge only these.
-func physical(n *host.NIC) bool { return n.Kind == "physical" }
+func physical(n *host.NIC) bool { return n.Kind == host.KindPhysical }
 
 // paravirtual is true for a virtual machine's NIC, which has no FIFO of its
 // own: its loss is in the hypervisor.

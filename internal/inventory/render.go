@@ -95,7 +95,7 @@ func Text(w io.Writer, inv *Inventory) error {
 			p("  channels  combined %d/%d  rx %d/%d  tx %d/%d  other %d/%d\n", c.Combined, c.MaxCombined, c.RX, c.MaxRX, c.TX, c.MaxTX, c.Other, c.MaxOther)
 		}
 		if len(n.Queues) == 0 {
-			if n.Kind == "physical" {
+			if n.Kind == host.KindPhysical {
 				p("  queues    none found (no msi_irqs and no recognised IRQ names)\n")
 			}
 			continue
