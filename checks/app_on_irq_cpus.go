@@ -10,7 +10,7 @@ import (
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Thresholds of app-on-irq-cpus (DOMAIN.md §4.7).
+// Thresholds of app-on-irq-cpus (their reasons are in its Doc).
 const (
 	// AppIRQHeavyRate: a CPU taking at least this many NIC hard IRQs/s or
 	// NET_RX softirqs/s is IRQ-heavy (netutils-linux yellow).

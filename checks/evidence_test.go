@@ -9,7 +9,7 @@ import (
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// twoSocketHT is the DOMAIN.md §4.1 example: 2 × 8 cores with HT, node 0 =
+// twoSocketHT is the classic example host: 2 × 8 cores with HT, node 0 =
 // CPUs 0-7,16-23, node 1 = 8-15,24-31, siblings N and N+16.
 func twoSocketHT() *host.Snapshot {
 	s := newHost(32)
@@ -94,7 +94,7 @@ func TestChooseIRQCPUs(t *testing.T) {
 		want   []int
 		rr     bool
 	}{
-		// DOMAIN.md §4.1: eth2 on node 1, 8 queues → CPUs 8-15.
+		// eth2 on node 1, 8 queues → CPUs 8-15.
 		{"node 1, as many cores as queues", twoSocketHT, 1, 8, nil, []int{8, 9, 10, 11, 12, 13, 14, 15}, false},
 		{"node 0, cores outnumber queues: core 0 skipped", twoSocketHT, 0, 4, nil, []int{1, 2, 3, 4}, false},
 		{"queues outnumber cores: round robin", twoSocketHT, 1, 10, nil, []int{8, 9, 10, 11, 12, 13, 14, 15, 8, 9}, true},

@@ -9,7 +9,7 @@ import (
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Thresholds of irq-ht-siblings (DOMAIN.md §4.5).
+// Thresholds of irq-ht-siblings (their reasons are in its Doc).
 const (
 	// HTSiblingCriticalNetRX: a sibling of a shared core with at least this
 	// many NET_RX softirqs/s makes the finding critical (netutils-linux

@@ -10,7 +10,7 @@ import (
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Thresholds of nic-numa-remote (DOMAIN.md §4.2).
+// Thresholds of nic-numa-remote (their reasons are in its Doc).
 const (
 	// NUMARemoteWarnShare: a warning when at least this share of the NIC's
 	// queue interrupts is serviced on other nodes, else a notice

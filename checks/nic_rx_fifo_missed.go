@@ -8,7 +8,7 @@ import (
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Thresholds of nic-rx-fifo-missed (DOMAIN.md §4.4).
+// Thresholds of nic-rx-fifo-missed (their reasons are in its Doc).
 const (
 	// FIFOCriticalRatio: hardware loss of at least this share of the
 	// received frames, HW / (Δrx_packets + HW), is critical

@@ -10,7 +10,7 @@ import (
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Thresholds of softnet-backlog-drops (DOMAIN.md §4.3).
+// Thresholds of softnet-backlog-drops (their reasons are in its Doc).
 const (
 	// BacklogCriticalDropRate: softnet drops above this many per second on
 	// any CPU are critical (netdata 1min_netdev_backlog_exceeded); any

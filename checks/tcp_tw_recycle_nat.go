@@ -7,7 +7,7 @@ import (
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Thresholds and names of tcp-tw-recycle-nat (DOMAIN.md §4.6).
+// Thresholds and names of tcp-tw-recycle-nat (their reasons are in its Doc).
 const (
 	// PAWSPassiveCritical: PAWSPassive growing by more than this with
 	// tcp_tw_recycle on is critical: SYNs are being dropped.

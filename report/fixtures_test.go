@@ -11,7 +11,7 @@ import (
 
 // Hand-built inputs for the golden, hostile, determinism and benchmark
 // tests. They look like what source and the checks produce for real hosts
-// (DOMAIN.md §4 examples), but are written out so a diff is readable.
+// (the checks' classic examples), but are written out so a diff is readable.
 
 var (
 	t0       = time.Date(2024, 3, 5, 10, 11, 12, 0, time.UTC)

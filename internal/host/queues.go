@@ -13,7 +13,7 @@ const (
 )
 
 // MapQueues fills every NIC's Queues, MiscIRQs and QueueMap from the
-// snapshot's interrupts (DOMAIN.md §2.10, §3 "queue IRQs of a NIC"). It
+// snapshot's interrupts (docs/receive-path.md §4). It
 // replaces what those fields held, so it may be called again after a change.
 //
 // Primary source: NIC.MSIIRQs (device/msi_irqs, live only). Every listed IRQ
