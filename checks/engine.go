@@ -224,13 +224,13 @@ func validateDoc(doc string) error {
 		}
 	}
 	if next < len(DocSections) {
-		return fmt.Errorf("Doc lacks the section %q (sections needed, in order: %s)",
+		return fmt.Errorf("doc lacks the section %q (sections needed, in order: %s)",
 			DocSections[next], strings.Join(DocSections, ", "))
 	}
 	for _, s := range DocSections {
 		for _, h := range heads {
 			if strings.EqualFold(h, s) && body[h] == 0 {
-				return fmt.Errorf("Doc section %q is empty", s)
+				return fmt.Errorf("doc section %q is empty", s)
 			}
 		}
 	}

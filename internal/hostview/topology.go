@@ -123,8 +123,7 @@ func (v *View) cores() {
 		onl[c] = true
 	}
 	parent := map[int]int{}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
