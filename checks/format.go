@@ -2,6 +2,7 @@ package checks
 
 import (
 	"github.com/netdoctor/netdoctor/internal/hostview"
+	"github.com/netdoctor/netdoctor/internal/textfmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -13,24 +14,7 @@ import (
 // Text helpers for findings: numbers, rates, shares, shell quoting, scores.
 
 // fmtInt writes n with thousands separators: 84210 → "84,210".
-func fmtInt(n uint64) string {
-	s := strconv.FormatUint(n, 10)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	lead := len(s) % 3
-	if lead > 0 {
-		b.WriteString(s[:lead])
-	}
-	for i := lead; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
-}
+func fmtInt(n uint64) string { return textfmt.Thousands(n) }
 
 // fmtRate writes a per-second rate: "84,210/s", "3.2/s", "0.01/s".
 func fmtRate(r float64) string {

@@ -322,7 +322,7 @@ func build(v *hostview.View, outcomes []checks.Outcome, loads rates, meta Meta) 
 			Command: meta.Command,
 			FailOn:  meta.FailOn,
 		},
-		Generated:  meta.Generated.UTC(),
+		Generated:  meta.Generated.UTC().Truncate(time.Second),
 		LoadWindow: loads.Window,
 	}
 	var samples []*host.Snapshot
@@ -339,7 +339,7 @@ func build(v *hostview.View, outcomes []checks.Outcome, loads rates, meta Meta) 
 	}
 	r.Samples = len(samples)
 	for _, s := range samples {
-		r.SampleTimes = append(r.SampleTimes, s.Time.UTC())
+		r.SampleTimes = append(r.SampleTimes, s.Time.UTC().Truncate(time.Second))
 	}
 	r.IntervalSeconds = round(interval.Seconds(), 1000)
 	for i, s := range samples {
@@ -394,7 +394,7 @@ func build(v *hostview.View, outcomes []checks.Outcome, loads rates, meta Meta) 
 			Findings: len(o.Findings), Severity: sev, Doc: doc,
 		})
 		for _, f := range o.Findings {
-			r.Findings = append(r.Findings, buildFinding(f, id, title, sev))
+			r.Findings = append(r.Findings, buildFinding(f))
 		}
 	}
 	Rank(r.Findings)
@@ -403,21 +403,14 @@ func build(v *hostview.View, outcomes []checks.Outcome, loads rates, meta Meta) 
 	return r
 }
 
-func buildFinding(f checks.Finding, id, title string, sev checks.Severity) Finding {
+// buildFinding copies a finding the engine completed (check, title,
+// severity, confidence and empty lists are filled there, not here).
+func buildFinding(f checks.Finding) Finding {
 	out := Finding{
 		Check: f.Check, Severity: f.Severity, Confidence: f.Confidence,
 		Score: f.Score, Subject: f.Subject, NIC: f.NIC,
 		CPUs: slices.Clone(f.CPUs), PIDs: slices.Clone(f.PIDs),
 		Title: f.Title, Summary: f.Summary, Explanation: f.Explanation,
-	}
-	if out.Check == "" {
-		out.Check = id
-	}
-	if out.Title == "" {
-		out.Title = title
-	}
-	if _, ok := checks.ParseSeverity(out.Severity.String()); !ok {
-		out.Severity = sev
 	}
 	for _, e := range f.Evidence {
 		out.Evidence = append(out.Evidence, Figure{Name: e.Name, Value: e.Value, Threshold: e.Threshold, Window: e.Window})
@@ -469,7 +462,7 @@ func buildHost(s *host.Snapshot) Host {
 	}
 	sort.SliceStable(h.Nodes, func(i, j int) bool { return h.Nodes[i].ID < h.Nodes[j].ID })
 	if !s.BootTime.IsZero() {
-		bt := s.BootTime.UTC()
+		bt := s.BootTime.UTC().Truncate(time.Second)
 		h.BootTime = &bt
 		h.UptimeSeconds = int64(s.Uptime() / time.Second)
 	}

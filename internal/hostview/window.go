@@ -1,8 +1,8 @@
 package hostview
 
 import (
+	"github.com/netdoctor/netdoctor/internal/textfmt"
 	"strconv"
-	"time"
 
 	"github.com/netdoctor/netdoctor/internal/host"
 )
@@ -45,27 +45,11 @@ func (v *View) window() {
 	if up := now.Uptime(); up > 0 {
 		v.Window = WindowSinceBoot
 		v.Seconds = up.Seconds()
-		v.WindowLabel = "since boot (" + FormatUptime(up) + ")"
+		v.WindowLabel = "since boot (" + textfmt.Uptime(up) + ")"
 		return
 	}
 	v.Window = WindowNone
 	v.WindowLabel = "single sample, boot time unknown"
-}
-
-// FormatUptime prints a long duration as "3d 4h", "5h 12m" or "42m": the
-// one duration format of findings, the report and show.
-func FormatUptime(d time.Duration) string {
-	days := int(d / (24 * time.Hour))
-	hours := int(d % (24 * time.Hour) / time.Hour)
-	mins := int(d % time.Hour / time.Minute)
-	switch {
-	case days > 0:
-		return strconv.Itoa(days) + "d " + strconv.Itoa(hours) + "h"
-	case hours > 0:
-		return strconv.Itoa(hours) + "h " + strconv.Itoa(mins) + "m"
-	default:
-		return strconv.Itoa(mins) + "m"
-	}
 }
 
 // CounterSource says where a NIC counter is read.
