@@ -16,7 +16,10 @@ import (
 // outcome has a verdict: a fail has at least one finding, a pass none, and
 // a Growth check never passes on a single sample. Findings get the check's
 // ID and title, and its default severity when they set none; a command of
-// no or unknown Kind becomes an Option, which no script runs.
+// no or unknown Kind becomes an Option, which no script runs. The facts of
+// checks others Require are computed once per Evidence, before the first
+// check that reads them. Run is not safe for concurrent use on one
+// Evidence.
 func Run(ev *Evidence, cs []*Check) []Outcome {
 	if ev == nil {
 		ev = NewEvidence(nil)
