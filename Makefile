@@ -3,6 +3,10 @@ export PATH := $(PATH):/usr/local/go/bin
 GO      ?= go
 PKGS    := ./...
 FUZZTIME ?= 5s
+# staticcheck, installed into bin/ by `make lint` on first use (a version
+# that knows Go 1.26).
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(CURDIR)/bin/staticcheck
 
 .PHONY: all build test bench fuzz lint golden fixtures clean
 
@@ -30,10 +34,19 @@ bench:
 fuzz:
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
 
-lint:
+lint: $(STATICCHECK)
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(STATICCHECK) $(PKGS)
+
+# Installs staticcheck once; reinstalls when STATICCHECK_VERSION changes.
+$(STATICCHECK): Makefile
+	@if ! [ -x $@ ] || ! $@ -version 2>/dev/null | grep -qF '($(patsubst v%,%,$(STATICCHECK_VERSION)))'; then \
+	  echo "installing staticcheck $(STATICCHECK_VERSION) into bin/"; \
+	  GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); \
+	fi
+	@touch $@
 
 # Refresh golden files after an intended change of output.
 golden:

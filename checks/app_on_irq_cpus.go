@@ -3,13 +3,14 @@ package checks
 import (
 	"cmp"
 	"fmt"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"slices"
 	"strings"
 
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Thresholds of app-on-irq-cpus (DOMAIN.md §4.7).
+// Thresholds of app-on-irq-cpus (their reasons are in its Doc).
 const (
 	// AppIRQHeavyRate: a CPU taking at least this many NIC hard IRQs/s or
 	// NET_RX softirqs/s is IRQ-heavy (netutils-linux yellow).
@@ -86,11 +87,11 @@ with taskset -acp, keep irqbalance off them (IRQBALANCE_BANNED_CPULIST) and pers
 CPUAffinity= drop-in or numactl in the start command. Pinning removes the scheduler's freedom: size the
 CPU set for the application's peak, and keep IRQs and application on the NIC's node.
 `, fmtInt(uint64(AppIRQHeavyRate)), fmtInt(uint64(AppIRQHeavyRate)), fmtPct(AppIRQTimeShare),
-	fmtPct(BusyThreadShare), fmtPct(AppBusyCriticalShare), fmtInt(uint64(AppIRQHeavyCriticalRate)))
+	fmtPct(hostview.BusyThreadShare), fmtPct(AppBusyCriticalShare), fmtInt(uint64(AppIRQHeavyCriticalRate)))
 
 // irqHeavy says whether a CPU is IRQ-heavy, whether it reaches the
 // critical mark, and why.
-func (ev *Evidence) irqHeavy(row *CPULoad) (heavy, veryHeavy bool, why []string) {
+func irqHeavy(ev *Evidence, row *hostview.CPULoad) (heavy, veryHeavy bool, why []string) {
 	if row == nil || !row.Online {
 		return false, false, nil
 	}
@@ -114,7 +115,7 @@ func (ev *Evidence) irqHeavy(row *CPULoad) (heavy, veryHeavy bool, why []string)
 
 // appCandidate is one thread judged by the check.
 type appCandidate struct {
-	t      ThreadUse
+	t      hostview.ThreadUse
 	cpu    int  // the IRQ-heavy CPU it ran on, -1 when only pinned there
 	pinned bool // Allowed holds only IRQ-heavy CPUs
 }
@@ -135,19 +136,19 @@ func runAppOnIRQCPUs(ev *Evidence) Result {
 		if row.IRQTimeKnown || (ev.HasRates() && len(ev.Now.Interrupts.IRQs) > 0) {
 			loadKnown = true
 		}
-		h, v, why := ev.irqHeavy(row)
+		h, v, why := irqHeavy(ev, row)
 		if h {
 			heavy[row.CPU], very[row.CPU], reasons[row.CPU] = true, v, why
 		}
 	}
 	if !loadKnown {
-		return Result{Verdict: NotEvaluated, Reason: "per-CPU interrupt load unknown: " + ev.inputReason(host.InputInterrupts, "")}
+		return Result{Verdict: NotEvaluated, Reason: "per-CPU interrupt load unknown: " + ev.InputReason(host.InputInterrupts, "")}
 	}
 	if len(heavy) == 0 {
 		if g := appLoadGaps(ev); g != "" {
 			return Result{Verdict: NotEvaluated, Reason: g}
 		}
-		return Result{Verdict: Pass, Reason: "no CPU is IRQ-heavy " + ev.during()}
+		return Result{Verdict: Pass, Reason: "no CPU is IRQ-heavy " + during(ev)}
 	}
 	light := false
 	for _, c := range ev.Usable {
@@ -186,20 +187,20 @@ func runAppOnIRQCPUs(ev *Evidence) Result {
 			cpu = t.CPU
 		}
 		if ev.TwoSample() {
-			if t.UsageKnown && t.Usage >= BusyThreadShare && onHeavy {
+			if t.UsageKnown && t.Usage >= hostview.BusyThreadShare && onHeavy {
 				cands = append(cands, appCandidate{t: t, cpu: cpu, pinned: pinned})
 			}
 			continue
 		}
-		if t.State == "R" || (t.UsageKnown && t.Usage >= BusyThreadShare) {
+		if t.State == "R" || (t.UsageKnown && t.Usage >= hostview.BusyThreadShare) {
 			cands = append(cands, appCandidate{t: t, cpu: cpu, pinned: pinned})
 		}
 	}
 	switch {
 	case !placement:
-		return Result{Verdict: NotEvaluated, Reason: "no thread placement data: " + ev.inputReason(host.InputThreads, "")}
+		return Result{Verdict: NotEvaluated, Reason: "no thread placement data: " + ev.InputReason(host.InputThreads, "")}
 	case ev.TwoSample() && !usage:
-		return Result{Verdict: NotEvaluated, Reason: "no per-thread CPU times in both samples: " + ev.inputReason(host.InputThreads, "")}
+		return Result{Verdict: NotEvaluated, Reason: "no per-thread CPU times in both samples: " + ev.InputReason(host.InputThreads, "")}
 	case len(cands) == 0:
 		if g := appLoadGaps(ev); g != "" {
 			return Result{Verdict: NotEvaluated, Reason: g}
@@ -218,12 +219,12 @@ func runAppOnIRQCPUs(ev *Evidence) Result {
 	slices.Sort(pids)
 	var fs []Finding
 	for _, pid := range pids {
-		fs = append(fs, ev.appFinding(byPID[pid], heavyCPUs, very, reasons))
+		fs = append(fs, appFinding(ev, byPID[pid], heavyCPUs, very, reasons))
 	}
 	return Result{Verdict: Fail, Findings: fs}
 }
 
-func (ev *Evidence) appFinding(ts []appCandidate, heavyCPUs []int, very map[int]bool, reasons map[int][]string) Finding {
+func appFinding(ev *Evidence, ts []appCandidate, heavyCPUs []int, very map[int]bool, reasons map[int][]string) Finding {
 	slices.SortFunc(ts, func(a, b appCandidate) int {
 		if c := cmp.Compare(b.t.Usage, a.t.Usage); c != 0 {
 			return c
@@ -255,7 +256,7 @@ func (ev *Evidence) appFinding(ts []appCandidate, heavyCPUs []int, very map[int]
 	cpus = host.SortedCPUs(cpus)
 	conf := High
 	var notes []string
-	if rfs, ok := ev.sysctlInt("net.core.rps_sock_flow_entries"); ok && rfs > 0 {
+	if rfs, ok := sysctlInt(ev, "net.core.rps_sock_flow_entries"); ok && rfs > 0 {
 		sev = lowerSeverity(sev)
 		notes = append(notes, "RFS is on (rps_sock_flow_entries > 0): softirq work is brought to the application's CPU on purpose, good for throughput, bad only for latency-critical threads")
 	}
@@ -265,7 +266,7 @@ func (ev *Evidence) appFinding(ts []appCandidate, heavyCPUs []int, very map[int]
 	if ev.Now.Virtualization != "" {
 		conf = lower(conf)
 	}
-	if ev.TwoSample() && coarseCPUTime(ev.Now, ts) {
+	if ev.TwoSample() && coarseCPUTime(ts) {
 		if conf == High {
 			conf = Medium
 		}
@@ -293,7 +294,7 @@ func (ev *Evidence) appFinding(ts []appCandidate, heavyCPUs []int, very map[int]
 		} else if c.t.State != "" {
 			val = "state " + c.t.State + ", " + where
 		}
-		thr := "≥ " + fmtPct(BusyThreadShare) + "; ≥ " + fmtPct(AppBusyCriticalShare) + " on a CPU at " + fmtInt(uint64(AppIRQHeavyCriticalRate)) + "/s: critical"
+		thr := "≥ " + fmtPct(hostview.BusyThreadShare) + "; ≥ " + fmtPct(AppBusyCriticalShare) + " on a CPU at " + fmtInt(uint64(AppIRQHeavyCriticalRate)) + "/s: critical"
 		figs = append(figs, figure(fmt.Sprintf("thread %d (%s)", c.t.TID, c.t.ThreadComm), val, thr, win))
 	}
 	for _, c := range cpus {
@@ -331,14 +332,14 @@ func (ev *Evidence) appFinding(ts []appCandidate, heavyCPUs []int, very map[int]
 		Summary:     summary,
 		Evidence:    figs,
 		Explanation: expl,
-		Commands:    ev.appCommands(first.PID, cpus, heavyCPUs),
+		Commands:    appCommands(ev, first.PID, cpus, heavyCPUs),
 	}
 }
 
 // appCPUs picks CPUs for the application: the NIC node's CPUs that
 // service no queues and are not IRQ-heavy, preferably not siblings of IRQ
 // CPUs.
-func (ev *Evidence) appCPUs(cpus, heavyCPUs []int) []int {
+func appCPUs(ev *Evidence, cpus, heavyCPUs []int) []int {
 	irqCPUs := slices.Clone(heavyCPUs)
 	var local []int
 	for _, nl := range ev.NICs {
@@ -380,8 +381,8 @@ func (ev *Evidence) appCPUs(cpus, heavyCPUs []int) []int {
 // back (Verify), offers a systemd drop-in (Option: the process may not be
 // a service, and it restarts the service) and keeps irqbalance off the
 // application's CPUs (Change).
-func (ev *Evidence) appCommands(pid int, cpus, heavyCPUs []int) []Command {
-	app := ev.appCPUs(cpus, heavyCPUs)
+func appCommands(ev *Evidence, pid int, cpus, heavyCPUs []int) []Command {
+	app := appCPUs(ev, cpus, heavyCPUs)
 	if len(app) == 0 {
 		return nil
 	}
@@ -414,24 +415,18 @@ func (ev *Evidence) appCommands(pid int, cpus, heavyCPUs []int) []Command {
 			"Restarts the service. Without systemd: numactl or taskset in its start command, or the application's own option (Redis 6+ server_cpulist).",
 		},
 	})
-	ib := ev.irqbalanceCommands(app, nil)
+	ib := irqbalanceCommands(ev, app, nil)
 	ib[len(ib)-1].Why = fmt.Sprintf("keep irqbalance from putting IRQs on the application's CPUs %s, across reboots", list)
 	cmds = append(cmds, ib[len(ib)-1])
 	return cmds
 }
 
-// coarseCPUTime reports whether any candidate's CPU time came from ps TIME
-// (host.Thread.CPUTimeCoarse): process-wide, whole seconds.
-func coarseCPUTime(s *host.Snapshot, ts []appCandidate) bool {
+// coarseCPUTime reports whether any candidate's CPU time came from ps TIME:
+// process-wide, whole seconds.
+func coarseCPUTime(ts []appCandidate) bool {
 	for _, c := range ts {
-		p := findProc(s.Procs, c.t.PID)
-		if p == nil {
-			continue
-		}
-		for _, t := range p.Threads {
-			if t.TID == c.t.TID && t.CPUTimeCoarse {
-				return true
-			}
+		if c.t.Coarse {
+			return true
 		}
 	}
 	return false

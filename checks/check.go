@@ -1,9 +1,10 @@
 // Package checks is netdoctor's rule engine: the Check type, the explicit
-// registry of checks, the Evidence computed once from one or two snapshots,
-// and the engine that runs every check and gives each a verdict.
+// registry of checks, and the engine that runs every check over the host
+// view (internal/hostview) and gives each a verdict.
 //
-// Checks never read files or touch the OS: they read Evidence, which is
-// derived from the host model (internal/host) alone.
+// Checks never read files or touch the OS: they read Evidence, the host
+// view derived from the host model (internal/host) alone, plus the facts
+// of the checks they Require.
 package checks
 
 import "encoding/json"
@@ -97,6 +98,14 @@ type Check struct {
 	Growth bool
 	// Run evaluates the check over the evidence.
 	Run func(ev *Evidence) Result
+	// Fact, when set, derives what this check knows that other checks
+	// read (irq-concentration's concentrated NICs). The engine computes it
+	// once per Evidence, before Run of this check and of every check that
+	// Requires it, whatever the verdicts.
+	Fact func(ev *Evidence) any
+	// Requires lists the checks whose Fact this check reads: an explicit
+	// dependency, as Requires/ResultOf in golang.org/x/tools' go/analysis.
+	Requires []*Check
 }
 
 // Result is what a check's Run returns.

@@ -86,7 +86,7 @@ func verifyAffinityCommand(moves []assignment, nic string) Command {
 
 // irqbalanceConf guesses the irqbalance configuration file of the host's
 // distribution.
-func (ev *Evidence) irqbalanceConf() string {
+func irqbalanceConf(ev *Evidence) string {
 	if strings.Contains(ev.Now.Irqbalance.Evidence, "/etc/default/") {
 		return "/etc/default/irqbalance"
 	}
@@ -103,7 +103,7 @@ func (ev *Evidence) irqbalanceConf() string {
 // CPUs it already bans) and to leave irqs alone (--banirq), then restarted
 // (try-restart when it is known not to run, so it is not started). Both
 // are Change commands; the persistent one is last.
-func (ev *Evidence) irqbalanceCommands(cpus, irqs []int) []Command {
+func irqbalanceCommands(ev *Evidence, cpus, irqs []int) []Command {
 	ib := ev.Now.Irqbalance
 	var out []Command
 	if !ib.Known || ib.Running {
@@ -122,7 +122,7 @@ func (ev *Evidence) irqbalanceCommands(cpus, irqs []int) []Command {
 		})
 	}
 	banned := host.UnionCPUs(ib.Banned, cpus)
-	conf := ev.irqbalanceConf()
+	conf := irqbalanceConf(ev)
 	// The IRQs the configuration already bans stay banned: the new line
 	// replaces the old one.
 	args := make([]string, 0, len(irqs)+len(ib.BannedIRQs))

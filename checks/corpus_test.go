@@ -3,6 +3,7 @@ package checks
 import (
 	"bufio"
 	"bytes"
+	"github.com/netdoctor/netdoctor/internal/corpus"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,18 +19,12 @@ import (
 
 // Real /proc/interrupts captures from the netutils-linux test corpus, read
 // in place (never copied into the repository), judged by the checks that
-// can run on interrupts alone: DOMAIN.md §4.1 names these hosts as its
+// can run on interrupts alone: these hosts are irq-concentration's classic
 // examples and near misses. Skipped when the corpus is absent.
-
-const corpusDir = "../../shared/corpus/netutils-linux/tests"
 
 func corpusPath(t *testing.T, rel string) string {
 	t.Helper()
-	p := filepath.Join(corpusDir, filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("corpus not available: %v", err)
-	}
-	return p
+	return corpus.Path(t, "netutils-linux/tests/"+rel)
 }
 
 var nicName = regexp.MustCompile(`^(eth[0-9]+)(-|$)`)
@@ -104,8 +99,8 @@ func TestCorpusIRQConcentration(t *testing.T) {
 		verdict    Verdict
 		want       string
 	}{
-		// DOMAIN.md §4.1 names eth0 (igb, 8 queues on CPU0) as an
-		// example. Without a boot time the §3 activity rule (≥ 1 % of the
+		// eth0 (igb, 8 queues on CPU0) is the classic example. Without a
+		// boot time the activity rule (≥ 1 % of the
 		// busiest queue) leaves only queue 6 active: 3.0e9 interrupts
 		// against 16-24e6 for the others (0.5-0.8 %), and one hot queue is
 		// imbalance, not concentration. With a boot time the since-boot

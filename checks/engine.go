@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/netdoctor/netdoctor/internal/host"
@@ -15,7 +16,10 @@ import (
 // outcome has a verdict: a fail has at least one finding, a pass none, and
 // a Growth check never passes on a single sample. Findings get the check's
 // ID and title, and its default severity when they set none; a command of
-// no or unknown Kind becomes an Option, which no script runs.
+// no or unknown Kind becomes an Option, which no script runs. The facts of
+// checks others Require are computed once per Evidence, before the first
+// check that reads them. Run is not safe for concurrent use on one
+// Evidence.
 func Run(ev *Evidence, cs []*Check) []Outcome {
 	if ev == nil {
 		ev = NewEvidence(nil)
@@ -37,6 +41,12 @@ func call(ev *Evidence, c *Check) (res Result, err error) {
 			err = fmt.Errorf("check panicked: %v", r)
 		}
 	}()
+	for _, r := range c.Requires {
+		ev.ensureFact(r, 0)
+	}
+	ev.ensureFact(c, 0)
+	ev.running = c
+	defer func() { ev.running = nil }()
 	return c.Run(ev), nil
 }
 
@@ -116,18 +126,6 @@ func runOne(ev *Evidence, c *Check) Outcome {
 	return o
 }
 
-// knownInputs are the host.Input* names a check may need.
-var knownInputs = map[string]bool{
-	host.InputUname: true, host.InputHostname: true, host.InputDate: true, host.InputStat: true,
-	host.InputCmdline: true, host.InputCPUTopology: true, host.InputNUMANodes: true,
-	host.InputInterrupts: true, host.InputIRQAffinity: true, host.InputSoftirqs: true,
-	host.InputSoftnet: true, host.InputNetDev: true, host.InputNetstat: true, host.InputSNMP: true,
-	host.InputSysctl: true, host.InputNICs: true, host.InputNICSysfs: true,
-	host.InputEthtoolInfo: true, host.InputEthtoolStats: true, host.InputEthtoolRing: true,
-	host.InputEthtoolChan: true, host.InputProcesses: true, host.InputThreads: true,
-	host.InputIrqbalance: true,
-}
-
 // DocSections are the headings (level 2) every check's Doc must have, in
 // this order: why it matters, when it does not apply, its thresholds, and
 // what the fix risks.
@@ -138,7 +136,8 @@ var kebab = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 // Validate checks the registry's contract: IDs unique and kebab-case;
 // titles one line, non-empty, without a trailing period; a default
 // severity; a Doc with the DocSections headings; Needs non-empty and only
-// known host.Input* names; Run set. It returns every problem found.
+// known host.Input* names; Run set; Requires only registered checks with a
+// Fact. It returns every problem found.
 func Validate(cs []*Check) error {
 	var errs []error
 	seen := map[string]bool{}
@@ -177,11 +176,21 @@ func Validate(cs []*Check) error {
 		if c.Run == nil {
 			bad("Run is nil")
 		}
+		for _, r := range c.Requires {
+			switch {
+			case r == nil:
+				bad("Requires a nil check")
+			case r.Fact == nil:
+				bad("Requires %s, which has no Fact", r.ID)
+			case !slices.Contains(cs, r):
+				bad("Requires %s, which is not registered", r.ID)
+			}
+		}
 		if len(c.Needs) == 0 {
 			bad("Needs is empty")
 		}
 		for _, n := range c.Needs {
-			if !knownInputs[n] {
+			if !slices.Contains(host.KnownInputs, n) {
 				bad("Needs unknown input %q", n)
 			}
 		}
@@ -218,13 +227,13 @@ func validateDoc(doc string) error {
 		}
 	}
 	if next < len(DocSections) {
-		return fmt.Errorf("Doc lacks the section %q (sections needed, in order: %s)",
+		return fmt.Errorf("doc lacks the section %q (sections needed, in order: %s)",
 			DocSections[next], strings.Join(DocSections, ", "))
 	}
 	for _, s := range DocSections {
 		for _, h := range heads {
 			if strings.EqualFold(h, s) && body[h] == 0 {
-				return fmt.Errorf("Doc section %q is empty", s)
+				return fmt.Errorf("doc section %q is empty", s)
 			}
 		}
 	}

@@ -106,3 +106,41 @@ func TestRegistryOnEmptyHosts(t *testing.T) {
 		}
 	}
 }
+
+// TestFactsAreExplicitDependencies: a check reads another's fact only
+// through Requires; the engine computes each fact once per Evidence, and a
+// fact read without Requires ends in an error verdict, not a silent nil.
+func TestFactsAreExplicitDependencies(t *testing.T) {
+	calls := 0
+	provider := &Check{ID: "provider", Title: "Provider", Severity: Warning,
+		Fact: func(*Evidence) any { calls++; return 42 },
+		Run:  func(*Evidence) Result { return Result{Verdict: Pass} }}
+	reader := func(id string, req []*Check) *Check {
+		return &Check{ID: id, Title: "Reader", Severity: Warning, Requires: req,
+			Run: func(ev *Evidence) Result {
+				if ev.resultOf("provider").(int) != 42 {
+					return Result{Verdict: NotEvaluated, Reason: "wrong fact"}
+				}
+				return Result{Verdict: Pass}
+			}}
+	}
+	ev := NewEvidence(host.Single(newHost(2)))
+	out := Run(ev, []*Check{reader("with", []*Check{provider}), provider, reader("without", nil)})
+	if out[0].Verdict != Pass || out[1].Verdict != Pass {
+		t.Errorf("with Requires: %s %q, provider %s", out[0].Verdict, out[0].Reason, out[1].Verdict)
+	}
+	if calls != 1 {
+		t.Errorf("fact computed %d times, want once", calls)
+	}
+	if out[2].Verdict != Error || !strings.Contains(out[2].Reason, "without Requires") {
+		t.Errorf("without Requires, after the fact was computed: %s %q", out[2].Verdict, out[2].Reason)
+	}
+	// A fresh evidence: the reader without Requires runs first.
+	out = Run(NewEvidence(host.Single(newHost(2))), []*Check{reader("without", nil), provider})
+	if out[0].Verdict != Error || !strings.Contains(out[0].Reason, "without Requires") {
+		t.Errorf("without Requires: %s %q", out[0].Verdict, out[0].Reason)
+	}
+	if err := Validate([]*Check{reader("orphan", []*Check{provider})}); err == nil || !strings.Contains(err.Error(), "not registered") {
+		t.Errorf("Validate of a Requires outside the registry: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"slices"
 	"testing"
 	"time"
@@ -8,7 +9,7 @@ import (
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// twoSocketHT is the DOMAIN.md §4.1 example: 2 × 8 cores with HT, node 0 =
+// twoSocketHT is the classic example host: 2 × 8 cores with HT, node 0 =
 // CPUs 0-7,16-23, node 1 = 8-15,24-31, siblings N and N+16.
 func twoSocketHT() *host.Snapshot {
 	s := newHost(32)
@@ -37,14 +38,14 @@ func TestWindow(t *testing.T) {
 	tests := []struct {
 		name    string
 		pair    *host.Pair
-		kind    WindowKind
+		kind    hostview.WindowKind
 		label   string
 		seconds float64
 	}{
-		{"two samples", later(t, s, nil), WindowInterval, "5.0 s interval", 5},
-		{"one sample with btime", host.Single(s), WindowSinceBoot, "since boot (3d 4h)", (76 * time.Hour).Seconds()},
-		{"one sample without btime", host.Single(func() *host.Snapshot { c := clone(t, s); c.BootTime = time.Time{}; return c }()), WindowNone, "single sample, boot time unknown", 0},
-		{"nil pair", nil, WindowNone, "single sample, boot time unknown", 0},
+		{"two samples", later(t, s, nil), hostview.WindowInterval, "5.0 s interval", 5},
+		{"one sample with btime", host.Single(s), hostview.WindowSinceBoot, "since boot (3d 4h)", (76 * time.Hour).Seconds()},
+		{"one sample without btime", host.Single(func() *host.Snapshot { c := clone(t, s); c.BootTime = time.Time{}; return c }()), hostview.WindowNone, "single sample, boot time unknown", 0},
+		{"nil pair", nil, hostview.WindowNone, "single sample, boot time unknown", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -93,7 +94,7 @@ func TestChooseIRQCPUs(t *testing.T) {
 		want   []int
 		rr     bool
 	}{
-		// DOMAIN.md §4.1: eth2 on node 1, 8 queues → CPUs 8-15.
+		// eth2 on node 1, 8 queues → CPUs 8-15.
 		{"node 1, as many cores as queues", twoSocketHT, 1, 8, nil, []int{8, 9, 10, 11, 12, 13, 14, 15}, false},
 		{"node 0, cores outnumber queues: core 0 skipped", twoSocketHT, 0, 4, nil, []int{1, 2, 3, 4}, false},
 		{"queues outnumber cores: round robin", twoSocketHT, 1, 10, nil, []int{8, 9, 10, 11, 12, 13, 14, 15, 8, 9}, true},
@@ -182,7 +183,7 @@ func TestServicingCPU(t *testing.T) {
 		irqCount(a, 101, 1, 700)
 		irqCount(a, 101, 3, 300)
 	}))
-	if il := ev.IRQ(100); il.Servicing != 1 || il.ServicingFrom != FromInterval {
+	if il := ev.IRQ(100); il.Servicing != 1 || il.ServicingFrom != hostview.FromInterval {
 		t.Errorf("IRQ 100: %d from %q, want 1 from the interval", il.Servicing, il.ServicingFrom)
 	}
 	if il := ev.IRQ(101); il.Servicing != -1 {

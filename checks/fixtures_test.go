@@ -30,6 +30,14 @@ type expectFile struct {
 	Bundles  []string          `json:"bundles"`
 	Findings []expectFinding   `json:"findings"`
 	Verdicts map[string]string `json:"verdicts"`
+	Model    struct {
+		// InputsNotOK are the inputs the fixture withholds on purpose.
+		InputsNotOK []struct {
+			Name    string `json:"name"`
+			Subject string `json:"subject"`
+			Status  string `json:"status"`
+		} `json:"inputs_not_ok"`
+	} `json:"model"`
 }
 
 // expectFinding is one expected finding. An empty subject matches any; an
@@ -208,4 +216,39 @@ func mapSlice[T, U any](in []T, f func(T) U) []U {
 		out[i] = f(v)
 	}
 	return out
+}
+
+// TestFixturesDeclareMissingInputs: every input the loader records as not
+// ok in a fixture is one the fixture withholds on purpose (expect.json's
+// model.inputs_not_ok). A new input the generator does not write yet fails
+// here, in every fixture, instead of reading as missing unnoticed.
+func TestFixturesDeclareMissingInputs(t *testing.T) {
+	dirs := fixtureDirs(t)
+	if len(dirs) == 0 {
+		t.Skip("no fixtures with expect.json under " + fixturesDir)
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			p, exp := loadFixture(t, dir)
+			declared := map[string]bool{}
+			for _, in := range exp.Model.InputsNotOK {
+				declared[in.Name+"/"+in.Subject+"/"+in.Status] = true
+			}
+			for _, s := range []*host.Snapshot{p.Before, p.After} {
+				if s == nil {
+					continue
+				}
+				for _, in := range s.Inputs {
+					// ethtool questions a driver does not answer are normal.
+					if in.Status == host.StatusOK || strings.Contains(in.Reason, "holds no data") {
+						continue
+					}
+					if !declared[in.Name+"/"+in.Subject+"/"+string(in.Status)] {
+						t.Errorf("input %s %q is %s (%s) but the fixture does not declare it in inputs_not_ok: make the generator write it, or declare it",
+							in.Name, in.Subject, in.Status, in.Reason)
+					}
+				}
+			}
+		})
+	}
 }

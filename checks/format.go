@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"github.com/netdoctor/netdoctor/internal/hostview"
+	"github.com/netdoctor/netdoctor/internal/textfmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -12,24 +14,7 @@ import (
 // Text helpers for findings: numbers, rates, shares, shell quoting, scores.
 
 // fmtInt writes n with thousands separators: 84210 → "84,210".
-func fmtInt(n uint64) string {
-	s := strconv.FormatUint(n, 10)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	lead := len(s) % 3
-	if lead > 0 {
-		b.WriteString(s[:lead])
-	}
-	for i := lead; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
-}
+func fmtInt(n uint64) string { return textfmt.Thousands(n) }
 
 // fmtRate writes a per-second rate: "84,210/s", "3.2/s", "0.01/s".
 func fmtRate(r float64) string {
@@ -111,7 +96,7 @@ func lowerSeverity(s Severity) Severity {
 }
 
 // irqNums returns the IRQ numbers of irqs.
-func irqNums(irqs []*IRQLoad) []int {
+func irqNums(irqs []*hostview.IRQLoad) []int {
 	out := make([]int, len(irqs))
 	for i, il := range irqs {
 		out[i] = il.Num
@@ -133,7 +118,7 @@ func joinInts(ns []int, sep string) string {
 
 // listIRQs writes "140 (eth2-TxRx-0), 141 (eth2-TxRx-1)" with at most
 // limit entries, then "… and N more".
-func listIRQs(irqs []*IRQLoad, limit int) string {
+func listIRQs(irqs []*hostview.IRQLoad, limit int) string {
 	var b strings.Builder
 	for i, il := range irqs {
 		if i == limit {
@@ -157,7 +142,7 @@ func figure(name, value, threshold, window string) Figure {
 }
 
 // placementWindow is "configuration" for one-sample placement, else the window.
-func (ev *Evidence) placementWindow() string {
+func placementWindow(ev *Evidence) string {
 	if ev.TwoSample() {
 		return ev.WindowLabel
 	}
@@ -166,11 +151,11 @@ func (ev *Evidence) placementWindow() string {
 
 // during is the window as a phrase: "in the 5.0 s interval", "since boot
 // (3d 4h)", "in the single sample".
-func (ev *Evidence) during() string {
+func during(ev *Evidence) string {
 	switch ev.Window {
-	case WindowInterval:
+	case hostview.WindowInterval:
 		return "in the " + ev.WindowLabel
-	case WindowSinceBoot:
+	case hostview.WindowSinceBoot:
 		return ev.WindowLabel
 	default:
 		return "in the single sample"

@@ -1,7 +1,7 @@
 package checks
 
 import (
-	"slices"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"strconv"
 	"strings"
 
@@ -55,11 +55,11 @@ func nicLossGaps(ev *Evidence, nic string) string {
 		}
 		switch d.Source {
 		case host.InputNICSysfs:
-			return slices.Contains(sysfsLossCounters, d.Counter)
+			return hostview.IsOverflowCounter(hostview.FromSysfs, d.Counter)
 		case host.InputNetDev:
-			return d.Counter == "rx_fifo"
+			return hostview.IsOverflowCounter(hostview.FromNetDev, d.Counter)
 		case host.InputEthtoolStats:
-			return slices.Contains(ethtoolLossCounters, d.Counter) || perQueueDrops(d.Counter)
+			return hostview.IsOverflowCounter(hostview.FromEthtool, d.Counter)
 		}
 		return false
 	})

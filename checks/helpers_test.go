@@ -12,7 +12,7 @@ import (
 )
 
 // Hand-built hosts for the unit tests: small, readable, shaped like what
-// the sources produce (DOMAIN.md §2).
+// the sources produce (docs/receive-path.md).
 
 var (
 	t0       = time.Date(2024, 3, 5, 10, 11, 12, 0, time.UTC)

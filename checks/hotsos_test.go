@@ -5,13 +5,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/netdoctor/netdoctor/internal/corpus"
 	"github.com/netdoctor/netdoctor/internal/host"
 	"github.com/netdoctor/netdoctor/internal/source"
 )
-
-// hotsosDir holds three whole sosreports of real hosts, read in place
-// (never copied into the repository); the test skips when it is absent.
-const hotsosDir = "../../shared/corpus/hotsos"
 
 // hotsosNIC is what a NIC of a real sosreport must read as.
 type hotsosNIC struct {
@@ -51,12 +48,9 @@ func TestHotsosSosreports(t *testing.T) {
 		}},
 	} {
 		t.Run(tt.dir, func(t *testing.T) {
-			m, _ := filepath.Glob(filepath.Join(hotsosDir, tt.dir, "sosreport-*"))
+			m, _ := filepath.Glob(filepath.Join(corpus.Path(t, "hotsos/"+tt.dir), "sosreport-*"))
 			if len(m) != 1 {
-				t.Skipf("corpus absent: %s", filepath.Join(hotsosDir, tt.dir))
-			}
-			if _, err := os.Stat(m[0]); err != nil {
-				t.Skip(err)
+				t.Fatalf("hotsos/%s holds %d sosreports, want 1", tt.dir, len(m))
 			}
 			p, err := source.Load([]string{m[0]}, source.Options{})
 			if err != nil {
@@ -131,10 +125,7 @@ func TestNetutilsHostsAsSosreports(t *testing.T) {
 		{"2xE5-2640.i350_and_82599ES.l2_mixed.masterconf", Pass, ""},
 	} {
 		t.Run(tt.host, func(t *testing.T) {
-			src := filepath.Join(corpusDir, "server-info-show.tests", tt.host)
-			if _, err := os.Stat(src); err != nil {
-				t.Skip("corpus absent:", err)
-			}
+			src := corpus.Path(t, "netutils-linux/tests/server-info-show.tests/"+tt.host)
 			dst := t.TempDir()
 			put := func(from, to string) {
 				b, err := os.ReadFile(filepath.Join(src, from))

@@ -2,12 +2,14 @@ package checks
 
 import (
 	"fmt"
+	"github.com/netdoctor/netdoctor/internal/hostview"
+	"slices"
 	"strings"
 
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Thresholds of irq-concentration (DOMAIN.md §4.1).
+// Thresholds of irq-concentration.
 const (
 	// ConcentrationCriticalRate: the shared CPU taking at least this many
 	// NIC interrupts/s, with every active queue on it, is critical
@@ -21,7 +23,7 @@ const (
 // IRQConcentration finds the queue IRQs of one multi-queue NIC serviced by
 // one CPU.
 var IRQConcentration = &Check{
-	ID:       "irq-concentration",
+	ID:       irqConcentrationID,
 	Title:    "Queue IRQs of a multi-queue NIC serviced by one CPU",
 	Doc:      irqConcentrationDoc,
 	Severity: Warning,
@@ -30,8 +32,12 @@ var IRQConcentration = &Check{
 		host.InputCPUTopology, host.InputNUMANodes, host.InputSoftnet, host.InputSoftirqs,
 		host.InputStat, host.InputCmdline, host.InputIrqbalance,
 	},
-	Run: runIRQConcentration,
+	Run:  runIRQConcentration,
+	Fact: func(ev *Evidence) any { return findConcentrations(ev) },
 }
+
+// irqConcentrationID names the check whose fact others read.
+const irqConcentrationID = "irq-concentration"
 
 var irqConcentrationDoc = fmt.Sprintf(`Finds the active queue IRQs of one multi-queue NIC serviced by one CPU, classically CPU0.
 
@@ -77,7 +83,7 @@ irqbalance moves IRQs back within seconds unless it is stopped or told to ban th
 the queue count with ethtool -L instead. IRQ numbers change across reboots and driver resets, so a
 persistent setup must find IRQs by name; re-apply after ethtool -L/-G. On a general-purpose host where
 irqbalance is not running, starting it is the simplest fix.
-`, ActiveIRQRate, fmtPct(ActiveShareOfBusiest), fmtPct(DominantShare),
+`, hostview.ActiveIRQRate, fmtPct(hostview.ActiveShareOfBusiest), fmtPct(hostview.DominantShare),
 	fmtInt(uint64(ConcentrationCriticalRate)), fmtInt(uint64(ConcentrationConfidentRate)),
 	fmtPct(CountsShareHistory))
 
@@ -88,7 +94,7 @@ var (
 )
 
 // baseConfidence is high, lowered for a names-only IRQ map and for VMs.
-func (ev *Evidence) baseConfidence(nl *NICLoad) Confidence {
+func baseConfidence(ev *Evidence, nl *hostview.NICLoad) Confidence {
 	c := High
 	if nl != nil && nl.NamesOnly() {
 		c = lower(c)
@@ -100,7 +106,7 @@ func (ev *Evidence) baseConfidence(nl *NICLoad) Confidence {
 }
 
 // housekeepingLayout names a deliberate CPU partitioning, or "".
-func (ev *Evidence) housekeepingLayout() string {
+func housekeepingLayout(ev *Evidence) string {
 	var parts []string
 	for _, f := range strings.Fields(ev.Now.CmdLine) {
 		for _, k := range []string{"irqaffinity=", "isolcpus=", "nohz_full="} {
@@ -120,7 +126,7 @@ func runIRQConcentration(ev *Evidence) Result {
 		return Result{Verdict: NotApplicable, Reason: "one online CPU: nothing to spread IRQs to"}
 	}
 	if len(ev.Now.Interrupts.IRQs) == 0 {
-		return Result{Verdict: NotEvaluated, Reason: ev.inputReason(host.InputInterrupts, "")}
+		return Result{Verdict: NotEvaluated, Reason: ev.InputReason(host.InputInterrupts, "")}
 	}
 	if len(ev.Online) == 0 {
 		return Result{Verdict: NotEvaluated, Reason: "online CPUs unknown"}
@@ -152,17 +158,18 @@ func runIRQConcentration(ev *Evidence) Result {
 		if g := queueIRQGaps(ev); g != "" {
 			return Result{Verdict: NotEvaluated, Reason: g}
 		}
-		return Result{Verdict: Pass, Reason: "no multi-queue NIC has two or more active queue IRQs " + ev.during()}
+		return Result{Verdict: Pass, Reason: "no multi-queue NIC has two or more active queue IRQs " + during(ev)}
 	}
 	var fs []Finding
 	crowded := 0
-	for i := range ev.Concentrations {
-		c := &ev.Concentrations[i]
+	conc := concentrations(ev)
+	for i := range conc {
+		c := &conc[i]
 		if !c.SpreadPossible {
 			crowded++
 			continue
 		}
-		fs = append(fs, ev.concentrationFinding(c))
+		fs = append(fs, concentrationFinding(ev, c))
 	}
 	if len(fs) == 0 {
 		if g := queueIRQGaps(ev); g != "" {
@@ -176,11 +183,11 @@ func runIRQConcentration(ev *Evidence) Result {
 	return Result{Verdict: Fail, Findings: fs}
 }
 
-func (ev *Evidence) concentrationFinding(c *Concentration) Finding {
+func concentrationFinding(ev *Evidence, c *Concentration) Finding {
 	nl := c.NIC
 	k, n := len(c.IRQs), c.Active
 	cpu := ev.CPU(c.CPU)
-	conf := ev.baseConfidence(nl)
+	conf := baseConfidence(ev, nl)
 	sev := Warning
 	score := 0
 	var why []string
@@ -211,13 +218,13 @@ func (ev *Evidence) concentrationFinding(c *Concentration) Finding {
 		score = clampScore(20 + 30*float64(k)/float64(n))
 		why = append(why, "placement comes from since-boot counts only (no one-CPU affinity file): it may have changed since boot; confirm with effective_affinity_list")
 	default:
-		src := FromEffective
+		src := hostview.FromEffective
 		for _, il := range c.IRQs {
-			if il.ServicingFrom == FromAffinity {
-				src = FromAffinity
+			if il.ServicingFrom == hostview.FromAffinity {
+				src = hostview.FromAffinity
 			}
 		}
-		if src == FromAffinity {
+		if src == hostview.FromAffinity {
 			conf = lower(conf)
 		}
 		score = clampScore(30 + 40*float64(k)/float64(n))
@@ -229,12 +236,12 @@ func (ev *Evidence) concentrationFinding(c *Concentration) Finding {
 	if nl.NIC != nil && nl.NIC.VirtualHW {
 		why = append(why, "this is a virtual machine's NIC ("+nl.NIC.Driver+"): the CPUs are vCPUs and the hypervisor's own placement of the device's queues also counts, but one vCPU serving every queue limits the guest the same way")
 	}
-	if l := ev.housekeepingLayout(); l != "" {
+	if l := housekeepingLayout(ev); l != "" {
 		sev = Notice
 		why = append(why, "the host has a housekeeping layout ("+l+"): concentration on a housekeeping CPU may be deliberate")
 	}
 
-	win := ev.placementWindow()
+	win := placementWindow(ev)
 	if c.FromCounts {
 		win = ev.WindowLabel
 	}
@@ -259,9 +266,9 @@ func (ev *Evidence) concentrationFinding(c *Concentration) Finding {
 				val += " of " + fmtRate(il.Rate)
 			}
 		default:
-			val = il.ServicingFrom + "_list = " + fmt.Sprint(c.CPU)
+			val = string(il.ServicingFrom) + " = " + fmt.Sprint(c.CPU)
 		}
-		thr := "dominant ≥ " + fmtPct(DominantShare)
+		thr := "dominant ≥ " + fmtPct(hostview.DominantShare)
 		if c.FromCounts {
 			thr = "≥ " + fmtPct(CountsShareHistory) + " for a warning"
 		} else if !ev.TwoSample() {
@@ -307,7 +314,7 @@ func (ev *Evidence) concentrationFinding(c *Concentration) Finding {
 		Summary:     summary,
 		Evidence:    figs,
 		Explanation: expl,
-		Commands:    ev.spreadCommands(nl, nl.ActiveIRQs),
+		Commands:    spreadCommands(ev, nl, nl.ActiveIRQs),
 	}
 }
 
@@ -316,7 +323,7 @@ func (ev *Evidence) concentrationFinding(c *Concentration) Finding {
 // irqbalance's configuration); reading back is a Verify; a queue-count
 // change (it resets the affinity just set), starting irqbalance instead
 // and the vendor scripts are alternatives: Option.
-func (ev *Evidence) spreadCommands(nl *NICLoad, irqs []*IRQLoad) []Command {
+func spreadCommands(ev *Evidence, nl *hostview.NICLoad, irqs []*hostview.IRQLoad) []Command {
 	plan := ev.ChooseIRQCPUs(nl, len(irqs), nil)
 	if len(plan.CPUs) == 0 {
 		return nil
@@ -326,7 +333,7 @@ func (ev *Evidence) spreadCommands(nl *NICLoad, irqs []*IRQLoad) []Command {
 		moves[i] = assignment{IRQ: il.Num, CPU: plan.CPUs[i]}
 	}
 	chosen := host.SortedCPUs(plan.CPUs)
-	ib := ev.irqbalanceCommands(chosen, irqNums(irqs))
+	ib := irqbalanceCommands(ev, chosen, irqNums(irqs))
 	var cmds []Command
 	cmds = append(cmds, ib[:len(ib)-1]...) // runtime: stop irqbalance first
 	cmds = append(cmds, affinityCommand(moves, fmt.Sprintf(
@@ -366,4 +373,124 @@ func (ev *Evidence) spreadCommands(nl *NICLoad, irqs []*IRQLoad) []Command {
 	}
 	cmds = append(cmds, ib[len(ib)-1])
 	return cmds
+}
+
+// Concentration is one NIC whose active queue IRQs share one CPU: the fact
+// of irq-concentration, computed once by the engine for the checks that
+// Require it.
+type Concentration struct {
+	// NIC is the interface whose queues share one CPU.
+	NIC *hostview.NICLoad
+	// CPU is the shared CPU; IRQs the active queue IRQs placed on it.
+	CPU  int
+	IRQs []*hostview.IRQLoad
+	// Active is the number of active queue IRQs of the NIC.
+	Active int
+	// FromCounts is true when some placement came from since-boot counts
+	// (one sample, no one-CPU affinity file); Over95 is true when every
+	// active queue IRQ of the NIC has ≥ 95 % of its counts on one CPU.
+	FromCounts bool
+	Over95     bool
+	// Config is true for a one-sample placement read from affinity files.
+	Config bool
+	// SpreadPossible is true when another NIC-local CPU services none of
+	// the NIC's active queues.
+	SpreadPossible bool
+}
+
+// CountsShareHistory is the share of since-boot interrupts on one CPU that
+// makes a one-sample, counts-only concentration a warning: interrupts
+// that landed almost all on one CPU since boot were placed there.
+const CountsShareHistory = 0.95
+
+// placement is where an IRQ runs for the concentration rule: the servicing
+// CPU, or with one sample and no one-CPU affinity file its since-boot
+// dominant CPU (fromCounts).
+func placement(ev *Evidence, il *hostview.IRQLoad) (cpu int, fromCounts bool) {
+	if il.Servicing >= 0 {
+		return il.Servicing, false
+	}
+	if !ev.TwoSample() && il.Dominant >= 0 {
+		return il.Dominant, true
+	}
+	return -1, false
+}
+
+// findConcentrations applies the irq-concentration rule to every physical
+// NIC: k ≥ 2 active queue IRQs, k ≥ half the active queues, share one CPU.
+// SpreadPossible is left for the check to require. It is the check's Fact.
+func findConcentrations(ev *Evidence) []Concentration {
+	if len(ev.Online) < 2 {
+		return nil
+	}
+	var out []Concentration
+	for _, nl := range ev.NICs {
+		if !nl.Physical || nl.RXQueues < 2 || len(nl.ActiveIRQs) < 2 {
+			continue
+		}
+		byCPU := map[int][]*hostview.IRQLoad{}
+		counts := map[int]bool{}
+		used := map[int]bool{}
+		over95 := true
+		for _, il := range nl.ActiveIRQs {
+			if il.DominantShare < CountsShareHistory {
+				over95 = false
+			}
+			cpu, fc := placement(ev, il)
+			if cpu < 0 {
+				continue
+			}
+			byCPU[cpu] = append(byCPU[cpu], il)
+			used[cpu] = true
+			if fc {
+				counts[cpu] = true
+			}
+		}
+		n := len(nl.ActiveIRQs)
+		cpus := make([]int, 0, len(byCPU))
+		for c := range byCPU {
+			cpus = append(cpus, c)
+		}
+		slices.Sort(cpus)
+		for _, c := range cpus {
+			irqs := byCPU[c]
+			k := len(irqs)
+			if k < 2 || 2*k < n {
+				continue
+			}
+			spread := false
+			for _, l := range nl.LocalCPUs {
+				if !used[l] {
+					spread = true
+					break
+				}
+			}
+			out = append(out, Concentration{
+				NIC: nl, CPU: c, IRQs: irqs, Active: n,
+				FromCounts: counts[c], Over95: over95,
+				Config:         !ev.TwoSample() && !counts[c],
+				SpreadPossible: spread,
+			})
+		}
+	}
+	return out
+}
+
+// concentrations returns the fact of irq-concentration; the check reading
+// it lists IRQConcentration in its Requires.
+func concentrations(ev *Evidence) []Concentration {
+	cs, _ := ev.resultOf(irqConcentrationID).([]Concentration)
+	return cs
+}
+
+// concentratedCPUs are the CPUs irq-concentration reports (where spreading
+// is possible), for the overlap rule of irq-ht-siblings and cause hints.
+func concentratedCPUs(ev *Evidence) []int {
+	var out []int
+	for _, c := range concentrations(ev) {
+		if c.SpreadPossible {
+			out = append(out, c.CPU)
+		}
+	}
+	return host.SortedCPUs(out)
 }

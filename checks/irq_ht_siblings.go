@@ -2,13 +2,14 @@ package checks
 
 import (
 	"fmt"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"slices"
 	"strings"
 
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Thresholds of irq-ht-siblings (DOMAIN.md §4.5).
+// Thresholds of irq-ht-siblings (their reasons are in its Doc).
 const (
 	// HTSiblingCriticalNetRX: a sibling of a shared core with at least this
 	// many NET_RX softirqs/s makes the finding critical (netutils-linux
@@ -27,7 +28,8 @@ var IRQHTSiblings = &Check{
 		host.InputCPUTopology, host.InputNUMANodes, host.InputInterrupts, host.InputIRQAffinity,
 		host.InputNICs, host.InputNICSysfs, host.InputSoftirqs, host.InputSoftnet, host.InputIrqbalance,
 	},
-	Run: runIRQHTSiblings,
+	Requires: []*Check{IRQConcentration},
+	Run:      runIRQHTSiblings,
 }
 
 var irqHTSiblingsDoc = fmt.Sprintf(`Finds two or more active queue IRQs serviced by different hyperthreads of one physical core while whole
@@ -67,16 +69,16 @@ Keep one queue per shared core and move each extra queue to the first thread of 
 CPU > /proc/irq/N/smp_affinity_list); check siblings with thread_siblings_list. irqbalance moves them
 back unless stopped or told to ban (IRQBALANCE_BANNED_CPULIST, --banirq); managed IRQs refuse the
 write ("Input/output error": use ethtool -L). Queues above cores: ethtool -L DEV combined <cores>.
-`, ActiveIRQRate, fmtInt(uint64(HTSiblingCriticalNetRX)))
+`, hostview.ActiveIRQRate, fmtInt(uint64(HTSiblingCriticalNetRX)))
 
 // htScope is the set of NICs whose queues compete for one node's cores.
 type htScope struct {
 	node  int // -1: whole host
-	nics  []*NICLoad
+	nics  []*hostview.NICLoad
 	local []int
 }
 
-func (ev *Evidence) htScopes() []htScope {
+func htScopes(ev *Evidence) []htScope {
 	byNode := map[int]*htScope{}
 	var order []int
 	for _, nl := range ev.NICs {
@@ -114,7 +116,7 @@ func runIRQHTSiblings(ev *Evidence) Result {
 		anyKnown = anyKnown || c.Known
 	}
 	if !anyKnown {
-		return Result{Verdict: NotEvaluated, Reason: "CPU siblings unknown: " + ev.inputReason(host.InputCPUTopology, "")}
+		return Result{Verdict: NotEvaluated, Reason: "CPU siblings unknown: " + ev.InputReason(host.InputCPUTopology, "")}
 	}
 	if !ev.SMT {
 		return Result{Verdict: NotApplicable, Reason: "SMT is off: no core has two online threads"}
@@ -134,11 +136,11 @@ func runIRQHTSiblings(ev *Evidence) Result {
 	case mapped == 0:
 		return ev.noQueueMap()
 	}
-	skip := ev.ConcentratedCPUs()
+	skip := concentratedCPUs(ev)
 	var fs []Finding
 	unknown := false
-	for _, sc := range ev.htScopes() {
-		f, unk := ev.htScopeFindings(sc, skip)
+	for _, sc := range htScopes(ev) {
+		f, unk := htScopeFindings(ev, sc, skip)
 		fs = append(fs, f...)
 		unknown = unknown || unk
 	}
@@ -168,9 +170,9 @@ func runIRQHTSiblings(ev *Evidence) Result {
 
 // htScopeFindings judges one scope; unknown is true when a servicing CPU's
 // core is unknown and nothing fired.
-func (ev *Evidence) htScopeFindings(sc htScope, skip []int) ([]Finding, bool) {
+func htScopeFindings(ev *Evidence, sc htScope, skip []int) ([]Finding, bool) {
 	// Which threads service which NICs' active queue IRQs.
-	serving := map[int][]*IRQLoad{}
+	serving := map[int][]*hostview.IRQLoad{}
 	active := 0
 	for _, nl := range sc.nics {
 		for _, il := range nl.ActiveIRQs {
@@ -204,7 +206,7 @@ func (ev *Evidence) htScopeFindings(sc htScope, skip []int) ([]Finding, bool) {
 	// Shared cores: two or more distinct threads servicing, skipping the
 	// CPUs irq-concentration reports.
 	type shared struct {
-		core    *Core
+		core    *hostview.Core
 		threads []int
 	}
 	var doubled []shared
@@ -244,8 +246,8 @@ func (ev *Evidence) htScopeFindings(sc htScope, skip []int) ([]Finding, bool) {
 	for _, ci := range free {
 		freeCPUs = append(freeCPUs, ev.Cores[ci].CPUs...)
 	}
-	targets := ev.coreThreads(host.IntersectCPUs(freeCPUs, sc.local))
-	var moving []*IRQLoad
+	targets := ev.CoreThreads(host.IntersectCPUs(freeCPUs, sc.local))
+	var moving []*hostview.IRQLoad
 	for _, d := range doubled {
 		for _, t := range d.threads[1:] {
 			moving = append(moving, serving[t]...)
@@ -303,14 +305,14 @@ func (ev *Evidence) htScopeFindings(sc htScope, skip []int) ([]Finding, bool) {
 				}
 			}
 		}
-		conf := ev.baseConfidence(nl)
+		conf := baseConfidence(ev, nl)
 		var notes []string
 		if nl.RPS {
 			sev = Notice
 			notes = append(notes, "RPS is configured on its queues: IRQs on a core's two threads with RPS elsewhere may be deliberate (Seastar sq_split)")
 		}
 
-		win := ev.placementWindow()
+		win := placementWindow(ev)
 		var figs []Figure
 		var myMoves []assignment
 		for _, d := range mine {
@@ -368,7 +370,7 @@ func (ev *Evidence) htScopeFindings(sc htScope, skip []int) ([]Finding, bool) {
 					final = append(final, il.Servicing)
 				}
 			}
-			ib := ev.irqbalanceCommands(host.SortedCPUs(final), irqNums(nl.ActiveIRQs))
+			ib := irqbalanceCommands(ev, host.SortedCPUs(final), irqNums(nl.ActiveIRQs))
 			cmds = append(cmds, ib[:len(ib)-1]...)
 			cmds = append(cmds, affinityCommand(myMoves, "move each extra queue IRQ of a shared core to the first thread of a free core"))
 			cmds = append(cmds, Command{

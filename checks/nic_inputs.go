@@ -25,11 +25,11 @@ func (ev *Evidence) noDeviceNIC() Result {
 	case len(unowned) > 0:
 		r := fmt.Sprintf("no NIC identified for %d queue interrupt(s) of /proc/interrupts (IRQ %s)", len(unowned), cpuList(unowned))
 		if !listed {
-			r += "; " + ev.inputReason(host.InputNICs, "")
+			r += "; " + ev.InputReason(host.InputNICs, "")
 		}
 		return Result{Verdict: NotEvaluated, Reason: r}
 	case !listed:
-		return Result{Verdict: NotEvaluated, Reason: "interface list unknown: " + ev.inputReason(host.InputNICs, "")}
+		return Result{Verdict: NotEvaluated, Reason: "interface list unknown: " + ev.InputReason(host.InputNICs, "")}
 	}
 	return Result{Verdict: NotApplicable, Reason: "no NIC backed by a device (only software interfaces)"}
 }

@@ -3,13 +3,14 @@ package checks
 import (
 	"cmp"
 	"fmt"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"slices"
 	"strconv"
 
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Thresholds of nic-numa-remote (DOMAIN.md §4.2).
+// Thresholds of nic-numa-remote (their reasons are in its Doc).
 const (
 	// NUMARemoteWarnShare: a warning when at least this share of the NIC's
 	// queue interrupts is serviced on other nodes, else a notice
@@ -65,7 +66,7 @@ the application on that node (numactl, taskset), and keep irqbalance from undoin
 normally NUMA-aware: if it runs and queues stay remote, look for bans, policy scripts, a wrong numa_node
 or more queues than local cores. Managed IRQs refuse the write ("Input/output error"): use ethtool -L.
 Some BIOSes report every device on node 0; the value used is shown.
-`, ActiveIRQRate, fmtPct(DominantShare), fmtPct(NUMARemoteWarnShare), NUMARemoteFarDistance)
+`, hostview.ActiveIRQRate, fmtPct(hostview.DominantShare), fmtPct(NUMARemoteWarnShare), NUMARemoteFarDistance)
 
 func runNICNUMARemote(ev *Evidence) Result {
 	var physical, mapped, located int
@@ -85,7 +86,7 @@ func runNICNUMARemote(ev *Evidence) Result {
 	case physical == 0:
 		return ev.noDeviceNIC()
 	case len(ev.Nodes) == 0:
-		return Result{Verdict: NotEvaluated, Reason: "NUMA topology unknown: " + ev.inputReason(host.InputNUMANodes, "")}
+		return Result{Verdict: NotEvaluated, Reason: "NUMA topology unknown: " + ev.InputReason(host.InputNUMANodes, "")}
 	case !ev.MultiNode:
 		return Result{Verdict: NotApplicable, Reason: "one NUMA node with CPUs"}
 	case mapped == 0:
@@ -101,7 +102,7 @@ func runNICNUMARemote(ev *Evidence) Result {
 		}
 		active += len(nl.ActiveIRQs)
 		placed += len(nl.ServicingCPUs())
-		if f, ok := ev.numaFinding(nl); ok {
+		if f, ok := numaFinding(ev, nl); ok {
 			fs = append(fs, f)
 		}
 	}
@@ -118,15 +119,15 @@ func runNICNUMARemote(ev *Evidence) Result {
 }
 
 // localCores counts the physical cores among cpus.
-func (ev *Evidence) localCores(cpus []int) int {
-	return len(ev.coreThreads(cpus))
+func localCores(ev *Evidence, cpus []int) int {
+	return len(ev.CoreThreads(cpus))
 }
 
-func (ev *Evidence) numaFinding(nl *NICLoad) (Finding, bool) {
+func numaFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
 	if !nl.NodeKnown {
 		return Finding{}, false
 	}
-	var remote []*IRQLoad
+	var remote []*hostview.IRQLoad
 	var remoteW, totalW float64
 	remoteCPUs := []int{}
 	remoteNodes := map[int]bool{}
@@ -185,14 +186,14 @@ func (ev *Evidence) numaFinding(nl *NICLoad) (Finding, bool) {
 	if dist >= 0 && dist < NUMARemoteFarDistance {
 		sev = lowerSeverity(sev)
 	}
-	cores := ev.localCores(nl.LocalCPUs)
+	cores := localCores(ev, nl.LocalCPUs)
 	excess := len(nl.ActiveIRQs) > cores
 	if excess {
 		sev = Notice
 	}
-	conf := ev.baseConfidence(nl)
+	conf := baseConfidence(ev, nl)
 
-	win := ev.placementWindow()
+	win := placementWindow(ev)
 	figs := []Figure{
 		figure(nl.Name+" numa_node", fmt.Sprintf("%d (CPUs %s)", nl.Node, cpuList(ev.Node(nl.Node).CPUs)), "", "configuration"),
 		figure("active queue IRQs serviced on another node", fmt.Sprintf("%d of %d", len(remote), len(nl.ActiveIRQs)), "≥ 1", win),
@@ -251,7 +252,7 @@ func (ev *Evidence) numaFinding(nl *NICLoad) (Finding, bool) {
 		Summary:     summary,
 		Evidence:    figs,
 		Explanation: expl,
-		Commands:    ev.numaCommands(nl, remote, nodes, cores, excess),
+		Commands:    numaCommands(ev, nl, remote, nodes, cores, excess),
 	}, true
 }
 
@@ -259,7 +260,7 @@ func (ev *Evidence) numaFinding(nl *NICLoad) (Finding, bool) {
 // the NIC's node and the new placement back (Verify), and offers a
 // queue-count change and moving the application to the node (Option: the
 // application that receives on the NIC is not known from the evidence).
-func (ev *Evidence) numaCommands(nl *NICLoad, remote []*IRQLoad, remoteNodes []int, cores int, excess bool) []Command {
+func numaCommands(ev *Evidence, nl *hostview.NICLoad, remote []*hostview.IRQLoad, remoteNodes []int, cores int, excess bool) []Command {
 	q := shq(nl.Name)
 	cmds := []Command{{
 		Run:  fmt.Sprintf("cat /sys/class/net/%s/device/numa_node /sys/class/net/%s/device/local_cpulist", q, q),
@@ -281,7 +282,7 @@ func (ev *Evidence) numaCommands(nl *NICLoad, remote []*IRQLoad, remoteNodes []i
 			moves[i] = assignment{IRQ: il.Num, CPU: plan.CPUs[i]}
 		}
 		chosen := host.SortedCPUs(plan.CPUs)
-		ib := ev.irqbalanceCommands(host.UnionCPUs(chosen, keep), irqNums(nl.ActiveIRQs))
+		ib := irqbalanceCommands(ev, host.UnionCPUs(chosen, keep), irqNums(nl.ActiveIRQs))
 		cmds = append(cmds, ib[:len(ib)-1]...)
 		cmds = append(cmds, affinityCommand(moves, fmt.Sprintf("move the remote queue IRQs of %s to cores of node %d (%s)",
 			nl.Name, nl.Node, cpuList(chosen))))
@@ -290,7 +291,7 @@ func (ev *Evidence) numaCommands(nl *NICLoad, remote []*IRQLoad, remoteNodes []i
 			cmds = append(cmds, channelsCommands(nl.Name, cores, fmt.Sprintf(
 				"%s has more active queues than node %d has cores (%d): match the queue count to the local cores", nl.Name, nl.Node, cores), Option)...)
 		}
-		cmds = append(cmds, ev.numaAppCommands(nl, remoteNodes)...)
+		cmds = append(cmds, numaAppCommands(ev, nl, remoteNodes)...)
 		cmds = append(cmds, Command{
 			Run:        fmt.Sprintf("numactl --cpunodebind=%d --membind=%d <command>", nl.Node, nl.Node),
 			Kind:       Option,
@@ -316,7 +317,7 @@ const numaAppMaxPIDs = 3
 // their real PIDs, busiest first; without any, the command is a template
 // with a <PID> placeholder. Either way it is an Option: which process
 // receives on the NIC is not known from the evidence.
-func (ev *Evidence) numaAppCommands(nl *NICLoad, remoteNodes []int) []Command {
+func numaAppCommands(ev *Evidence, nl *hostview.NICLoad, remoteNodes []int) []Command {
 	nodeCPUs := cpuList(nl.LocalCPUs)
 	caveats := []string{
 		"Its memory stays where it was allocated: restarting it under numactl (below) moves that too.",
@@ -331,7 +332,7 @@ func (ev *Evidence) numaAppCommands(nl *NICLoad, remoteNodes []int) []Command {
 	var procs []proc
 	idx := map[int]int{}
 	for _, t := range ev.Threads {
-		if t.Kernel || collectorComms[t.Comm] || t.PID <= 0 || !t.UsageKnown || t.Usage < BusyThreadShare ||
+		if t.Kernel || collectorComms[t.Comm] || t.PID <= 0 || !t.UsageKnown || t.Usage < hostview.BusyThreadShare ||
 			t.CPU < 0 || !slices.Contains(remoteNodes, ev.NodeOf(t.CPU)) {
 			continue
 		}

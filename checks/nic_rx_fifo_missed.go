@@ -2,12 +2,13 @@ package checks
 
 import (
 	"fmt"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"strings"
 
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Thresholds of nic-rx-fifo-missed (DOMAIN.md §4.4).
+// Thresholds of nic-rx-fifo-missed (their reasons are in its Doc).
 const (
 	// FIFOCriticalRatio: hardware loss of at least this share of the
 	// received frames, HW / (Δrx_packets + HW), is critical
@@ -25,8 +26,9 @@ var NICRxFIFOMissed = &Check{
 		host.InputNICs, host.InputNICSysfs, host.InputNetDev, host.InputEthtoolStats,
 		host.InputEthtoolRing, host.InputEthtoolInfo, host.InputInterrupts,
 	},
-	Growth: true,
-	Run:    runNICRxFIFOMissed,
+	Growth:   true,
+	Requires: []*Check{IRQConcentration},
+	Run:      runNICRxFIFOMissed,
 }
 
 var nicRxFIFOMissedDoc = fmt.Sprintf(`Finds a physical NIC's hardware or ring overflow counters growing: rx_fifo_errors, rx_missed_errors,
@@ -64,7 +66,7 @@ decide how fast the ring is drained.
 `, fmtPct(FIFOCriticalRatio))
 
 func runNICRxFIFOMissed(ev *Evidence) Result {
-	var physical, hw []*NICLoad
+	var physical, hw []*hostview.NICLoad
 	for _, nl := range ev.NICs {
 		if nl.Physical {
 			physical = append(physical, nl)
@@ -88,7 +90,7 @@ func runNICRxFIFOMissed(ev *Evidence) Result {
 			continue
 		}
 		known++
-		if f, ok := ev.fifoFinding(nl); ok {
+		if f, ok := fifoFinding(ev, nl); ok {
 			fs = append(fs, f)
 		} else if g := nicLossGaps(ev, nl.Name); g != "" && nl.Loss.Reset {
 			gaps = append(gaps, g)
@@ -101,7 +103,7 @@ func runNICRxFIFOMissed(ev *Evidence) Result {
 		if g := nicLossGaps(ev, unknown[0]); g != "" {
 			return Result{Verdict: NotEvaluated, Reason: "loss counters without values over the interval: " + g}
 		}
-		return Result{Verdict: NotEvaluated, Reason: "no NIC loss counters: " + ev.inputReason(host.InputNICSysfs, unknown[0])}
+		return Result{Verdict: NotEvaluated, Reason: "no NIC loss counters: " + ev.InputReason(host.InputNICSysfs, unknown[0])}
 	}
 	if !ev.TwoSample() {
 		return Result{Verdict: NotEvaluated, Reason: "single sample: no hardware drops since driver load; growth needs two samples"}
@@ -116,7 +118,7 @@ func runNICRxFIFOMissed(ev *Evidence) Result {
 	return r
 }
 
-func (ev *Evidence) fifoFinding(nl *NICLoad) (Finding, bool) {
+func fifoFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
 	l := &nl.Loss
 	if l.Max == 0 && l.NoBuffer == 0 {
 		return Finding{}, false
@@ -181,7 +183,7 @@ func (ev *Evidence) fifoFinding(nl *NICLoad) (Finding, bool) {
 	if ring != nil && ring.RXMax > 0 && ring.RX < ring.RXMax {
 		diag = append(diag, fmt.Sprintf("the RX ring is %d of a possible %d", ring.RX, ring.RXMax))
 	}
-	for _, c := range ev.Concentrations {
+	for _, c := range concentrations(ev) {
 		if c.NIC == nl && c.SpreadPossible {
 			diag = append(diag, fmt.Sprintf("CPU %d services %d of its %d active queues (irq-concentration)", c.CPU, len(c.IRQs), c.Active))
 		}
@@ -235,7 +237,7 @@ func (ev *Evidence) fifoFinding(nl *NICLoad) (Finding, bool) {
 // fifoCommands enlarges the RX ring to its maximum (Change), reads the
 // counters, ring and coalescing (Verify), and offers the performance
 // governor (Option: a host-wide change that helps only a low clock).
-func fifoCommands(nl *NICLoad) []Command {
+func fifoCommands(nl *hostview.NICLoad) []Command {
 	q := shq(nl.Name)
 	cmds := []Command{{
 		Run:  fmt.Sprintf("ethtool -S %s | grep -E 'drop|miss|fifo|buf|disc'", q),

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,7 +10,7 @@ import (
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Thresholds of softnet-backlog-drops (DOMAIN.md §4.3).
+// Thresholds of softnet-backlog-drops (their reasons are in its Doc).
 const (
 	// BacklogCriticalDropRate: softnet drops above this many per second on
 	// any CPU are critical (netdata 1min_netdev_backlog_exceeded); any
@@ -36,8 +37,9 @@ var SoftnetBacklogDrops = &Check{
 		host.InputSoftnet, host.InputSysctl, host.InputCPUTopology, host.InputNICs,
 		host.InputNICSysfs, host.InputInterrupts, host.InputSoftirqs,
 	},
-	Growth: true,
-	Run:    runSoftnetBacklogDrops,
+	Growth:   true,
+	Requires: []*Check{IRQConcentration},
+	Run:      runSoftnetBacklogDrops,
 }
 
 var softnetBacklogDropsDoc = fmt.Sprintf(`Finds softnet_stat's dropped column (column 2) growing on any CPU: packets dropped because the CPU's
@@ -74,7 +76,7 @@ standard persistent setting (a udev rule or boot unit).
 `, BacklogCriticalDropRate, DefaultNetdevMaxBacklog, DefaultNetdevBudget)
 
 // sysctlInt reads an integer sysctl, ok false when absent or not a number.
-func (ev *Evidence) sysctlInt(key string) (int64, bool) {
+func sysctlInt(ev *Evidence, key string) (int64, bool) {
 	v, ok := ev.Now.Sysctls[key]
 	if !ok {
 		return 0, false
@@ -83,7 +85,7 @@ func (ev *Evidence) sysctlInt(key string) (int64, bool) {
 	return n, err == nil
 }
 
-func cpuLabel(r SoftnetLoad) string {
+func cpuLabel(r hostview.SoftnetLoad) string {
 	if r.CPU >= 0 {
 		return "CPU " + strconv.Itoa(r.CPU)
 	}
@@ -92,7 +94,7 @@ func cpuLabel(r SoftnetLoad) string {
 
 func runSoftnetBacklogDrops(ev *Evidence) Result {
 	if len(ev.Now.Softnet) == 0 {
-		return Result{Verdict: NotEvaluated, Reason: ev.inputReason(host.InputSoftnet, "")}
+		return Result{Verdict: NotEvaluated, Reason: ev.InputReason(host.InputSoftnet, "")}
 	}
 	if ev.TwoSample() && len(ev.SoftnetRows) == 0 {
 		if g := softnetGaps(ev); g != "" {
@@ -100,7 +102,7 @@ func runSoftnetBacklogDrops(ev *Evidence) Result {
 		}
 		return Result{Verdict: NotEvaluated, Reason: "softnet_stat rows could not be matched between the two samples"}
 	}
-	var dropping []SoftnetLoad
+	var dropping []hostview.SoftnetLoad
 	for _, r := range ev.SoftnetRows {
 		if r.Counts.Dropped > 0 {
 			dropping = append(dropping, r)
@@ -115,7 +117,7 @@ func runSoftnetBacklogDrops(ev *Evidence) Result {
 		}
 		return Result{Verdict: Pass, Reason: "no softnet drops in the " + ev.WindowLabel}
 	}
-	slices.SortFunc(dropping, func(a, b SoftnetLoad) int { return int(b.Counts.Dropped) - int(a.Counts.Dropped) })
+	slices.SortFunc(dropping, func(a, b hostview.SoftnetLoad) int { return int(b.Counts.Dropped) - int(a.Counts.Dropped) })
 
 	conf := High
 	cpus := []int{}
@@ -153,7 +155,7 @@ func runSoftnetBacklogDrops(ev *Evidence) Result {
 		score = scoreOver(maxRate, BacklogCriticalDropRate)
 	}
 
-	backlog, backlogKnown := ev.sysctlInt("net.core.netdev_max_backlog")
+	backlog, backlogKnown := sysctlInt(ev, "net.core.netdev_max_backlog")
 	if !backlogKnown {
 		backlog = DefaultNetdevMaxBacklog
 	}
@@ -181,7 +183,7 @@ func runSoftnetBacklogDrops(ev *Evidence) Result {
 	// Devices whose rx_dropped grew: where the backlog drops were counted.
 	var devs []string
 	for _, nl := range ev.NICs {
-		if v, ok, _ := ev.counter(nl.NIC, "statistics", "rx_dropped"); ok && v > 0 {
+		if v, ok := ev.NICCounter(nl.Name, hostview.FromSysfs, "rx_dropped"); ok && v > 0 {
 			devs = append(devs, nl.Name)
 			figs = append(figs, figure(nl.Name+" rx_dropped", fmtInt(v), "", ev.WindowLabel))
 		}
@@ -191,7 +193,7 @@ func runSoftnetBacklogDrops(ev *Evidence) Result {
 	if flow > 0 && 2*flow >= total {
 		hints = append(hints, "flow_limit_count grew about as much as dropped: flow-limit shedding of the largest flows, not a small backlog")
 	}
-	if conc := host.IntersectCPUs(cpus, ev.ConcentratedCPUs()); len(conc) > 0 {
+	if conc := host.IntersectCPUs(cpus, concentratedCPUs(ev)); len(conc) > 0 {
 		hints = append(hints, fmt.Sprintf("CPU %s also services most queue IRQs of a NIC (irq-concentration): spread the IRQs first", cpuList(conc)))
 	}
 	if rps > 0 {
@@ -245,7 +247,7 @@ func runSoftnetBacklogDrops(ev *Evidence) Result {
 		Summary:     summary,
 		Evidence:    figs,
 		Explanation: expl,
-		Commands:    ev.softnetCommands(backlog, backlogKnown, squeeze > 0),
+		Commands:    softnetCommands(ev, backlog, backlogKnown, squeeze > 0),
 	}.result()
 }
 
@@ -257,7 +259,7 @@ func (f Finding) result() Result {
 // softnetCommands doubles the backlog (and the budget with squeeze):
 // Change; RPS for single-queue NICs helps only a CPU that cannot keep up:
 // Option; tracing the drops reads state: Verify.
-func (ev *Evidence) softnetCommands(backlog int64, known, squeeze bool) []Command {
+func softnetCommands(ev *Evidence, backlog int64, known, squeeze bool) []Command {
 	var caveats []string
 	if !known {
 		caveats = append(caveats, fmt.Sprintf("The current value was not collected; the kernel default %d was assumed: read it with sysctl net.core.netdev_max_backlog.", DefaultNetdevMaxBacklog))
@@ -265,12 +267,12 @@ func (ev *Evidence) softnetCommands(backlog int64, known, squeeze bool) []Comman
 	caveats = append(caveats, "Raise it again only while drops continue: a very large backlog costs memory and adds latency.")
 	settings := [][2]string{{"net.core.netdev_max_backlog", strconv.FormatInt(2*backlog, 10)}}
 	if squeeze {
-		budget, ok := ev.sysctlInt("net.core.netdev_budget")
+		budget, ok := sysctlInt(ev, "net.core.netdev_budget")
 		if !ok {
 			budget = DefaultNetdevBudget
 		}
 		settings = append(settings, [2]string{"net.core.netdev_budget", strconv.FormatInt(2*budget, 10)})
-		if usecs, ok := ev.sysctlInt("net.core.netdev_budget_usecs"); ok {
+		if usecs, ok := sysctlInt(ev, "net.core.netdev_budget_usecs"); ok {
 			settings = append(settings, [2]string{"net.core.netdev_budget_usecs", strconv.FormatInt(2*usecs, 10)})
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Thresholds and names of tcp-tw-recycle-nat (DOMAIN.md §4.6).
+// Thresholds and names of tcp-tw-recycle-nat (their reasons are in its Doc).
 const (
 	// PAWSPassiveCritical: PAWSPassive growing by more than this with
 	// tcp_tw_recycle on is critical: SYNs are being dropped.
@@ -61,7 +61,7 @@ connection pooling. Persist it in /etc/sysctl.d and delete the "= 1" lines elsew
 
 func runTCPTwRecycleNAT(ev *Evidence) Result {
 	if len(ev.Now.Sysctls) == 0 {
-		return Result{Verdict: NotEvaluated, Reason: ev.inputReason(host.InputSysctl, "")}
+		return Result{Verdict: NotEvaluated, Reason: ev.InputReason(host.InputSysctl, "")}
 	}
 	raw, ok := ev.Now.Sysctls[sysctlTwRecycle]
 	if !ok {
@@ -82,13 +82,7 @@ func runTCPTwRecycleNAT(ev *Evidence) Result {
 	ts = strings.TrimSpace(ts)
 	timestamps := !tsKnown || ts != "0" // kernel default 1
 
-	var paws int64
-	pawsKnown := false
-	if ev.TwoSample() {
-		paws, pawsKnown = ev.Pair.NetStatDelta("TcpExt", "PAWSPassive")
-	} else if g, ok := ev.Now.NetStats["TcpExt"]; ok {
-		paws, pawsKnown = g["PAWSPassive"]
-	}
+	paws, pawsKnown := ev.NetStat("TcpExt", "PAWSPassive")
 
 	sev, score, conf := Warning, 60, High
 	switch {

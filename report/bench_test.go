@@ -11,13 +11,13 @@ func BenchmarkBuild(b *testing.B) {
 	p, outs, loads, m := big()
 	b.ReportAllocs()
 	for b.Loop() {
-		Build(p, outs, loads, m)
+		buildWith(p, outs, loads, m)
 	}
 }
 
 func benchRender(b *testing.B, render func(io.Writer, *Report) error) {
 	p, outs, loads, m := big()
-	r := Build(p, outs, loads, m)
+	r := buildWith(p, outs, loads, m)
 	if len(r.Findings) < 50 || len(r.CPULoad) != 512 || len(r.NICs) != 8 {
 		b.Fatalf("big report has %d findings, %d CPUs, %d NICs", len(r.Findings), len(r.CPULoad), len(r.NICs))
 	}

@@ -236,7 +236,7 @@ func newHTMLView(r *Report) *htmlView {
 
 	var others []string
 	for _, n := range r.NICs {
-		if n.Kind != "physical" && len(n.Queues) == 0 {
+		if n.Kind != host.KindPhysical && len(n.Queues) == 0 {
 			others = append(others, oneLine(n.Name)+" ("+oneLine(orText(n.Kind, "unknown"))+")")
 			continue
 		}
@@ -370,7 +370,7 @@ func newBand(r *Report, name string) bandView {
 
 	var nics []string
 	for _, n := range r.NICs {
-		if n.Kind != "physical" && len(n.Queues) == 0 {
+		if n.Kind != host.KindPhysical && len(n.Queues) == 0 {
 			continue
 		}
 		d := oneLine(n.Name) + " ("
@@ -472,7 +472,7 @@ func newNICView(r *Report, n NIC) nicView {
 		all = append(all, q.CPUs...)
 		qv := queueView{
 			Index: strconv.Itoa(q.Index), Dir: oneLine(q.Dir), IRQ: strconv.Itoa(q.IRQ), Name: oneLine(q.Name),
-			CPUs: "unknown", From: oneLine(q.CPUsFrom),
+			CPUs: "unknown", From: oneLine(string(q.CPUsFrom)),
 		}
 		if len(q.CPUs) > 0 {
 			qv.CPUs = host.FormatCPUList(q.CPUs)

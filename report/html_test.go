@@ -20,8 +20,8 @@ import (
 
 // perCPUCase adds per-CPU splits to a builder's queue loads, as cli's
 // loadsOf does from the evidence.
-func perCPUCase(b builder, split func(q QueueLoad, seconds float64) []CPURate) builder {
-	return func() (*host.Pair, []checks.Outcome, Loads, Meta) {
+func perCPUCase(b builder, split func(q queueRate, seconds float64) []CPURate) builder {
+	return func() (*host.Pair, []checks.Outcome, rates, Meta) {
 		p, o, l, mt := b()
 		secs := 0.0
 		if p != nil && p.Before != nil {
@@ -45,14 +45,14 @@ var htmlCases = []struct {
 	name  string
 	build builder
 }{
-	{"concentration", perCPUCase(concentration, func(q QueueLoad, s float64) []CPURate {
+	{"concentration", perCPUCase(concentration, func(q queueRate, s float64) []CPURate {
 		out := []CPURate{{CPU: 0, RatePerS: q.RatePerS, Count: uint64(q.RatePerS * s)}}
 		if q.IRQ == 123 {
 			out = append(out, CPURate{CPU: 5, RatePerS: 40, Count: 200})
 		}
 		return out
 	})},
-	{"clean", perCPUCase(clean, func(q QueueLoad, s float64) []CPURate {
+	{"clean", perCPUCase(clean, func(q queueRate, s float64) []CPURate {
 		return []CPURate{{CPU: q.IRQ - 120, RatePerS: q.RatePerS, Count: uint64(q.RatePerS * s)}}
 	})},
 	{"single", single},
@@ -115,8 +115,8 @@ func TestHTMLStructure(t *testing.T) {
 	}
 	// Every check has a <details> with its verdict; runtime commands
 	// come before persistent ones; root is marked.
-	if n := strings.Count(h, `<li class="check `); n != 7 {
-		t.Errorf("%d checks in the checklist, want 7", n)
+	if n := strings.Count(h, `<li class="check `); n != len(registry) {
+		t.Errorf("%d checks in the checklist, want %d", n, len(registry))
 	}
 	f1 := h[strings.Index(h, `id="finding-1"`):strings.Index(h, `id="finding-2"`)]
 	if rt, ps := strings.Index(f1, "Fix now"), strings.Index(f1, "Make it persistent"); rt < 0 || ps < rt {
@@ -243,7 +243,7 @@ func TestHTMLHostile(t *testing.T) {
 	p, outs, loads, m := hostile()
 	// Give the pictures the hostile interface with counts, and a check
 	// doc and explanation that carry names.
-	loads.Queues = map[string][]QueueLoad{hostileIface: {
+	loads.Queues = map[string][]queueRate{hostileIface: {
 		{Index: 0, IRQ: 120, RatePerS: 900, PerCPU: []CPURate{{CPU: 0, RatePerS: 900, Count: 4500}}},
 	}}
 	withDoc := *outs[0].Check
@@ -251,7 +251,7 @@ func TestHTMLHostile(t *testing.T) {
 	withDoc.Doc = "Finds " + hostileProc + " and [x](javascript:alert(1)) and <http://evil.example/>.\n\n" +
 		"![i](http://evil.example/p.png) <script>alert(3)</script>\n\n<div onclick=alert(4)>x</div>"
 	outs[0].Findings[0].Explanation += "\n\n\"><svg onload=alert(5)> " + hostileIface + " on " + hostileHost + " \u202eevil"
-	r := Build(p, outs, loads, m)
+	r := buildWith(p, outs, loads, m)
 	r.Host.Hostname = "javascript:alert(document.domain)//\"><svg onload=alert(6)>\u202e"
 	h := renderHTML(t, r)
 
@@ -341,7 +341,7 @@ func TestHTML512(t *testing.T) {
 		}
 		loads.Queues[nic] = qs
 	}
-	r := Build(p, outs, loads, m)
+	r := buildWith(p, outs, loads, m)
 	start := time.Now()
 	h := renderHTML(t, r)
 	t.Logf("512-CPU HTML: %d bytes in %v", len(h), time.Since(start))
@@ -568,7 +568,7 @@ func BenchmarkHTML512(b *testing.B) {
 		}
 		loads.Queues[nic] = qs
 	}
-	r := Build(p, outs, loads, m)
+	r := buildWith(p, outs, loads, m)
 	var buf bytes.Buffer
 	if err := HTML(&buf, r); err != nil {
 		b.Fatal(err)

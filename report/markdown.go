@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"github.com/netdoctor/netdoctor/internal/textfmt"
 	"io"
 	"strconv"
 	"strings"
@@ -274,7 +275,7 @@ func (m *mdWriter) counts(r *Report) {
 func (m *mdWriter) interfaces(r *Report) {
 	var rows [][]string
 	for _, n := range r.NICs {
-		if n.Kind != "physical" && len(n.Queues) == 0 {
+		if n.Kind != host.KindPhysical && len(n.Queues) == 0 {
 			continue
 		}
 		var cpus []int
@@ -474,28 +475,14 @@ func paragraphs(s string) []string {
 }
 
 // stamp formats a time in UTC to the second; the zero time is "unknown".
-func stamp(t time.Time) string {
-	if t.IsZero() {
-		return "unknown"
-	}
-	return t.UTC().Format("2006-01-02 15:04:05") + " UTC"
-}
+func stamp(t time.Time) string { return textfmt.Time(t) }
 
-// uptime formats seconds as "4d 2h 11m", "2h 11m", "11m" or "42s".
+// uptime formats seconds as "3d 4h", "5h 12m" or "11m".
 func uptime(sec int64) string {
 	if sec <= 0 {
 		return "unknown"
 	}
-	d, h, m := sec/86400, sec%86400/3600, sec%3600/60
-	switch {
-	case d > 0:
-		return fmt.Sprintf("%dd %dh %dm", d, h, m)
-	case h > 0:
-		return fmt.Sprintf("%dh %dm", h, m)
-	case m > 0:
-		return fmt.Sprintf("%dm", m)
-	}
-	return fmt.Sprintf("%ds", sec)
+	return textfmt.Uptime(time.Duration(sec) * time.Second)
 }
 
 func speed(mbs int) string {

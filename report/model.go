@@ -22,6 +22,7 @@ import (
 
 	"github.com/netdoctor/netdoctor/checks"
 	"github.com/netdoctor/netdoctor/internal/host"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 )
 
 // SchemaVersion is the version of the JSON contract. Additive changes keep
@@ -304,8 +305,9 @@ type Queue struct {
 	Name string `json:"name"`
 	// CPUs is effective_affinity_list when known, else smp_affinity_list.
 	CPUs []int `json:"cpus"`
-	// CPUsFrom says which: "effective", "affinity" or "" (unknown).
-	CPUsFrom string `json:"cpus_from"`
+	// CPUsFrom says which: "effective_affinity_list", "smp_affinity_list"
+	// or "" (unknown).
+	CPUsFrom hostview.CPUsFrom `json:"cpus_from"`
 	// RatePerS is the IRQ's interrupts per second over LoadWindow; 0 when
 	// not measured (a single sample).
 	RatePerS float64 `json:"rate_per_s"`
@@ -346,34 +348,20 @@ type CPULoad struct {
 	NICIRQPerS float64 `json:"nic_irq_per_s"`
 }
 
-// Loads are the rates the checks' evidence already computed, handed to
-// Build by the caller so that the report never recomputes them.
-type Loads struct {
-	// Window says what the rates cover ("5.0s interval", "since boot").
-	Window string
-	// CPUs are the per-CPU loads; Build fills Node and Siblings from the
-	// topology and adds a zero row for every online CPU without one.
-	CPUs []CPULoad
-	// Queues are per NIC name the rates of its queue vectors, matched to
-	// the NIC's queues by IRQ number.
-	Queues map[string][]QueueLoad
+// Build makes the report of the host view v (of one or two samples, or
+// nil) and the engine's outcomes. It reads the rates and the CPUs of each
+// queue IRQ from the view, ranks the findings and never reads the clock:
+// times come from meta and the samples.
+func Build(v *hostview.View, outcomes []checks.Outcome, meta Meta) *Report {
+	if v == nil {
+		v = hostview.New(nil)
+	}
+	return build(v, outcomes, ratesOf(v), meta)
 }
 
-// QueueLoad is the interrupt rate of one queue vector.
-type QueueLoad struct {
-	Index    int
-	Dir      string
-	IRQ      int
-	RatePerS float64
-	// PerCPU splits the interrupts by CPU, in any order; Build sorts it,
-	// sums repeated CPUs and drops empty entries.
-	PerCPU []CPURate
-}
-
-// Build makes the report of one or two samples (p may be nil or hold a
-// single snapshot) and the engine's outcomes. It ranks the findings and
-// never reads the clock: times come from meta and the samples.
-func Build(p *host.Pair, outcomes []checks.Outcome, loads Loads, meta Meta) *Report {
+// build is Build with the rates given (tests hand it rates of their own).
+func build(v *hostview.View, outcomes []checks.Outcome, loads rates, meta Meta) *Report {
+	p := v.Pair
 	r := &Report{
 		SchemaVersion: SchemaVersion,
 		Tool: Tool{
@@ -382,7 +370,7 @@ func Build(p *host.Pair, outcomes []checks.Outcome, loads Loads, meta Meta) *Rep
 			Command: meta.Command,
 			FailOn:  meta.FailOn,
 		},
-		Generated:  meta.Generated.UTC(),
+		Generated:  meta.Generated.UTC().Truncate(time.Second),
 		LoadWindow: loads.Window,
 	}
 	var samples []*host.Snapshot
@@ -405,7 +393,7 @@ func Build(p *host.Pair, outcomes []checks.Outcome, loads Loads, meta Meta) *Rep
 	}
 	r.Samples = len(samples)
 	for _, s := range samples {
-		r.SampleTimes = append(r.SampleTimes, s.Time.UTC())
+		r.SampleTimes = append(r.SampleTimes, s.Time.UTC().Truncate(time.Second))
 	}
 	r.IntervalSeconds = round(interval.Seconds(), 1000)
 	for i, s := range samples {
@@ -438,7 +426,7 @@ func Build(p *host.Pair, outcomes []checks.Outcome, loads Loads, meta Meta) *Rep
 	if len(samples) > 0 {
 		last := samples[len(samples)-1]
 		r.Host = buildHost(last)
-		r.NICs = buildNICs(last, loads.Queues)
+		r.NICs = buildNICs(v, last, loads.Queues)
 		r.CPULoad = buildCPULoad(last, loads.CPUs)
 	} else {
 		r.CPULoad = buildCPULoad(nil, loads.CPUs)
@@ -460,7 +448,7 @@ func Build(p *host.Pair, outcomes []checks.Outcome, loads Loads, meta Meta) *Rep
 			Findings: len(o.Findings), Severity: sev, Doc: doc,
 		})
 		for _, f := range o.Findings {
-			r.Findings = append(r.Findings, buildFinding(f, id, title, sev))
+			r.Findings = append(r.Findings, buildFinding(f))
 		}
 	}
 	Rank(r.Findings)
@@ -469,21 +457,14 @@ func Build(p *host.Pair, outcomes []checks.Outcome, loads Loads, meta Meta) *Rep
 	return r
 }
 
-func buildFinding(f checks.Finding, id, title string, sev checks.Severity) Finding {
+// buildFinding copies a finding the engine completed (check, title,
+// severity, confidence and empty lists are filled there, not here).
+func buildFinding(f checks.Finding) Finding {
 	out := Finding{
 		Check: f.Check, Severity: f.Severity, Confidence: f.Confidence,
 		Score: f.Score, Subject: f.Subject, NIC: f.NIC,
 		CPUs: slices.Clone(f.CPUs), PIDs: slices.Clone(f.PIDs),
 		Title: f.Title, Summary: f.Summary, Explanation: f.Explanation,
-	}
-	if out.Check == "" {
-		out.Check = id
-	}
-	if out.Title == "" {
-		out.Title = title
-	}
-	if _, ok := checks.ParseSeverity(out.Severity.String()); !ok {
-		out.Severity = sev
 	}
 	for _, e := range f.Evidence {
 		out.Evidence = append(out.Evidence, Figure{Name: e.Name, Value: e.Value, Threshold: e.Threshold, Window: e.Window})
@@ -541,21 +522,14 @@ func buildHost(s *host.Snapshot) Host {
 	}
 	sort.SliceStable(h.Nodes, func(i, j int) bool { return h.Nodes[i].ID < h.Nodes[j].ID })
 	if !s.BootTime.IsZero() {
-		bt := s.BootTime.UTC()
+		bt := s.BootTime.UTC().Truncate(time.Second)
 		h.BootTime = &bt
 		h.UptimeSeconds = int64(s.Uptime() / time.Second)
 	}
 	return h
 }
 
-func buildNICs(s *host.Snapshot, rates map[string][]QueueLoad) []NIC {
-	irqs := make(map[int]*host.IRQ, len(s.Interrupts.IRQs))
-	for i := range s.Interrupts.IRQs {
-		q := &s.Interrupts.IRQs[i]
-		if _, dup := irqs[q.Num]; !dup {
-			irqs[q.Num] = q
-		}
-	}
+func buildNICs(v *hostview.View, s *host.Snapshot, rates map[string][]queueRate) []NIC {
 	out := make([]NIC, 0, len(s.NICs))
 	for _, n := range s.NICs {
 		rate := map[int]float64{}
@@ -574,13 +548,8 @@ func buildNICs(s *host.Snapshot, rates map[string][]QueueLoad) []NIC {
 		for _, q := range n.Queues {
 			row := Queue{Index: q.Index, Dir: q.Dir, IRQ: q.IRQ, Name: q.Name, RatePerS: round(rate[q.IRQ], 10),
 				PerCPU: buildPerCPU(perCPU[q.IRQ])}
-			if irq := irqs[q.IRQ]; irq != nil {
-				switch {
-				case len(irq.Effective) > 0:
-					row.CPUs, row.CPUsFrom = host.SortedCPUs(irq.Effective), "effective"
-				case len(irq.Affinity) > 0:
-					row.CPUs, row.CPUsFrom = host.SortedCPUs(irq.Affinity), "affinity"
-				}
+			if il := v.IRQ(q.IRQ); il != nil && v.Now == s {
+				row.CPUs, row.CPUsFrom = il.CPUs, il.CPUsFrom
 			}
 			nic.Queues = append(nic.Queues, row)
 		}

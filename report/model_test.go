@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"slices"
 	"strings"
 	"testing"
@@ -42,19 +43,19 @@ func TestBuildConcentration(t *testing.T) {
 	if s.Worst == nil || s.Worst.Check != "irq-concentration" || s.Worst.Subject != "eth0" || s.Worst.Rank != 1 {
 		t.Errorf("worst %+v", s.Worst)
 	}
-	if s.Verdicts != (VerdictCounts{Fail: 3, Pass: 3, NotApplicable: 1}) || s.Evaluated != 7 || s.Checks != 7 {
+	if s.Verdicts != (VerdictCounts{Fail: 3, Pass: 3, NotApplicable: 1}) || s.Evaluated != len(registry) || s.Checks != len(registry) {
 		t.Errorf("verdicts %+v evaluated %d", s.Verdicts, s.Evaluated)
 	}
 	if c := r.Checks[0]; c.ID != "irq-concentration" || c.Findings != 1 || c.Severity != checks.Critical {
 		t.Errorf("checks[0] %+v", c)
 	}
 
-	// NIC → queue → IRQ → CPU rows with rates from Loads.
+	// NIC → queue → IRQ → CPU rows with rates from rates.
 	if len(r.NICs) != 2 || r.NICs[0].Name != "eth0" || r.NICs[1].Name != "lo" {
 		t.Fatalf("NICs not sorted by name: %+v", r.NICs)
 	}
 	q := r.NICs[0].Queues
-	if len(q) != 4 || q[1].IRQ != 121 || !slices.Equal(q[1].CPUs, []int{0}) || q[1].CPUsFrom != "effective" || q[1].RatePerS != 20950.5 {
+	if len(q) != 4 || q[1].IRQ != 121 || !slices.Equal(q[1].CPUs, []int{0}) || q[1].CPUsFrom != hostview.FromEffective || q[1].RatePerS != 20950.5 {
 		t.Errorf("queues %+v", q)
 	}
 	if r.NICs[1].Queues == nil {
@@ -106,7 +107,7 @@ func TestBuildSingleAndEmpty(t *testing.T) {
 	}
 
 	// No samples, no outcomes: a report that renders and says so.
-	e := Build(nil, nil, Loads{}, Meta{})
+	e := buildWith(nil, nil, rates{}, Meta{})
 	if e.Samples != 0 || e.Summary.Evaluated != 0 || e.Summary.Worst != nil {
 		t.Errorf("empty report %+v", e)
 	}
@@ -134,8 +135,8 @@ func TestBuildDefensive(t *testing.T) {
 		// A nil check and an unknown verdict must not panic.
 		{Verdict: "exploded", Findings: []checks.Finding{{Check: "x", Severity: checks.Notice}}},
 	}
-	loads := Loads{CPUs: []CPULoad{{CPU: 3, IRQPerS: nan}, {CPU: -1, IRQPerS: 5}, {CPU: 3, NetRXPerS: 2}}}
-	r := Build(p, outs, loads, Meta{})
+	loads := rates{CPUs: []CPULoad{{CPU: 3, IRQPerS: nan}, {CPU: -1, IRQPerS: 5}, {CPU: 3, NetRXPerS: 2}}}
+	r := buildWith(p, outs, loads, Meta{})
 	if f := r.Findings[0]; f.Check != "nic-numa-remote" || f.Severity != checks.Warning || f.Title == "" {
 		t.Errorf("finding not completed from its check: %+v", f)
 	}
@@ -264,10 +265,10 @@ func keys(t *testing.T, what string, v any, want ...string) {
 
 func TestExitCode(t *testing.T) {
 	conc, clean, sing := buildCase(concentration), buildCase(clean), buildCase(single)
-	nothing := Build(nil, []checks.Outcome{
+	nothing := buildWith(nil, []checks.Outcome{
 		{Check: registry[0], Verdict: checks.NotEvaluated, Reason: "no /proc/interrupts"},
 		{Check: registry[1], Verdict: checks.Error, Reason: "panic"},
-	}, Loads{}, Meta{})
+	}, rates{}, Meta{})
 	tests := []struct {
 		name   string
 		r      *Report
@@ -290,10 +291,10 @@ func TestExitCode(t *testing.T) {
 			t.Errorf("%s: exit %d, want %d", tt.name, got, tt.want)
 		}
 	}
-	partly := Build(nil, []checks.Outcome{
+	partly := buildWith(nil, []checks.Outcome{
 		{Check: registry[0], Verdict: checks.Pass},
 		{Check: registry[1], Verdict: checks.NotEvaluated, Reason: "softnet_stat missing"},
-	}, Loads{}, Meta{})
+	}, rates{}, Meta{})
 	strict := []struct {
 		name   string
 		r      *Report
@@ -303,7 +304,7 @@ func TestExitCode(t *testing.T) {
 		{"strict: one check not evaluated", partly, checks.Warning, ExitNotEvaluated},
 		{"strict: findings win", conc, checks.Warning, ExitFindings},
 		{"strict: nothing evaluated keeps 3", nothing, checks.Warning, ExitNothingEvaluated},
-		{"strict: every check judged", Build(nil, []checks.Outcome{{Check: registry[0], Verdict: checks.Pass}}, Loads{}, Meta{}), checks.Warning, ExitClean},
+		{"strict: every check judged", buildWith(nil, []checks.Outcome{{Check: registry[0], Verdict: checks.Pass}}, rates{}, Meta{}), checks.Warning, ExitClean},
 	}
 	for _, tt := range strict {
 		if got := StrictExitCode(tt.r, tt.failOn); got != tt.want {

@@ -62,7 +62,7 @@ func TestRank(t *testing.T) {
 // its outcomes: the ranking and every rendering stay byte-identical.
 func TestRankIgnoresInputOrder(t *testing.T) {
 	p, outs, loads, m := big()
-	want := render(t, Build(p, outs, loads, m))
+	want := render(t, buildWith(p, outs, loads, m))
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 5; i++ {
 		shuffled := slices.Clone(outs)
@@ -71,7 +71,7 @@ func TestRankIgnoresInputOrder(t *testing.T) {
 			rng.Shuffle(len(fs), func(a, b int) { fs[a], fs[b] = fs[b], fs[a] })
 			shuffled[j].Findings = fs
 		}
-		got := Build(p, shuffled, loads, m)
+		got := buildWith(p, shuffled, loads, m)
 		// The checks table keeps the engine's order; only findings may move.
 		if g := render(t, got); !bytes.Equal(g, want) {
 			t.Fatalf("shuffle %d changed the report", i)

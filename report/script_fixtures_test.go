@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,8 +49,9 @@ func fixtureReport(t *testing.T, dir string) *report.Report {
 	if err != nil {
 		t.Fatalf("load %v: %v", paths, err)
 	}
-	outcomes := checks.Run(checks.NewEvidence(p), checks.Registry())
-	return report.Build(p, outcomes, report.Loads{}, report.Meta{
+	view := hostview.New(p)
+	outcomes := checks.Run(checks.FromView(view), checks.Registry())
+	return report.Build(view, outcomes, report.Meta{
 		Tool: "netdoctor", Version: "test", FailOn: "none",
 		Generated: time.Date(2024, 3, 12, 15, 0, 0, 0, time.UTC),
 		Command:   "netdoctor report --format script " + filepath.Base(dir),

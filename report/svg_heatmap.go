@@ -1,11 +1,10 @@
 package report
 
 import (
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/netdoctor/netdoctor/checks"
 )
 
 // The interrupt heatmap: NIC queues (rows) by CPU (columns), each cell
@@ -338,12 +337,12 @@ func layoutHeatmap(r *Report, cols *cpuColumns) *svgHeatmap {
 	h.Grid = d.String()
 
 	// Cells. A column is busy for the core brackets when a queue IRQ is
-	// active on it: above checks.ActiveIRQRate interrupts/s, 1 % of the
+	// active on it: above hostview.ActiveIRQRate interrupts/s, 1 % of the
 	// busiest cell's count without rates, or routed there without counts.
 	busyAt := 0.0
 	switch m {
 	case metricRate:
-		busyAt = checks.ActiveIRQRate
+		busyAt = hostview.ActiveIRQRate
 	case metricCount:
 		busyAt = vmax / 100
 	}
@@ -373,7 +372,7 @@ func layoutHeatmap(r *Report, cols *cpuColumns) *svgHeatmap {
 					cell.Fill = "#344054"
 				}
 				from := "smp_affinity_list"
-				if len(row.queues) == 1 && row.queues[0].CPUsFrom == "effective" {
+				if len(row.queues) == 1 && row.queues[0].CPUsFrom == hostview.FromEffective {
 					from = "effective_affinity_list"
 				}
 				cell.Tip = row.tip + ": routed to " + where + " by " + from

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/netdoctor/netdoctor/internal/textfmt"
 	"math"
 	"sort"
 	"strconv"
@@ -368,22 +369,7 @@ func grouped(v float64) string {
 		}
 		return trimZero(strconv.FormatFloat(v, 'f', 1, 64))
 	}
-	s := strconv.FormatFloat(math.Round(v), 'f', 0, 64)
-	if len(s) <= 3 || strings.ContainsAny(s, "e+") {
-		return s
-	}
-	var b strings.Builder
-	lead := len(s) % 3
-	if lead > 0 {
-		b.WriteString(s[:lead])
-	}
-	for i := lead; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
+	return textfmt.GroupDigits(strconv.FormatFloat(math.Round(v), 'f', 0, 64))
 }
 
 // shorten cuts s to at most n runes, ending with "…" when cut.

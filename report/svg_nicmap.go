@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/netdoctor/netdoctor/internal/host"
 	"sort"
 	"strconv"
 )
@@ -23,7 +24,7 @@ type svgNICMap struct {
 func mapNICs(r *Report) []*NIC {
 	var out []*NIC
 	for i := range r.NICs {
-		if n := &r.NICs[i]; n.Kind == "physical" || len(n.Queues) > 0 {
+		if n := &r.NICs[i]; n.Kind == host.KindPhysical || len(n.Queues) > 0 {
 			out = append(out, n)
 		}
 	}

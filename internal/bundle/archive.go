@@ -946,7 +946,7 @@ func (idx *archiveIndex) list(p string, n *anode) []fs.DirEntry {
 	out := make([]fs.DirEntry, len(kids))
 	ents := make([]archEntry, len(kids))
 	for i, k := range kids {
-		ents[i] = archEntry{name: k.name, n: k.n}
+		ents[i] = archEntry(k)
 		out[i] = &ents[i]
 	}
 	return out

@@ -6,7 +6,6 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,31 +205,6 @@ func wantRefused(t *testing.T, err error, reason string) {
 	if !strings.Contains(err.Error(), reason) {
 		t.Fatalf("err = %q, want the reason %q", err, reason)
 	}
-}
-
-// readAllFS reads every regular file reachable by walking fsys, returning
-// name -> content; refused or failing files map to their error text.
-func readAllFS(t testing.TB, fsys FS) map[string]string {
-	t.Helper()
-	out := make(map[string]string)
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			b, err := fsys.ReadFile(p)
-			if err != nil {
-				out[p] = "ERROR " + err.Error()
-			} else {
-				out[p] = string(b)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // zeroReader reads zeros forever.

@@ -10,9 +10,18 @@ import (
 	"strings"
 )
 
-// collectManifest is the name of the file that marks a netdoctor collect
-// bundle.
-const collectManifest = "netdoctor-collect.json"
+// The collect manifest: the file that marks a netdoctor collect bundle,
+// defined once for the writer (netdoctor collect), the reader (Roots and
+// the source) and the fixture generator.
+const (
+	// CollectManifest is its name, at the top of the bundle or in its
+	// single top directory.
+	CollectManifest = "netdoctor-collect.json"
+	// CollectFormat is its format field.
+	CollectFormat = "netdoctor-collect"
+	// CollectVersion is the version this netdoctor writes and reads.
+	CollectVersion = 1
+)
 
 // Bounds of the root search.
 const (
@@ -22,13 +31,17 @@ const (
 	maxRootEntries  = 20_000 // directory entries looked at in all
 )
 
-// collectFile is netdoctor-collect.json.
-type collectFile struct {
+// CollectMeta is the content of CollectManifest. SampleTimes (RFC 3339
+// with nanoseconds) is an addition readers may ignore: the date files
+// inside the samples have one-second resolution, too coarse for a 5 s
+// interval.
+type CollectMeta struct {
 	Format          string   `json:"format"`
 	Version         int      `json:"version"`
 	Hostname        string   `json:"hostname"`
 	Samples         []string `json:"samples"`
 	IntervalSeconds float64  `json:"interval_seconds"`
+	SampleTimes     []string `json:"sample_times,omitempty"`
 }
 
 // Roots finds the sample roots of a bundle. A collect bundle (a file
@@ -75,7 +88,7 @@ func Roots(fsys FS) ([]Root, error) {
 		return nil, err
 	}
 	if len(roots) == 0 {
-		return nil, fmt.Errorf("no sosreport or netdoctor collect bundle found in %s (looked for sos_commands/ and %s)", quoteName(where), collectManifest)
+		return nil, fmt.Errorf("no sosreport or netdoctor collect bundle found in %s (looked for sos_commands/ and %s)", quoteName(where), CollectManifest)
 	}
 	return roots, nil
 }
@@ -83,11 +96,11 @@ func Roots(fsys FS) ([]Root, error) {
 // collectRoots reads dir/netdoctor-collect.json when entries (dir's
 // listing) hold it. ok reports whether the manifest exists.
 func collectRoots(fsys FS, dir string, entries []fs.DirEntry) (roots []Root, ok bool, err error) {
-	i := slices.IndexFunc(entries, func(e fs.DirEntry) bool { return e.Name() == collectManifest })
+	i := slices.IndexFunc(entries, func(e fs.DirEntry) bool { return e.Name() == CollectManifest })
 	if i < 0 {
 		return nil, false, nil
 	}
-	name := path.Join(dir, collectManifest)
+	name := path.Join(dir, CollectManifest)
 	fail := func(format string, args ...any) ([]Root, bool, error) {
 		return nil, true, fmt.Errorf("%s: %s", quoteName(name), fmt.Sprintf(format, args...))
 	}
@@ -101,15 +114,15 @@ func collectRoots(fsys FS, dir string, entries []fs.DirEntry) (roots []Root, ok 
 	if len(data) > maxManifestSize {
 		return fail("larger than %d bytes", maxManifestSize)
 	}
-	var m collectFile
+	var m CollectMeta
 	if err := json.Unmarshal(data, &m); err != nil {
 		return fail("not valid JSON: %v", err)
 	}
-	if m.Format != "netdoctor-collect" {
-		return fail("format is %q, want \"netdoctor-collect\"", m.Format)
+	if m.Format != CollectFormat {
+		return fail("format is %q, want %q", m.Format, CollectFormat)
 	}
-	if m.Version != 1 {
-		return fail("unsupported version %d (this netdoctor reads version 1)", m.Version)
+	if m.Version != CollectVersion {
+		return fail("unsupported version %d (this netdoctor reads version %d)", m.Version, CollectVersion)
 	}
 	if len(m.Samples) == 0 {
 		return fail("lists no samples")
@@ -172,7 +185,7 @@ func cutCollect(fsys FS, dir string, entries []fs.DirEntry) error {
 	if len(have) == 0 {
 		return nil
 	}
-	missing = append(missing, path.Join(dir, collectManifest))
+	missing = append(missing, path.Join(dir, CollectManifest))
 	return fmt.Errorf("truncated netdoctor collect archive: it ends after %d members without tar's end-of-archive blocks; missing %s (it has %s; the last sample present may be incomplete); copy the file again",
 		members, quoteName(strings.Join(missing, ", ")), strings.Join(have, ", "))
 }

@@ -14,6 +14,11 @@ import (
 	"time"
 )
 
+// typeRegA is the pre-POSIX typeflag of a regular file ('\x00', the
+// deprecated tar.TypeRegA): old archives still use it, and a name ending in
+// "/" then means a directory.
+const typeRegA = '\x00'
+
 // A fast reader for the tar archives sos and netdoctor collect write.
 //
 // archive/tar is thorough and slow: it checks every header block for
@@ -153,7 +158,7 @@ func (s *tarStream) next() (tarHeader, error) {
 		if longLink != "" {
 			h.linkname = longLink
 		}
-		if h.typeflag == tar.TypeRegA {
+		if h.typeflag == typeRegA {
 			if strings.HasSuffix(h.name, "/") {
 				h.typeflag = tar.TypeDir
 			} else {

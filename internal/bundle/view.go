@@ -531,20 +531,6 @@ func (i *fileInfo) ModTime() time.Time { return i.mtime }
 func (i *fileInfo) IsDir() bool        { return i.mode.IsDir() }
 func (i *fileInfo) Sys() any           { return nil }
 
-// dirEntry is a directory entry whose Info is looked up lazily through the
-// backend (never through a plain path).
-type dirEntry struct {
-	name string
-	typ  fs.FileMode
-	info func() (fs.FileInfo, error)
-}
-
-func (e *dirEntry) Name() string               { return e.name }
-func (e *dirEntry) IsDir() bool                { return e.typ.IsDir() }
-func (e *dirEntry) Type() fs.FileMode          { return e.typ }
-func (e *dirEntry) Info() (fs.FileInfo, error) { return e.info() }
-func (e *dirEntry) String() string             { return fs.FormatDirEntry(e) }
-
 // sortEntries sorts entries by name.
 func sortEntries(d []fs.DirEntry) {
 	slices.SortFunc(d, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })

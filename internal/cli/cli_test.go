@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"github.com/netdoctor/netdoctor/checks"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,7 +149,8 @@ func TestReportToFile(t *testing.T) {
 
 func TestChecksAndExplain(t *testing.T) {
 	r := run(t, "checks")
-	for _, id := range []string{"irq-concentration", "nic-numa-remote", "softnet-backlog-drops", "nic-rx-fifo-missed", "irq-ht-siblings", "tcp-tw-recycle-nat", "app-on-irq-cpus"} {
+	for _, c := range checks.Registry() {
+		id := c.ID
 		if !strings.Contains(r.stdout, id) {
 			t.Errorf("checks does not list %s", id)
 		}

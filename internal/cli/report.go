@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/netdoctor/netdoctor/checks"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"github.com/netdoctor/netdoctor/report"
 )
 
@@ -93,9 +94,9 @@ is refused. The destination is checked before sampling starts.`,
 			if err != nil {
 				return err
 			}
-			ev := checks.NewEvidence(p)
-			outcomes := checks.Run(ev, checks.Registry())
-			r := report.Build(p, outcomes, loadsOf(ev), report.Meta{
+			view := hostview.New(p)
+			outcomes := checks.Run(checks.FromView(view), checks.Registry())
+			r := report.Build(view, outcomes, report.Meta{
 				Tool: "netdoctor", Version: Version, Generated: io.Now(),
 				Command: strings.TrimSpace("netdoctor " + strings.Join(io.Args, " ")), FailOn: o.failOn,
 			})
@@ -127,38 +128,4 @@ is refused. The destination is checked before sampling starts.`,
 	cmd.Flags().BoolVar(&o.strict, "strict", false, "exit 5 when any check could not be evaluated (an input is missing), for sign-off gates that refuse incomplete bundles")
 	cmd.Flags().DurationVar(&o.interval, "interval", defaultInterval, "time between the two samples of a live host")
 	return cmd
-}
-
-// loadsOf hands the rates the evidence computed to the report model.
-func loadsOf(ev *checks.Evidence) report.Loads {
-	l := report.Loads{Window: ev.WindowLabel, Queues: map[string][]report.QueueLoad{}}
-	for _, c := range ev.CPUs {
-		if !c.Online {
-			continue
-		}
-		l.CPUs = append(l.CPUs, report.CPULoad{
-			CPU: c.CPU, IRQPerS: c.IRQRate, NetRXPerS: c.NetRXRate,
-			DropsPerS: c.DropRate, SqueezePerS: c.SqueezeRate, NICIRQPerS: c.NICIRQRate,
-		})
-	}
-	for _, q := range ev.IRQs {
-		if q.NIC == "" || q.Misc {
-			continue
-		}
-		var perCPU []report.CPURate
-		if q.CountsKnown {
-			perCPU = make([]report.CPURate, 0, len(q.PerCPU))
-			for cpu, n := range q.PerCPU {
-				if n > 0 {
-					// Over the window: deltas for two samples, since-boot
-					// totals (and averages) for one; rate 0 without a time base.
-					perCPU = append(perCPU, report.CPURate{CPU: cpu, RatePerS: ev.Rate(n), Count: n})
-				}
-			}
-		}
-		l.Queues[q.NIC] = append(l.Queues[q.NIC], report.QueueLoad{
-			Index: q.Queue, Dir: q.Dir, IRQ: q.Num, RatePerS: q.Rate, PerCPU: perCPU,
-		})
-	}
-	return l
 }

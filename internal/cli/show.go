@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"github.com/netdoctor/netdoctor/internal/inventory"
 )
 
@@ -49,7 +50,7 @@ one host, the earlier first, give two samples.`,
 			if err != nil {
 				return err
 			}
-			inv := inventory.Build(p)
+			inv := inventory.Build(hostview.New(p))
 			render := inventory.Text
 			if o.format == "json" {
 				render = inventory.JSON

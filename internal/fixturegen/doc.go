@@ -10,7 +10,7 @@
 // the queue rates, /proc/stat softirq time with the interrupt load, thread
 // CPU time with the CPU's user time).
 //
-// The writers put each file exactly where sos puts it (SOSREPORT.md §3–§4),
+// The writers put each file exactly where sos puts it (docs/sosreport.md),
 // in the text layout of the scenario's kernel and sos version:
 //
 //   - WriteCollect writes a netdoctor collect bundle: netdoctor-collect.json
@@ -22,6 +22,6 @@
 // Fixtures lists the committed fixtures (go run ./internal/fixturegen/gen
 // -out fixtures regenerates them), and Large builds a big healthy host for
 // benchmarks. The package never reads the files it writes and judges
-// nothing: expectations are declared by the scenario's author from
-// DOMAIN.md's rules.
+// nothing: expectations are declared by the scenario's author from the
+// checks' documented rules.
 package fixturegen

@@ -213,7 +213,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 // TestInterruptsLayout pins one queue row per kernel layout
-// (DOMAIN.md §2.5): 3.10 glues chip and flow, 4.x-6.1 print the MSI
+// (docs/receive-path.md §1.1): 3.10 glues chip and flow, 4.x-6.1 print the MSI
 // hwirq, 6.2+ name the chip per device, 6.10+ print " %10u" counts.
 func TestInterruptsLayout(t *testing.T) {
 	tests := []struct {
@@ -418,7 +418,7 @@ func TestKernelDependentFiles(t *testing.T) {
 	}
 }
 
-// TestSosLayouts checks the paths of each sos generation (SOSREPORT.md §6).
+// TestSosLayouts checks the paths of each sos generation (docs/sosreport.md).
 func TestSosLayouts(t *testing.T) {
 	base := fixture(t, "two-sosreports")
 	tests := []struct {

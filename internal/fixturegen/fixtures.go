@@ -89,17 +89,9 @@ func repeat(cpu, n int) []int {
 	return out
 }
 
-// verdicts is a helper to declare all seven verdicts at once ("" = not declared).
-func verdicts(conc, numa, softnet, fifo, ht, tw, app string) map[string]string {
-	v := map[string]string{}
-	for id, x := range map[string]string{chkConcentration: conc, chkNUMARemote: numa, chkSoftnet: softnet,
-		chkFifo: fifo, chkHTSiblings: ht, chkTwRecycle: tw, chkAppOnIRQ: app} {
-		if x != "" {
-			v[id] = x
-		}
-	}
-	return v
-}
+// Verdicts are a fixture's expected verdicts by check ID; a check left out
+// is not declared (any verdict passes, findings still must match).
+type Verdicts = map[string]string
 
 // threadsMissing is the input a sosreport without pidstat lacks.
 var threadsMissing = []ExpectInput{{Name: "threads", Subject: "", Status: "missing"}}
@@ -137,7 +129,7 @@ func healthy2SocketHT() Scenario {
 			{PID: 2214, PPID: 2210, Comm: "nginx", Args: []string{"nginx: worker process"}, User: "nginx", UID: 991, VSZKB: 41232, RSSKB: 9060, Threads: []Thread{{CPU: 27, Busy: 0.19}}},
 		},
 	})
-	sc.Expect = Expect{Verdicts: verdicts(vPass, vPass, vPass, vPass, vPass, vNotApp, vPass)}
+	sc.Expect = Expect{Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vPass, chkSoftnet: vPass, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass}}
 	return sc
 }
 
@@ -167,7 +159,7 @@ func irqCPU0() Scenario {
 			{Check: chkConcentration, Subject: "eth0", CPUs: []int{0}, Severity: sevCritical},
 			{Check: chkSoftnet, Subject: softnetSubject, CPUs: []int{0}, Severity: sevCritical},
 		},
-		Verdicts: verdicts(vFail, vPass, vFail, vPass, vPass, vNotApp, vPass),
+		Verdicts: Verdicts{chkConcentration: vFail, chkNUMARemote: vPass, chkSoftnet: vFail, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass},
 	}
 	return sc
 }
@@ -186,7 +178,7 @@ func irqCPU0SingleQueue() Scenario {
 		},
 		Irqbalance: Irqbalance{Installed: true},
 	})
-	sc.Expect = Expect{Verdicts: verdicts(vNotApp, vNotApp, vPass, vPass, "", vNotApp, vPass)}
+	sc.Expect = Expect{Verdicts: Verdicts{chkConcentration: vNotApp, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass}}
 	return sc
 }
 
@@ -206,7 +198,7 @@ func irqSpreadLowPrio() Scenario {
 			{Name: "eth0", Driver: "ixgbe", DriverVersion: "4.4.0-k-rh7.9", PCI: "0000:01:00.0", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 52, Queues: q},
 		},
 	})
-	sc.Expect = Expect{Verdicts: verdicts(vPass, vNotApp, vPass, vPass, vPass, vPass, vPass)}
+	sc.Expect = Expect{Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vPass, chkAppOnIRQ: vPass}}
 	return sc
 }
 
@@ -226,7 +218,7 @@ func numaRemote() Scenario {
 	})
 	sc.Expect = Expect{
 		Findings: []ExpectFinding{{Check: chkNUMARemote, Subject: "eth2", CPUs: []int{0, 2, 4, 6}, Severity: sevWarning}},
-		Verdicts: verdicts(vPass, vFail, vPass, vPass, vPass, vNotApp, vPass),
+		Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vFail, chkSoftnet: vPass, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass},
 	}
 	return sc
 }
@@ -245,7 +237,7 @@ func numaUnknown() Scenario {
 		},
 		Irqbalance: Irqbalance{Installed: true, Running: true},
 	})
-	sc.Expect = Expect{Verdicts: verdicts(vPass, vNotApp, vPass, vPass, vPass, vNotApp, vPass)}
+	sc.Expect = Expect{Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass}}
 	return sc
 }
 
@@ -288,7 +280,7 @@ func softnetDrops() Scenario {
 	})
 	sc.Expect = Expect{
 		Findings: []ExpectFinding{{Check: chkSoftnet, Subject: softnetSubject, CPUs: []int{2, 5}, Severity: sevCritical}},
-		Verdicts: verdicts(vPass, vNotApp, vFail, vPass, vPass, vNotApp, vPass),
+		Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vFail, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass},
 	}
 	return sc
 }
@@ -315,7 +307,7 @@ func softnetSqueezeOnly() Scenario {
 				Threads: []Thread{{CPU: 9, Busy: 0.15}, {TID: 1879, Comm: "haproxy", CPU: 12, Busy: 0.14}}},
 		},
 	})
-	sc.Expect = Expect{Verdicts: verdicts(vPass, vNotApp, vPass, vPass, vPass, vNotApp, vPass)}
+	sc.Expect = Expect{Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass}}
 	return sc
 }
 
@@ -349,7 +341,7 @@ func nicFifoMissed() Scenario {
 	})
 	sc.Expect = Expect{
 		Findings: []ExpectFinding{{Check: chkFifo, Subject: "eth1", Severity: sevCritical}},
-		Verdicts: verdicts(vPass, vNotApp, vPass, vFail, vPass, vNotApp, vPass),
+		Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vFail, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass},
 	}
 	return sc
 }
@@ -369,7 +361,7 @@ func virtioVM() Scenario {
 				Queues: []Queue{{CPU: 1, Affinity: []int{0, 1}, Hint: []int{0, 1}, Rate: 1.4, PPS: 1.6}, {CPU: 0, Affinity: []int{0, 1}, Hint: []int{0, 1}, Rate: 1.3, PPS: 1.3}}},
 		},
 	})
-	sc.Expect = Expect{Verdicts: verdicts(vNotApp, vNotApp, vPass, vNotApp, vNotApp, vNotApp, vPass)}
+	sc.Expect = Expect{Verdicts: Verdicts{chkConcentration: vNotApp, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vNotApp, chkHTSiblings: vNotApp, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass}}
 	return sc
 }
 
@@ -388,7 +380,7 @@ func htSiblings() Scenario {
 	})
 	sc.Expect = Expect{
 		Findings: []ExpectFinding{{Check: chkHTSiblings, Subject: "eth0", CPUs: []int{1, 9}, Severity: sevWarning}},
-		Verdicts: verdicts(vPass, vNotApp, vPass, vPass, vFail, vNotApp, vPass),
+		Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vPass, chkHTSiblings: vFail, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass},
 	}
 	return sc
 }
@@ -405,7 +397,7 @@ func htQueuesExceedCores() Scenario {
 			{Name: "eth0", Driver: "igb", DriverVersion: "5.6.0-k", PCI: "0000:01:00.0", NUMANode: 0, Speed: 1000, MaxCombined: 8, IRQBase: 35, Queues: queuesOn("eth0", seq(0, 7), 6000)},
 		},
 	})
-	sc.Expect = Expect{Verdicts: verdicts(vPass, vNotApp, vPass, vPass, vPass, vPass, vPass)}
+	sc.Expect = Expect{Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vPass, chkAppOnIRQ: vPass}}
 	return sc
 }
 
@@ -434,7 +426,7 @@ func twRecycleNAT() Scenario {
 	})
 	sc.Expect = Expect{
 		Findings:    []ExpectFinding{{Check: chkTwRecycle, Subject: twSubject, Severity: sevCritical}},
-		Verdicts:    verdicts(vPass, vNotApp, vNotEv, vNotEv, vPass, vFail, vNotEv),
+		Verdicts:    Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vNotEv, chkFifo: vNotEv, chkHTSiblings: vPass, chkTwRecycle: vFail, chkAppOnIRQ: vNotEv},
 		InputsNotOK: threadsMissing,
 	}
 	return sc
@@ -461,7 +453,7 @@ func twRecycleOff() Scenario {
 		},
 	})
 	sc.Expect = Expect{
-		Verdicts:    verdicts(vPass, vNotApp, vNotEv, vNotEv, vPass, vPass, vNotEv),
+		Verdicts:    Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vNotEv, chkFifo: vNotEv, chkHTSiblings: vPass, chkTwRecycle: vPass, chkAppOnIRQ: vNotEv},
 		InputsNotOK: threadsMissing,
 	}
 	return sc
@@ -492,7 +484,7 @@ func redisOnIRQCPU() Scenario {
 	})
 	sc.Expect = Expect{
 		Findings: []ExpectFinding{{Check: chkAppOnIRQ, CPUs: []int{2}, PIDs: []int{4972}, Severity: sevWarning}},
-		Verdicts: verdicts(vPass, vNotApp, vPass, vPass, vPass, vNotApp, vFail),
+		Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vFail},
 	}
 	return sc
 }
@@ -518,7 +510,7 @@ func offlineCPUs() Scenario {
 	})
 	sc.Expect = Expect{
 		Findings: []ExpectFinding{{Check: chkSoftnet, Subject: softnetSubject, CPUs: []int{5}, Severity: sevCritical}},
-		Verdicts: verdicts(vPass, vNotApp, vFail, vPass, vNotApp, vNotApp, vPass),
+		Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vFail, chkFifo: vPass, chkHTSiblings: vNotApp, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass},
 	}
 	return sc
 }
@@ -542,7 +534,7 @@ func containerNoDevice() Scenario {
 				Threads: []Thread{{CPU: 3, Busy: 0.3}, {TID: 19, Comm: "node", CPU: 5, Busy: 0.05}}},
 		},
 	})
-	sc.Expect = Expect{Verdicts: verdicts(vNotApp, vNotApp, vPass, vNotApp, vNotApp, vNotApp, vPass)}
+	sc.Expect = Expect{Verdicts: Verdicts{chkConcentration: vNotApp, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vNotApp, chkHTSiblings: vNotApp, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass}}
 	return sc
 }
 
@@ -572,7 +564,7 @@ func singleSosreport() Scenario {
 			{Check: chkConcentration, Subject: "eth0", CPUs: []int{0}, Severity: sevWarning},
 			{Check: chkSoftnet, Subject: softnetSubject, CPUs: []int{0}, Severity: sevNotice},
 		},
-		Verdicts:    verdicts(vFail, vNotApp, vFail, vNotEv, vPass, vNotApp, ""),
+		Verdicts:    Verdicts{chkConcentration: vFail, chkNUMARemote: vNotApp, chkSoftnet: vFail, chkFifo: vNotEv, chkHTSiblings: vPass, chkTwRecycle: vNotApp},
 		InputsNotOK: threadsMissing,
 	}
 	return sc
@@ -603,7 +595,7 @@ func twoSosreports() Scenario {
 	})
 	sc.Expect = Expect{
 		Findings: []ExpectFinding{{Check: chkSoftnet, Subject: softnetSubject, CPUs: []int{3}, Severity: sevWarning}},
-		Verdicts: verdicts(vPass, vPass, vFail, vPass, vPass, vNotApp, vPass),
+		Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vPass, chkSoftnet: vFail, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass},
 	}
 	return sc
 }
@@ -628,7 +620,7 @@ func sos412CPUCap() Scenario {
 		CmdlineExtra: "isolcpus=88-95 nohz_full=88-95",
 	})
 	sc.CPU.Isolated = seq(88, 95)
-	sc.Expect = Expect{Verdicts: verdicts(vPass, vPass, vNotEv, vNotEv, vPass, vNotApp, "")}
+	sc.Expect = Expect{Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vPass, chkSoftnet: vNotEv, chkFifo: vNotEv, chkHTSiblings: vPass, chkTwRecycle: vNotApp}}
 	return sc
 }
 
@@ -658,7 +650,7 @@ func sosVirtioMQCPU0() Scenario {
 	})
 	sc.Expect = Expect{
 		Findings:    []ExpectFinding{{Check: chkConcentration, Subject: "eth0", CPUs: []int{0}, Severity: sevWarning}},
-		Verdicts:    verdicts(vFail, vNotApp, vNotEv, vNotApp, vNotApp, vNotApp, ""),
+		Verdicts:    Verdicts{chkConcentration: vFail, chkNUMARemote: vNotApp, chkSoftnet: vNotEv, chkFifo: vNotApp, chkHTSiblings: vNotApp, chkTwRecycle: vNotApp},
 		InputsNotOK: threadsMissing,
 	}
 	return sc
@@ -691,7 +683,7 @@ func sosPairAppOnIRQCPU() Scenario {
 	})
 	sc.Expect = Expect{
 		Findings:    []ExpectFinding{{Check: chkAppOnIRQ, CPUs: []int{2}, PIDs: []int{3301}, Severity: sevWarning}},
-		Verdicts:    verdicts(vPass, vNotApp, vPass, vPass, vPass, vNotApp, vFail),
+		Verdicts:    Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vFail},
 		InputsNotOK: threadsMissing,
 	}
 	return sc
@@ -717,7 +709,7 @@ func sosNoNetworkingENA() Scenario {
 		},
 	})
 	sc.Expect = Expect{
-		Verdicts: verdicts(vNotEv, vNotEv, vNotEv, vNotEv, vNotEv, vNotApp, ""),
+		Verdicts: Verdicts{chkConcentration: vNotEv, chkNUMARemote: vNotEv, chkSoftnet: vNotEv, chkFifo: vNotEv, chkHTSiblings: vNotEv, chkTwRecycle: vNotApp},
 		InputsNotOK: []ExpectInput{
 			{Name: "net_dev", Status: "missing"}, {Name: "netstat", Status: "missing"}, {Name: "nics", Status: "missing"},
 			{Name: "snmp", Status: "missing"}, {Name: "softnet_stat", Status: "missing"}, {Name: "threads", Status: "missing"},

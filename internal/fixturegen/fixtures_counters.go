@@ -27,7 +27,8 @@ func countersBackNoBtime() Scenario {
 		NoBtime:     true,
 	})
 	sc.Expect = Expect{
-		Verdicts: verdicts(vNotEv, vNotApp, vPass, vPass, vNotEv, vNotApp, vNotEv),
+		Verdicts:    Verdicts{chkConcentration: vNotEv, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vPass, chkHTSiblings: vNotEv, chkTwRecycle: vNotApp, chkAppOnIRQ: vNotEv},
+		InputsNotOK: []ExpectInput{{Name: "stat", Status: "invalid"}},
 	}
 	return sc
 }
@@ -50,7 +51,7 @@ func driverReloadCPU0() Scenario {
 	})
 	sc.Expect = Expect{
 		Findings: []ExpectFinding{{Check: chkSoftnet, Subject: softnetSubject, CPUs: []int{0}, Severity: sevCritical}},
-		Verdicts: verdicts(vNotEv, vNotApp, vFail, vPass, vNotEv, vNotApp, vNotEv),
+		Verdicts: Verdicts{chkConcentration: vNotEv, chkNUMARemote: vNotApp, chkSoftnet: vFail, chkFifo: vPass, chkHTSiblings: vNotEv, chkTwRecycle: vNotApp, chkAppOnIRQ: vNotEv},
 	}
 	return sc
 }
@@ -72,7 +73,7 @@ func ethtoolCounterMax() Scenario {
 		Irqbalance: Irqbalance{Installed: true, Running: true},
 	})
 	sc.Expect = Expect{
-		Verdicts: verdicts(vPass, vNotApp, vPass, vNotEv, vPass, vNotApp, vPass),
+		Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vNotEv, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass},
 	}
 	return sc
 }
@@ -99,7 +100,7 @@ func twoNICBans() Scenario {
 			{Check: chkConcentration, Subject: "eth0", CPUs: []int{0}, Severity: sevCritical},
 			{Check: chkConcentration, Subject: "eth1", CPUs: []int{8}, Severity: sevCritical},
 		},
-		Verdicts: verdicts(vFail, vPass, vPass, vPass, vPass, vNotApp, vPass),
+		Verdicts: Verdicts{chkConcentration: vFail, chkNUMARemote: vPass, chkSoftnet: vPass, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass},
 	}
 	return sc
 }

@@ -124,7 +124,7 @@ type vector struct {
 	queue int // queue index into NIC.Queues, -1 for misc
 }
 
-// vectorNames lists a NIC's vectors in MSI order, per driver (DOMAIN.md §2.10).
+// vectorNames lists a NIC's vectors in MSI order, per driver (docs/receive-path.md §4).
 func vectorNames(n *NIC) []vector {
 	var out []vector
 	q := func(name string, i int) { out = append(out, vector{name, i}) }

@@ -41,7 +41,7 @@ func (k kernel) ge(major, minor int) bool {
 	return k.major > major || (k.major == major && k.minor >= minor)
 }
 
-// softnetColumns is the width of softnet_stat (DOMAIN.md §2.4): 10 before
+// softnetColumns is the width of softnet_stat (docs/receive-path.md §1.2): 10 before
 // 3.11, 11 until 5.10 (13 on RHEL 8.5+ by backport), 13 until 6.4, then 15.
 func (k kernel) softnetColumns() int {
 	switch {

@@ -28,7 +28,7 @@ Each directory is one situation. It holds the bundle(s) and ` + "`expect.json`" 
 - ` + "`findings`" + `: the complete set of expected findings at every severity. An absent ` + "`subject`" + ` matches any.
 - ` + "`verdicts`" + `: expected verdicts by check ID (checks not listed are not pinned).
 
-Findings and verdicts are declared by hand from DOMAIN.md §3–§4, not computed. Counters are
+Findings and verdicts are declared by hand from the checks' documented rules, not computed. Counters are
 start + rate × time, so sample 2 = sample 1 + rate × interval in every file.
 
 ` + "`go.mod`" + ` makes this directory a module of its own, so the netdoctor module's zip

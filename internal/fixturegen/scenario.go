@@ -46,7 +46,7 @@ type Scenario struct {
 	Kernel        string
 	KernelVersion string
 	// Sos is the sos version of a sosreport ("3.2", "3.9.1", "4.5.6",
-	// "4.7.2", "4.12.0"); it decides paths per SOSREPORT.md §6.
+	// "4.7.2", "4.12.0"); it decides paths per generation (docs/sosreport.md).
 	Sos string
 	// SosPID is the pid of the sos process (proc/self), default 3255.
 	SosPID int

@@ -3,6 +3,7 @@ package fixturegen
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/netdoctor/netdoctor/internal/bundle"
 	"hash/fnv"
 	"os"
 	"path/filepath"
@@ -12,17 +13,7 @@ import (
 )
 
 // CollectManifest is the name of a collect bundle's top file.
-const CollectManifest = "netdoctor-collect.json"
-
-// collectMeta is netdoctor-collect.json.
-type collectMeta struct {
-	Format          string   `json:"format"`
-	Version         int      `json:"version"`
-	Hostname        string   `json:"hostname"`
-	Samples         []string `json:"samples"`
-	IntervalSeconds float64  `json:"interval_seconds"`
-	SampleTimes     []string `json:"sample_times,omitempty"`
-}
+const CollectManifest = bundle.CollectManifest
 
 // WriteCollect writes sc as a netdoctor collect bundle into dir (created
 // if needed): netdoctor-collect.json and one sample-N directory per sample
@@ -45,7 +36,7 @@ func (m *model) addCollect(t *tree, prefix string) error {
 	if m.samples() < 2 {
 		return fmt.Errorf("fixturegen: %s: a collect bundle needs two samples", m.sc.Hostname)
 	}
-	meta := collectMeta{Format: "netdoctor-collect", Version: 1, Hostname: m.sc.Hostname,
+	meta := bundle.CollectMeta{Format: bundle.CollectFormat, Version: bundle.CollectVersion, Hostname: m.sc.Hostname,
 		IntervalSeconds: m.dt[1]}
 	for i := range m.times {
 		meta.Samples = append(meta.Samples, fmt.Sprintf("sample-%d", i+1))

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/netdoctor/netdoctor/internal/corpus"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,9 +16,12 @@ import (
 	"github.com/netdoctor/netdoctor/internal/parse"
 )
 
-// corpus is the real-host corpus beside the repository (read in place, never
-// copied; see /work/shared/corpus/README.md).
-const corpus = "../../../shared/corpus/netutils-linux/tests"
+// netutils returns the netutils-linux captures of the real-host corpus
+// (read in place, never copied).
+func netutils(t *testing.T) string {
+	t.Helper()
+	return corpus.Path(t, "netutils-linux/tests")
+}
 
 // corpusHost loads a corpus host's /proc/interrupts and, from its ethtool -i
 // captures, its interfaces (bridge and VLAN drivers become those kinds, the
@@ -73,9 +77,7 @@ func summary(n *host.NIC) string {
 // 6/7, kernels 2.6.32 and 3.10) and checks the known facts of the corpus
 // README plus invariants on every host.
 func TestMapQueuesCorpus(t *testing.T) {
-	if _, err := os.Stat(corpus); err != nil {
-		t.Skip("corpus absent:", err)
-	}
+	corpus := netutils(t)
 	want := map[string]map[string]string{
 		"2xE5-2687W.2xQLogic.L3_manual": { // qlcnic, vector names rx-0..2 and tx-0-rx-3
 			"eth0": "rx0=88 rx1=89 rx2=90 rx3=91 | misc [] | names",
@@ -170,9 +172,7 @@ func TestMapQueuesCorpus(t *testing.T) {
 // /proc/softirqs and softnet_stat from the corpus (CentOS 6/7 hosts, ~1 s
 // apart) and checks every IRQ delta against the change of the row's total.
 func TestPairCorpusSamples(t *testing.T) {
-	if _, err := os.Stat(corpus); err != nil {
-		t.Skip("corpus absent:", err)
-	}
+	corpus := netutils(t)
 	t0 := time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC)
 	load := func(t *testing.T, path string, i int, fill func(*host.Snapshot, []byte) error) *host.Snapshot {
 		b, err := os.ReadFile(path)

@@ -122,7 +122,7 @@ func (s *Snapshot) NodeCPUs(node int) []int {
 // as a new slice: thread_siblings_list when known, else the CPUs that share
 // cpu's (Package, Die, Core) when Package and Core are known. It is nil when
 // neither is known. Core IDs are unique only within a package and die
-// (DOMAIN.md §2.9), so the fallback keys on all three.
+// (docs/receive-path.md §3), so the fallback keys on all three.
 func (s *Snapshot) Siblings(cpu int) []int {
 	c := s.CPU(cpu)
 	if c == nil {

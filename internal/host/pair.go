@@ -793,3 +793,13 @@ func (p *Pair) ThreadCPUDelta(pid, tid int) (ticks uint64, ok bool) {
 	}
 	return n - o, true
 }
+
+// BeforeThread returns thread tid of process pid in the earlier sample, or
+// nil (a single sample, or a thread that did not exist then). It reads the
+// pair's thread index: one map lookup, whatever the number of threads.
+func (p *Pair) BeforeThread(pid, tid int) *Thread {
+	if !p.TwoSample() {
+		return nil
+	}
+	return p.threadIndex()[0][[2]int{pid, tid}]
+}

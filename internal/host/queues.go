@@ -14,7 +14,7 @@ const (
 )
 
 // MapQueues fills every NIC's Queues, MiscIRQs and QueueMap from the
-// snapshot's interrupts (DOMAIN.md §2.10, §3 "queue IRQs of a NIC"). It
+// snapshot's interrupts (docs/receive-path.md §4). It
 // replaces what those fields held, so it may be called again after a change.
 //
 // Then the chip column: an IRQ whose controller is the per-device MSI domain
@@ -153,7 +153,7 @@ func MapQueues(s *Snapshot) {
 
 // noIRQKinds are interface kinds whose drivers request no interrupts.
 var noIRQKinds = map[string]bool{
-	"loopback": true, "bond": true, "bridge": true, "vlan": true, "veth": true, "tun": true,
+	KindLoopback: true, KindBond: true, KindBridge: true, KindVLAN: true, KindVeth: true, KindTun: true,
 }
 
 // knownDriverPrefixes are the drivers that put their name before the
@@ -235,7 +235,7 @@ func newQueueMapper(s *Snapshot) *queueMapper {
 		if n.Name != "" {
 			m.name[n.Name] = append(m.name[n.Name], i)
 		}
-		if n.Kind != "physical" && n.Kind != "" {
+		if n.Kind != KindPhysical && n.Kind != "" {
 			continue // no device link: names only
 		}
 		if n.Device != "" {

@@ -6,11 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netdoctor/netdoctor/internal/corpus"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"github.com/netdoctor/netdoctor/internal/source"
 )
 
 // TestShowHotsos renders `show` for the three real sosreports of
-// ../shared/corpus/hotsos, read in place (skipped when absent): the lines
+// the corpus (internal/corpus), read in place (skipped when absent): the lines
 // a support engineer reads first must say the right thing.
 func TestShowHotsos(t *testing.T) {
 	for _, tt := range []struct {
@@ -40,16 +42,16 @@ func TestShowHotsos(t *testing.T) {
 		}, []string{"invalid", "physical"}},
 	} {
 		t.Run(tt.dir, func(t *testing.T) {
-			m, _ := filepath.Glob(filepath.Join("../../../shared/corpus/hotsos", tt.dir, "sosreport-*"))
+			m, _ := filepath.Glob(filepath.Join(corpus.Path(t, "hotsos/"+tt.dir), "sosreport-*"))
 			if len(m) != 1 {
-				t.Skip("corpus absent")
+				t.Fatalf("hotsos/%s holds %d sosreports, want 1", tt.dir, len(m))
 			}
 			p, err := source.Load(m, source.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			var b bytes.Buffer
-			if err := Text(&b, Build(p)); err != nil {
+			if err := Text(&b, Build(hostview.New(p))); err != nil {
 				t.Fatal(err)
 			}
 			out := b.String()

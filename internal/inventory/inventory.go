@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/netdoctor/netdoctor/internal/host"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 )
 
 // Inventory is the model `netdoctor show` renders. Its JSON field names are
@@ -82,13 +83,13 @@ type NIC struct {
 // Queue is one queue vector: its IRQ, the CPUs it is routed to, and its
 // interrupt rate over the interval (RatePerSec is nil with one sample).
 type Queue struct {
-	Index      int      `json:"index"`
-	Dir        string   `json:"dir"`
-	IRQ        int      `json:"irq"`
-	Name       string   `json:"name,omitempty"`
-	CPUs       []int    `json:"cpus"`
-	CPUsFrom   string   `json:"cpus_from,omitempty"`
-	RatePerSec *float64 `json:"rate_per_s"`
+	Index      int               `json:"index"`
+	Dir        string            `json:"dir"`
+	IRQ        int               `json:"irq"`
+	Name       string            `json:"name,omitempty"`
+	CPUs       []int             `json:"cpus"`
+	CPUsFrom   hostview.CPUsFrom `json:"cpus_from,omitempty"`
+	RatePerSec *float64          `json:"rate_per_s"`
 }
 
 // Input is one input of one sample and its status.
@@ -101,10 +102,17 @@ type Input struct {
 	Reason  string `json:"reason,omitempty"`
 }
 
-// Build derives the inventory of the latest sample of p, with queue rates
-// over the interval when p has two samples.
-func Build(p *host.Pair) *Inventory {
-	s := p.After
+// Build derives the inventory of the latest sample of the host view v,
+// with queue rates over the interval when it has two samples. The rates and
+// each queue's CPUs are the view's: show and report agree by construction.
+func Build(v *hostview.View) *Inventory {
+	if v == nil {
+		v = hostview.New(nil)
+	}
+	p, s := v.Pair, v.Now
+	if p == nil {
+		p = host.Single(s)
+	}
 	inv := &Inventory{
 		Hostname:       s.Hostname,
 		Kernel:         s.Kernel,
@@ -138,7 +146,7 @@ func Build(p *host.Pair) *Inventory {
 		inv.Nodes = append(inv.Nodes, Node{ID: n.ID, CPUs: nonNil(n.CPUs), CPUList: host.FormatCPUList(n.CPUs)})
 	}
 	for i := range s.NICs {
-		inv.NICs = append(inv.NICs, buildNIC(p, &s.NICs[i]))
+		inv.NICs = append(inv.NICs, buildNIC(v, &s.NICs[i]))
 	}
 	inv.Irqbalance = irqbalance(s.Irqbalance)
 	if p.TwoSample() {
@@ -154,7 +162,7 @@ func Build(p *host.Pair) *Inventory {
 	return inv
 }
 
-func buildNIC(p *host.Pair, n *host.NIC) NIC {
+func buildNIC(v *hostview.View, n *host.NIC) NIC {
 	out := NIC{
 		Name: n.Name, Kind: n.Kind, Driver: n.Driver, PCI: n.PCI, NUMANode: n.NUMANode,
 		Speed: n.Speed, MTU: n.MTU, OperState: n.OperState, Ring: n.Ring, Channels: n.Channels,
@@ -163,21 +171,12 @@ func buildNIC(p *host.Pair, n *host.NIC) NIC {
 	}
 	for _, q := range n.Queues {
 		oq := Queue{Index: q.Index, Dir: q.Dir, IRQ: q.IRQ, Name: q.Name, CPUs: []int{}}
-		if irq := p.After.IRQ(q.IRQ); irq != nil {
-			switch {
-			case irq.Effective != nil:
-				oq.CPUs, oq.CPUsFrom = irq.Effective, "effective_affinity_list"
-			case irq.Affinity != nil:
-				oq.CPUs, oq.CPUsFrom = irq.Affinity, "smp_affinity_list"
+		if il := v.IRQ(q.IRQ); il != nil {
+			if il.CPUsFrom != "" {
+				oq.CPUs, oq.CPUsFrom = il.CPUs, il.CPUsFrom
 			}
-		}
-		if p.TwoSample() && p.Interval > 0 {
-			if d, ok := p.IRQDelta(q.IRQ); ok {
-				var sum uint64
-				for _, v := range d {
-					sum += v
-				}
-				r := float64(sum) / p.Interval.Seconds()
+			if v.TwoSample() && v.HasRates() && il.CountsKnown {
+				r := il.Rate
 				oq.RatePerSec = &r
 			}
 		}

@@ -3,10 +3,12 @@ package inventory
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/netdoctor/netdoctor/internal/textfmt"
 	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/netdoctor/netdoctor/internal/escape"
 	"github.com/netdoctor/netdoctor/internal/host"
@@ -40,12 +42,12 @@ func Text(w io.Writer, inv *Inventory) error {
 	p("Platform  %s\n", kind)
 	p("Source    %s: %s\n", clean(inv.Source), clean(strings.Join(inv.Origins, ", ")))
 	if inv.Samples == 2 {
-		p("Samples   2, %.1fs apart (%s .. %s)\n", inv.IntervalSeconds, inv.SampleTimes[0], inv.SampleTimes[1])
+		p("Samples   2, %.1fs apart (%s .. %s)\n", inv.IntervalSeconds, textTime(inv.SampleTimes[0]), textTime(inv.SampleTimes[1]))
 	} else {
-		p("Samples   1 (%s): rates need two samples; counters are since boot\n", strings.Join(inv.SampleTimes, ""))
+		p("Samples   1 (%s): rates need two samples; counters are since boot\n", textTime(strings.Join(inv.SampleTimes, "")))
 	}
 	if inv.BootTime != "" {
-		p("Booted    %s (up %s)\n", inv.BootTime, humanDuration(inv.UptimeSeconds))
+		p("Booted    %s (up %s)\n", textTime(inv.BootTime), humanDuration(inv.UptimeSeconds))
 	}
 	p("\nCPUs      %d online: %s", len(inv.CPUs), orDash(inv.CPUList))
 	if len(inv.Offline) > 0 {
@@ -101,7 +103,7 @@ func Text(w io.Writer, inv *Inventory) error {
 			p("  channels  combined %d/%d  rx %d/%d  tx %d/%d  other %d/%d\n", c.Combined, c.MaxCombined, c.RX, c.MaxRX, c.TX, c.MaxTX, c.Other, c.MaxOther)
 		}
 		if len(n.Queues) == 0 {
-			if n.Kind == "physical" {
+			if n.Kind == host.KindPhysical {
 				p("  queues    none found (no msi_irqs and no recognised IRQ names)\n")
 			}
 			continue
@@ -208,16 +210,17 @@ func joinInts(v []int) string {
 	return strings.Join(s, " ")
 }
 
-func humanDuration(sec int64) string {
-	d, h, m := sec/86400, sec%86400/3600, sec%3600/60
-	switch {
-	case d > 0:
-		return fmt.Sprintf("%dd %dh", d, h)
-	case h > 0:
-		return fmt.Sprintf("%dh %dm", h, m)
-	default:
-		return fmt.Sprintf("%dm", m)
+// humanDuration writes an uptime in seconds as the report does.
+func humanDuration(sec int64) string { return textfmt.Uptime(time.Duration(sec) * time.Second) }
+
+// textTime writes an RFC 3339 time of the inventory as the report's text
+// does; text that is not such a time is returned as it is.
+func textTime(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
 	}
+	return textfmt.Time(t)
 }
 
 // clean makes untrusted text safe for one line of a terminal, as every

@@ -3,6 +3,7 @@ package inventory
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func TestHostileNames(t *testing.T) {
 			Queues: []host.Queue{{Index: 0, Dir: host.DirRX, IRQ: 40, Name: "eth0\r\nq"}}}},
 		Inputs: []host.Input{{Name: host.InputInterrupts, Status: host.StatusInvalid, Reason: "bad\x1b[31mred"}},
 	}
-	inv := Build(host.Single(s))
+	inv := Build(hostview.New(host.Single(s)))
 	var b bytes.Buffer
 	if err := Text(&b, inv); err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"github.com/netdoctor/netdoctor/internal/corpus"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -8,30 +9,10 @@ import (
 	"testing"
 )
 
-// corpusDir returns the netutils-linux test captures of the shared corpus
-// (read in place, never copied), skipping the test when it is absent.
+// corpusDir returns the netutils-linux test captures of the corpus.
 func corpusDir(t *testing.T) string {
 	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := wd
-	for {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			t.Skip("no go.mod above " + wd)
-		}
-		root = parent
-	}
-	dir := filepath.Join(root, "..", "shared", "corpus", "netutils-linux", "tests")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not available: %v", err)
-	}
-	return dir
+	return corpus.Path(t, "netutils-linux/tests")
 }
 
 // corpusFiles lists the files under dir whose base name passes match.

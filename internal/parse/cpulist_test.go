@@ -63,7 +63,7 @@ func TestCPUMask(t *testing.T) {
 		err  string
 	}{
 		{"00000000,0000ff00", []int{8, 9, 10, 11, 12, 13, 14, 15}, ""},
-		{"00000000,00000400\n", []int{10}, ""}, // DOMAIN.md §2.6 example
+		{"00000000,00000400\n", []int{10}, ""}, // the smp_affinity example: CPU 10
 		{"3\n", []int{0, 1}, ""},               // Cpus_allowed on a 2-CPU host
 		{"ff,ffffffff", seq(0, 39), ""},        // 40 CPUs: short first group
 		{"00000001,00000000", []int{32}, ""},

@@ -2,38 +2,19 @@ package cmdout
 
 import (
 	"errors"
+	"github.com/netdoctor/netdoctor/internal/corpus"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
 
-// corpusDir returns the netutils-linux server-info-show test folder, read in
-// place from ../shared/corpus next to the repository root (the directory
-// holding go.mod), or skips the test when it is absent.
+// corpusDir returns the netutils-linux server-info-show test folder of the
+// corpus.
 func corpusDir(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Skipf("no working directory: %v", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus", "netutils-linux", "tests", "server-info-show.tests")
-	if fi, err := os.Stat(c); err != nil || !fi.IsDir() {
-		t.Skipf("corpus %s absent", c)
-	}
-	return c
+	return corpus.Path(t, "netutils-linux/tests/server-info-show.tests")
 }
 
 // readCorpus reads one corpus file in place.
