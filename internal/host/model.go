@@ -336,12 +336,12 @@ type LinkModes struct {
 // thresholds, in dBm. A multi-lane module (QSFP) has one RX and TX value
 // per channel. A threshold is nil when the module does not report it.
 type ModulePower struct {
-	Identifier   string    `json:"identifier,omitempty"`
-	RxDBm        []float64 `json:"rx_dbm,omitempty"`
-	TxDBm        []float64 `json:"tx_dbm,omitempty"`
-	RxLowWarnDBm  *float64 `json:"rx_low_warn_dbm,omitempty"`
-	RxLowAlarmDBm *float64 `json:"rx_low_alarm_dbm,omitempty"`
-	RxHighWarnDBm *float64 `json:"rx_high_warn_dbm,omitempty"`
+	Identifier    string    `json:"identifier,omitempty"`
+	RxDBm         []float64 `json:"rx_dbm,omitempty"`
+	TxDBm         []float64 `json:"tx_dbm,omitempty"`
+	RxLowWarnDBm  *float64  `json:"rx_low_warn_dbm,omitempty"`
+	RxLowAlarmDBm *float64  `json:"rx_low_alarm_dbm,omitempty"`
+	RxHighWarnDBm *float64  `json:"rx_high_warn_dbm,omitempty"`
 }
 
 // Ring is ethtool -g. Zero means unknown for a maximum.
@@ -569,18 +569,17 @@ const MaxLogEvents = 4096
 
 // Kernel log event kinds.
 const (
-	LogConntrackFull   = "conntrack_full"   // nf_conntrack: table full, dropping packet
-	LogNeighOverflow   = "neigh_overflow"   // neighbour: arp_cache: neighbor table overflow!
-	LogNetdevWatchdog  = "netdev_watchdog"  // NETDEV WATCHDOG: eth0 (ixgbe): transmit queue 3 timed out
-	LogLinkDown        = "link_down"        // ... NIC Link is Down / Link is Down
-	LogLinkUp          = "link_up"          // ... NIC Link is Up 10 Gbps / Link is Up
-	LogPageAllocFail   = "page_alloc_failure"
-	LogTCPOutOfMemory  = "tcp_oom"          // TCP: out of memory -- consider tuning tcp_mem
-	LogSYNFlood        = "syn_flood"        // TCP: request_sock_TCP: Possible SYN flooding on port 80
-	LogOverMTU         = "over_mtu"         // dropped over-mtu packet
-	LogLROForwarding   = "lro_forwarding"   // received packets cannot be forwarded while LRO is enabled
-	LogTxTimeout       = "tx_timeout"       // driver tx hang / tx timeout lines
-	LogSoftirqTooLong  = "softirq_overload" // NOHZ tick-stop / "ksoftirqd" pending softirq warnings
+	LogConntrackFull  = "conntrack_full"  // nf_conntrack: table full, dropping packet
+	LogNeighOverflow  = "neigh_overflow"  // neighbour: arp_cache: neighbor table overflow!
+	LogNetdevWatchdog = "netdev_watchdog" // NETDEV WATCHDOG: eth0 (ixgbe): transmit queue 3 timed out
+	LogLinkDown       = "link_down"       // ... NIC Link is Down / Link is Down
+	LogLinkUp         = "link_up"         // ... NIC Link is Up 10 Gbps / Link is Up
+	LogPageAllocFail  = "page_alloc_failure"
+	LogTCPOutOfMemory = "tcp_oom"        // TCP: out of memory -- consider tuning tcp_mem
+	LogSYNFlood       = "syn_flood"      // TCP: request_sock_TCP: Possible SYN flooding on port 80
+	LogOverMTU        = "over_mtu"       // dropped over-mtu packet
+	LogLROForwarding  = "lro_forwarding" // received packets cannot be forwarded while LRO is enabled
+	LogTxTimeout      = "tx_timeout"     // driver tx hang / tx timeout lines
 )
 
 // LogEvent is one classified kernel log line.
