@@ -195,7 +195,7 @@ var logPatterns = []struct {
 	{"page allocation failure", host.LogPageAllocFail, false},
 	{"dropped over-mtu packet", host.LogOverMTU, false},
 	{"while LRO is enabled", host.LogLROForwarding, false},
-	{"tx unit hang", host.LogTxTimeout, true},
+	{"unit hang", host.LogTxTimeout, true},
 	{"tx timeout", host.LogTxTimeout, true},
 	{"tx hang", host.LogTxTimeout, true},
 	{"link is down", host.LogLinkDown, true},
