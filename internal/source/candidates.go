@@ -35,6 +35,29 @@ func netCands(file string) []cand {
 	}
 }
 
+// The /proc/net files behind the loss counters of conntrack, the
+// neighbour tables, socket memory, IPv6 and UDP sockets (procnet.go).
+var (
+	candConntrackStat = netCands("stat/nf_conntrack")
+	candArpCache      = netCands("stat/arp_cache")
+	candNdiscCache    = netCands("stat/ndisc_cache")
+	candSockstat      = netCands("sockstat")
+	candSockstat6     = netCands("sockstat6")
+	candSNMP6         = netCands("snmp6")
+	candUDP           = netCands("udp")
+	candUDP6          = netCands("udp6")
+)
+
+// candKernelLog is the kernel log offline, best first: the ring buffer as
+// sos's dmesg printed it (netdoctor collect writes its /dev/kmsg reading
+// there too), then the syslog files sos copies (tailed to its size limit).
+var candKernelLog = []cand{
+	sosCmd("kernel/dmesg"),
+	{path: "var/log/kern.log", offline: true},
+	{path: "var/log/messages", offline: true},
+	{path: "var/log/syslog", offline: true},
+}
+
 // Kernel files and command outputs, best first.
 var (
 	candStat       = []cand{raw("proc/stat")}

@@ -27,6 +27,8 @@ type loader struct {
 	// put, when set, receives files the live loader made up from non-file
 	// data (ethtool ioctls, uname, the clock) at the path sos would use.
 	put func(name string, data []byte)
+	// kmsg reads the live kernel log (readKmsg); nil offline and in tests.
+	kmsg func() ([]byte, error)
 
 	sos sosInfo
 

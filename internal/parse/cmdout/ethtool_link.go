@@ -1,6 +1,7 @@
 package cmdout
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/netdoctor/netdoctor/internal/host"
@@ -34,11 +35,11 @@ func EthtoolLink(b []byte) (host.LinkModes, error) {
 	}
 	p := problems{cmd: cmd}
 	var cur *[]string
-	found := false
+	found, header := false, false
 	for i, l := range splitLines(text) {
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, "Settings for ") && strings.HasSuffix(t, ":") {
-			found = true
+			header = true
 			cur = nil
 			continue
 		}
@@ -51,6 +52,8 @@ func EthtoolLink(b []byte) (host.LinkModes, error) {
 		}
 		cur = nil
 		switch key {
+		case "Speed", "Duplex", "Supported ports", "Transceiver", "PHYAD":
+			found = true
 		case "Supported link modes":
 			cur = &m.Supported
 		case "Advertised link modes":
@@ -58,6 +61,7 @@ func EthtoolLink(b []byte) (host.LinkModes, error) {
 		case "Link partner advertised link modes":
 			cur = &m.PartnerAdvertised
 		case "Auto-negotiation":
+			found = true
 			switch val {
 			case "on":
 				v := true
@@ -69,8 +73,10 @@ func EthtoolLink(b []byte) (host.LinkModes, error) {
 				p.addf(i+1, "bad auto-negotiation %s", quote(val))
 			}
 		case "Port":
+			found = true
 			m.Port = oneLine(val)
 		case "Link detected":
+			found = true
 			switch val {
 			case "yes":
 				v := true
@@ -86,6 +92,18 @@ func EthtoolLink(b []byte) (host.LinkModes, error) {
 		}
 	}
 	if !found {
+		if header {
+			// "Settings for ifb0:" then "No data available": the
+			// device answers no link question.
+			rest := "no link data"
+			for _, l := range splitLines(text) {
+				if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "Settings for ") {
+					rest = t
+					break
+				}
+			}
+			return host.LinkModes{}, fmt.Errorf("%s: %w: %s", cmd, ErrUnavailable, quote(rest))
+		}
 		return host.LinkModes{}, noData(cmd, text, `"Settings for" header`)
 	}
 	return m, p.err()
@@ -103,4 +121,45 @@ func appendModes(dst []string, line string) []string {
 		dst = append(dst, oneLine(f))
 	}
 	return dst
+}
+
+// FormatEthtoolLink writes plain `ethtool NAME` with the link modes, the
+// port and autonegotiation before the lines FormatEthtoolSettings writes,
+// so that both EthtoolSettings and EthtoolLink read it back.
+func FormatEthtoolLink(s LinkSettings, m host.LinkModes) []byte {
+	if m.Detected != nil && s.Link == nil {
+		s.Link = m.Detected
+	}
+	base := string(FormatEthtoolSettings(s))
+	header, body, _ := strings.Cut(base, "\n")
+	var sb strings.Builder
+	sb.WriteString(header + "\n")
+	modes := func(key string, l []string) {
+		sb.WriteString("\t" + key + ":")
+		if len(l) == 0 {
+			sb.WriteString(" Not reported\n")
+			return
+		}
+		for _, x := range l {
+			sb.WriteString(" " + strings.Join(strings.Fields(oneLine(x)), "_"))
+		}
+		sb.WriteString("\n")
+	}
+	modes("Supported link modes", m.Supported)
+	modes("Advertised link modes", m.Advertised)
+	if m.PartnerAdvertised != nil {
+		modes("Link partner advertised link modes", m.PartnerAdvertised)
+	}
+	if m.Port != "" {
+		sb.WriteString("\tPort: " + oneLine(m.Port) + "\n")
+	}
+	if m.AutoNeg != nil {
+		if *m.AutoNeg {
+			sb.WriteString("\tAuto-negotiation: on\n")
+		} else {
+			sb.WriteString("\tAuto-negotiation: off\n")
+		}
+	}
+	sb.WriteString(body)
+	return []byte(sb.String())
 }

@@ -90,7 +90,8 @@ func TestEthtoolLink(t *testing.T) {
 			Advertised:        []string{"10baseT/Half", "10baseT/Full", "100baseT/Half", "100baseT/Full", "1000baseT/Full"},
 			PartnerAdvertised: []string{"10baseT/Half", "10baseT/Full", "100baseT/Half", "100baseT/Full"},
 			AutoNeg:           &on, Port: "Twisted Pair", Detected: &yes}, false},
-		{"no such device", "Settings for eth9:\nCannot get device settings: No such device\n", host.LinkModes{}, false},
+		{"no such device", "Settings for eth9:\nCannot get device settings: No such device\n", host.LinkModes{}, true},
+		{"ifb, no data", "Settings for ifb0:\nNo data available\n", host.LinkModes{}, true},
 		{"error only", "netlink error: No such device\n", host.LinkModes{}, true},
 	}
 	for _, tt := range tests {

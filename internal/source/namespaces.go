@@ -1,0 +1,172 @@
+package source
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/netdoctor/netdoctor/internal/host"
+	"github.com/netdoctor/netdoctor/internal/parse"
+	"github.com/netdoctor/netdoctor/internal/parse/cmdout"
+)
+
+// maxNamespaces bounds the network namespaces whose counters are read.
+const maxNamespaces = 256
+
+// nsDir is where sos keeps the outputs of `ip netns exec NS ...`.
+const nsDir = "sos_commands/networking/namespaces"
+
+// loadNamespaces reads the counters of network namespaces other than the
+// host's: netstat and snmp counters are per namespace, so the host's
+// /proc/net misses a pod's listen overflows and UDP buffer errors.
+//
+// A sosreport has them for the namespaces `ip netns` lists (named ones:
+// CNI and ip-netns, not Docker's), as `ip netns exec NS nstat -zas`. Live
+// and in a collect bundle, netdoctor runs nothing: it reads
+// /proc/PID/net/{netstat,snmp,sockstat} of one process in each namespace
+// other than its own, which is that namespace's view. Finding the
+// namespaces costs one link read per process, so it is done only when the
+// host shows signs of containers (a veth interface, or entries under
+// /run/netns or /run/docker/netns), and at most maxNamespaces are read.
+func (l *loader) loadNamespaces() {
+	if l.kind == KindSosreport {
+		l.loadNamespacesSos()
+		return
+	}
+	l.loadNamespacesProc()
+}
+
+func (l *loader) loadNamespacesSos() {
+	ents, err := l.readDir(nsDir)
+	if err != nil || len(ents) == 0 {
+		return // no namespaces, or sos older than the namespace outputs: nothing to say
+	}
+	var out []host.NetNamespace
+	for _, e := range ents {
+		if !e.IsDir() {
+			continue
+		}
+		if len(out) >= maxNamespaces {
+			break
+		}
+		ns := e.Name()
+		at := nsDir + "/" + ns + "/ip_netns_exec_" + sosMangle(ns) + "_nstat_-zas"
+		b, rerr := l.readFile(at)
+		if rerr != nil {
+			l.record(host.InputNamespaces, ns, at, rerr, "")
+			continue
+		}
+		m, perr := safe(func() (map[string]map[string]int64, error) { return cmdout.Nstat(b) })
+		l.record(host.InputNamespaces, ns, at, perr, "")
+		if len(m) > 0 {
+			out = append(out, host.NetNamespace{Name: ns, NetStats: m})
+		}
+	}
+	l.snap.Namespaces = out
+}
+
+func (l *loader) loadNamespacesProc() {
+	s := l.snap
+	if !l.containerSigns() {
+		return
+	}
+	self, err := l.fsys.ReadLink("proc/self/ns/net")
+	if err != nil {
+		l.record(host.InputNamespaces, "", "proc/self/ns/net", err, "")
+		return
+	}
+	type nsInfo struct {
+		name string
+		pids []int
+	}
+	byNS := map[string]*nsInfo{}
+	var order []string
+	for _, p := range s.Procs {
+		if p.Kernel {
+			continue
+		}
+		t, err := l.fsys.ReadLink("proc/" + strconv.Itoa(p.PID) + "/ns/net")
+		if err != nil || t == self || !strings.HasPrefix(t, "net:[") || len(t) > 64 {
+			continue
+		}
+		ns := byNS[t]
+		if ns == nil {
+			if len(byNS) >= maxNamespaces {
+				continue
+			}
+			ns = &nsInfo{name: t}
+			byNS[t] = ns
+			order = append(order, t)
+		}
+		if len(ns.pids) < 4 {
+			ns.pids = append(ns.pids, p.PID)
+		}
+	}
+	sort.Strings(order)
+	var out []host.NetNamespace
+	for _, name := range order {
+		ns := byNS[name]
+		n := host.NetNamespace{Name: name, PIDs: ns.pids}
+		var firstErr error
+		at := ""
+		for _, pid := range ns.pids {
+			dir := "proc/" + strconv.Itoa(pid) + "/net/"
+			n.NetStats, n.Sockstat, at, firstErr = l.readNSCounters(dir)
+			if n.NetStats != nil {
+				break
+			}
+		}
+		l.record(host.InputNamespaces, name, at, firstErr, fmt.Sprintf("pid %d", ns.pids[0]))
+		if n.NetStats != nil || n.Sockstat != nil {
+			out = append(out, n)
+		}
+	}
+	s.Namespaces = out
+}
+
+// readNSCounters reads netstat, snmp and sockstat of one process's
+// namespace view. err is the first failure when nothing could be read.
+func (l *loader) readNSCounters(dir string) (stats map[string]map[string]int64, sock map[string]map[string]int64, at string, err error) {
+	at = path.Join(dir, "netstat")
+	for _, f := range []string{"netstat", "snmp"} {
+		b, rerr := l.readFile(dir + f)
+		if rerr != nil {
+			if err == nil {
+				err, at = rerr, dir+f
+			}
+			continue
+		}
+		m, _ := safe(func() (map[string]map[string]int64, error) { return parse.NetStat(b) })
+		for g, v := range m {
+			if stats == nil {
+				stats = map[string]map[string]int64{}
+			}
+			stats[g] = v
+		}
+	}
+	if b, rerr := l.readFile(dir + "sockstat"); rerr == nil {
+		sock, _ = safe(func() (map[string]map[string]int64, error) { return parse.Sockstat(b) })
+	}
+	if stats != nil || sock != nil {
+		err = nil
+	}
+	return stats, sock, at, err
+}
+
+// containerSigns reports whether the host may run containers with their
+// own network namespaces: a veth interface, or named namespaces.
+func (l *loader) containerSigns() bool {
+	for _, n := range l.snap.NICs {
+		if n.Kind == kindVeth {
+			return true
+		}
+	}
+	for _, d := range []string{"run/netns", "run/docker/netns"} {
+		if ents, err := l.fsys.ReadDir(d); err == nil && len(ents) > 0 {
+			return true
+		}
+	}
+	return false
+}
