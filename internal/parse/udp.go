@@ -10,8 +10,8 @@ import (
 // as net/ipv4/udp.c and net/ipv6/datagram.c print them since 2.6.25 (the
 // drops column):
 //
-//	   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
-//	 1157: 3500007F:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 23455 2 0000000000000000 0
+//	  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
+//	1157: 3500007F:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 23455 2 0000000000000000 0
 //
 // Addresses are the host's native 32-bit integers in hex; they are decoded
 // for a little-endian host. Rows past host.MaxUDPSockets are kept only when
