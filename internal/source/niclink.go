@@ -16,7 +16,8 @@ import (
 // link is healthy: sysfs carrier_changes and duplex (live, collect), plain
 // `ethtool DEV` live (ETHTOOL_GSET; offline loadEthtool reads the output
 // with readEthtoolLink) and, for physical NICs in a bundle, `ethtool -m
-// DEV` (optical power).
+// DEV` (optical power; sosreports only: netdoctor collect has no module
+// EEPROM decoder, so the live host and its bundles do not read it).
 // sos copies neither carrier_changes nor duplex: a sosreport gets one
 // missing nic_link row saying so, and its duplex from ethtool.
 func (l *loader) loadNICLinks() {
@@ -34,7 +35,7 @@ func (l *loader) loadNICLinks() {
 			l.probeLink(n)
 			continue
 		}
-		if n.Kind == kindPhysical {
+		if l.kind == KindSosreport && n.Kind == kindPhysical {
 			if m, ok := parseInput(l, host.InputEthtoolModule, n.Name, ethtoolCands("-m", n.Name), cmdout.EthtoolModule); ok {
 				n.Module = &m
 			}

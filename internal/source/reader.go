@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/netdoctor/netdoctor/internal/bundle"
 	"github.com/netdoctor/netdoctor/internal/host"
@@ -83,7 +84,7 @@ func (l *loader) read(cands []cand) (data []byte, at string, err error) {
 		if rerr == nil {
 			return b, p, nil
 		}
-		if !errors.Is(rerr, fs.ErrNotExist) && firstErr == nil {
+		if !errors.Is(rerr, fs.ErrNotExist) && !notADirectory(rerr) && firstErr == nil {
 			firstErr, firstPath = rerr, p
 		}
 	}
@@ -91,6 +92,17 @@ func (l *loader) read(cands []cand) (data []byte, at string, err error) {
 		return nil, firstPath, firstErr
 	}
 	return nil, firstCandPath(cands, l.live), fs.ErrNotExist
+}
+
+// notADirectory reports whether a read failed because a component of the
+// path is a file (a bundle whose proc/net link was copied as a plain
+// file): the file asked for does not exist there.
+func notADirectory(err error) bool {
+	if errors.Is(err, syscall.ENOTDIR) {
+		return true
+	}
+	var pe *fs.PathError
+	return errors.As(err, &pe) && pe.Err != nil && pe.Err.Error() == "not a directory"
 }
 
 // firstCandPath names the input's preferred location for a missing input.
