@@ -92,6 +92,14 @@ type Scenario struct {
 	SoftnetColumns int
 	// Uptime sets Boot when Boot is zero: Times[0] - Uptime (default 26h11m).
 	Uptime time.Duration
+	// ConntrackStat sets /proc/net/stat/nf_conntrack counters by column
+	// ("drop", "early_drop", "insert_failed"), totals over the CPUs. The
+	// file exists when Sysctl sets net.netfilter.nf_conntrack_max (the
+	// module loaded); its entries column is nf_conntrack_count.
+	ConntrackStat map[string]Counter
+	// KernelLog adds lines to the kernel log (dmesg), as printed:
+	// "[ 8123.456789] nf_conntrack: table full, dropping packet".
+	KernelLog []string
 
 	// Expect is what netdoctor must find, declared by the author.
 	Expect Expect
