@@ -191,7 +191,9 @@ func (m *model) udp() (v4, v6 string) {
 // bringing its link up, and the scenario's own lines.
 func (m *model) dmesg() string {
 	var b strings.Builder
-	line := func(t float64, msg string) { fmt.Fprintf(&b, "[%5d.%06d] %s\n", int64(t), int64((t-float64(int64(t)))*1e6), msg) }
+	line := func(t float64, msg string) {
+		fmt.Fprintf(&b, "[%5d.%06d] %s\n", int64(t), int64((t-float64(int64(t)))*1e6), msg)
+	}
 	line(0, "Linux version "+m.sc.Kernel+" (mockbuild@builder) "+m.sc.KernelVersion)
 	line(0, "Command line: "+strings.TrimSpace(m.cmdline()))
 	t := 4.2
