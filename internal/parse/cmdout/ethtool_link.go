@@ -74,7 +74,7 @@ func EthtoolLink(b []byte) (host.LinkModes, error) {
 			}
 		case "Port":
 			found = true
-			m.Port = oneLine(val)
+			m.Port = cleanValue(val)
 		case "Link detected":
 			found = true
 			switch val {
@@ -109,6 +109,19 @@ func EthtoolLink(b []byte) (host.LinkModes, error) {
 	return m, p.err()
 }
 
+// cleanValue makes a value safe to keep and to write back on one line:
+// invalid UTF-8 and control characters become '?', and the ends are trimmed.
+func cleanValue(s string) string {
+	s = strings.ToValidUTF8(s, "?")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 {
+			return '?'
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
 // appendModes adds the modes of one line ("1000baseT/Full 10000baseT/Full").
 func appendModes(dst []string, line string) []string {
 	if line == "Not reported" {
@@ -118,7 +131,7 @@ func appendModes(dst []string, line string) []string {
 		if len(dst) >= maxLinkModes {
 			break
 		}
-		dst = append(dst, oneLine(f))
+		dst = append(dst, cleanValue(f))
 	}
 	return dst
 }

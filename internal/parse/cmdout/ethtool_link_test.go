@@ -3,6 +3,7 @@ package cmdout
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/netdoctor/netdoctor/internal/host"
@@ -260,5 +261,37 @@ func FuzzNstat(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, err := Nstat(b)
 		checkErrText(t, err, "nstat")
+	})
+}
+
+func FuzzEthtoolLinkRoundTrip(f *testing.F) {
+	f.Add("eth0", 10000, "Full", "1000baseT/Full 10000baseT/Full", "10000baseT/Full", "FIBRE", true, true)
+	f.Add("lo", -1, "", "", "", "", false, true)
+	f.Fuzz(func(t *testing.T, name string, speed int, duplex, sup, adv, port string, an, up bool) {
+		if !clean(name) || name == "" || strings.ContainsAny(name, ":") || !clean(duplex) || !clean(port) || strings.Contains(port, ":") {
+			return
+		}
+		m := host.LinkModes{Supported: strings.Fields(sup), Advertised: strings.Fields(adv), Port: port, AutoNeg: &an, Detected: &up}
+		for _, l := range [][]string{m.Supported, m.Advertised} {
+			for _, x := range l {
+				if !clean(x) || strings.Contains(x, ":") || x == "Not" || len(l) > maxLinkModes {
+					return
+				}
+			}
+		}
+		if len(m.Supported) == 0 {
+			m.Supported = nil
+		}
+		if len(m.Advertised) == 0 {
+			m.Advertised = nil
+		}
+		b := FormatEthtoolLink(LinkSettings{Name: name, Speed: speed, Duplex: duplex}, m)
+		got, err := EthtoolLink(b)
+		if err != nil {
+			t.Fatalf("%q: %v", b, err)
+		}
+		if !reflect.DeepEqual(got, m) {
+			t.Fatalf("round trip of %q:\n got %+v\nwant %+v", b, got, m)
+		}
 	})
 }

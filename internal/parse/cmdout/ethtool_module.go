@@ -41,7 +41,7 @@ func EthtoolModule(b []byte) (host.ModulePower, error) {
 		}
 		k := strings.ToLower(key)
 		if k == "identifier" {
-			m.Identifier = oneLine(val)
+			m.Identifier = cleanValue(val)
 			found = true
 			continue
 		}
