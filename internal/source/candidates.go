@@ -36,16 +36,21 @@ func netCands(file string) []cand {
 }
 
 // The /proc/net files behind the loss counters of conntrack, the
-// neighbour tables, socket memory, IPv6 and UDP sockets (procnet.go).
-var (
-	candConntrackStat = netCands("stat/nf_conntrack")
-	candArpCache      = netCands("stat/arp_cache")
-	candNdiscCache    = netCands("stat/ndisc_cache")
-	candSockstat      = netCands("sockstat")
-	candSockstat6     = netCands("sockstat6")
-	candSNMP6         = netCands("snmp6")
-	candUDP           = netCands("udp")
-	candUDP6          = netCands("udp6")
+// neighbour tables, socket memory, IPv6 and UDP sockets (procnet.go). They
+// are found through proc/net like the files above, else in the one
+// proc/<pid>/net directory of a sosreport, looked up once per load
+// (loader.netFileCands): most hosts lack some of them (no nf_conntrack
+// loaded), and a scan of proc/<pid> per missing file would cost more than
+// the file.
+const (
+	netConntrackStat = "stat/nf_conntrack"
+	netArpCache      = "stat/arp_cache"
+	netNdiscCache    = "stat/ndisc_cache"
+	netSockstat      = "sockstat"
+	netSockstat6     = "sockstat6"
+	netSNMP6         = "snmp6"
+	netUDP           = "udp"
+	netUDP6          = "udp6"
 )
 
 // candKernelLog is the kernel log offline, best first: the ring buffer as

@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"io/fs"
 	"sync"
 
 	"github.com/netdoctor/netdoctor/internal/host"
@@ -25,14 +26,14 @@ func (l *loader) loadProcNet() {
 		}
 		return &t
 	}
-	s.Conntrack = table(host.InputConntrackStat, candConntrackStat, "nf_conntrack")
-	s.ARPCache = table(host.InputArpCache, candArpCache, "arp_cache")
-	s.NDiscCache = table(host.InputNdiscCache, candNdiscCache, "ndisc_cache")
+	s.Conntrack = table(host.InputConntrackStat, l.netFileCands(netConntrackStat), "nf_conntrack")
+	s.ARPCache = table(host.InputArpCache, l.netFileCands(netArpCache), "arp_cache")
+	s.NDiscCache = table(host.InputNdiscCache, l.netFileCands(netNdiscCache), "ndisc_cache")
 
 	for _, in := range []struct {
 		name  string
 		cands []cand
-	}{{host.InputSockstat, candSockstat}, {host.InputSockstat6, candSockstat6}} {
+	}{{host.InputSockstat, l.netFileCands(netSockstat)}, {host.InputSockstat6, l.netFileCands(netSockstat6)}} {
 		m, ok := parseInput(l, in.name, "", in.cands, parse.Sockstat)
 		if !ok || len(m) == 0 {
 			continue
@@ -44,14 +45,14 @@ func (l *loader) loadProcNet() {
 			s.Sockstat[proto] = f
 		}
 	}
-	if m, ok := parseInput(l, host.InputSNMP6, "", candSNMP6, parse.SNMP6); ok && len(m) > 0 {
+	if m, ok := parseInput(l, host.InputSNMP6, "", l.netFileCands(netSNMP6), parse.SNMP6); ok && len(m) > 0 {
 		s.SNMP6 = m
 	}
 	for _, in := range []struct {
 		name   string
 		cands  []cand
 		family int
-	}{{host.InputUDP, candUDP, 4}, {host.InputUDP6, candUDP6, 6}} {
+	}{{host.InputUDP, l.netFileCands(netUDP), 4}, {host.InputUDP6, l.netFileCands(netUDP6), 6}} {
 		rows, ok := parseInput(l, in.name, "", in.cands, func(b []byte) ([]host.UDPSocket, error) {
 			return parse.UDPSockets(b, in.family)
 		})
@@ -59,6 +60,31 @@ func (l *loader) loadProcNet() {
 			s.UDPSockets = append(s.UDPSockets, rows...)
 		}
 	}
+}
+
+// netFileCands locates a /proc/net file: through proc/net, proc/self/net,
+// and in a sosreport in the single proc/<pid>/net directory (sosNetDir).
+func (l *loader) netFileCands(file string) []cand {
+	c := []cand{raw("proc/net/" + file), raw("proc/self/net/" + file)}
+	if d := l.sosNetDir(); d != "" {
+		c = append(c, cand{path: d + "/" + file, offline: true})
+	}
+	return c
+}
+
+// sosNetDir is the one proc/<pid>/net directory of a sosreport (sos keeps
+// its own process's), found once; "" elsewhere, or when there are several.
+func (l *loader) sosNetDir() string {
+	if l.kind != KindSosreport {
+		return ""
+	}
+	l.netDirOnce.Do(func() {
+		m, err := fs.Glob(l.fsys, "proc/[0-9]*/net")
+		if err == nil && len(m) == 1 {
+			l.netDir = m[0]
+		}
+	})
+	return l.netDir
 }
 
 // loadJoined reads the inputs that need what the sections read first: the

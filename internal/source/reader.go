@@ -30,6 +30,9 @@ type loader struct {
 	put func(name string, data []byte)
 	// kmsg reads the live kernel log (readKmsg); nil offline and in tests.
 	kmsg func() ([]byte, error)
+	// netDir is a sosreport's proc/<pid>/net (sosNetDir).
+	netDirOnce sync.Once
+	netDir     string
 
 	sos sosInfo
 
