@@ -97,6 +97,21 @@ func countWanted(us []host.UDPSocket) int {
 	return n
 }
 
+// keepLink says whether a collect bundle may keep a link the loader read:
+// of a process's fd links only the sockets, never the paths of the files
+// a process has open.
+func keepLink(name, target string) bool {
+	rest, ok := strings.CutPrefix(name, "proc/")
+	if !ok {
+		return true
+	}
+	pid, rest, _ := strings.Cut(rest, "/")
+	if _, num := pidNumber(pid); !num || !strings.HasPrefix(rest, "fd/") {
+		return true
+	}
+	return strings.HasPrefix(target, "socket:[")
+}
+
 // socketInode reads "socket:[12345]".
 func socketInode(t string) (uint64, bool) {
 	rest, ok := strings.CutPrefix(t, "socket:[")
