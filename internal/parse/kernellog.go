@@ -63,11 +63,15 @@ func KernelLog(b []byte) (host.KernelLog, error) {
 		}
 		ev.Text = strings.ToValidUTF8(ev.Text, "?")
 		ev.Stamp = strings.ToValidUTF8(ev.Stamp, "?")
-		if len(out.Events) == host.MaxLogEvents {
-			copy(out.Events, out.Events[1:])
-			out.Events = out.Events[:len(out.Events)-1]
+		if len(out.Events) == 2*host.MaxLogEvents {
+			// Keep the newest: drop the older half at once, so that a
+			// log of nothing but events costs linear time.
+			out.Events = append(out.Events[:0], out.Events[host.MaxLogEvents:]...)
 		}
 		out.Events = append(out.Events, ev)
+	}
+	if n := len(out.Events); n > host.MaxLogEvents {
+		out.Events = append([]host.LogEvent(nil), out.Events[n-host.MaxLogEvents:]...)
 	}
 	return out, nil
 }

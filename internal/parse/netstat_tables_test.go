@@ -266,6 +266,16 @@ func TestKernelLogBounded(t *testing.T) {
 	if len(got.Events) != host.MaxLogEvents {
 		t.Errorf("events = %d, want the newest %d", len(got.Events), host.MaxLogEvents)
 	}
+	// The newest are kept: number the lines and look at the last event.
+	var sb strings.Builder
+	for i := range 3 * host.MaxLogEvents {
+		sb.WriteString("[    1.000000] eth0: Link is Up " + uitoa(uint64(i)) + "\n")
+	}
+	got, _ = KernelLog([]byte(sb.String()))
+	if n := len(got.Events); n != host.MaxLogEvents || got.Events[n-1].Text != "eth0: Link is Up "+uitoa(uint64(3*host.MaxLogEvents-1)) ||
+		got.Events[0].Text != "eth0: Link is Up "+uitoa(uint64(2*host.MaxLogEvents)) {
+		t.Errorf("kept %d events from %q to %q", n, got.Events[0].Text, got.Events[n-1].Text)
+	}
 }
 
 func TestFormatKmsg(t *testing.T) {
