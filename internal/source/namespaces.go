@@ -158,8 +158,9 @@ func (l *loader) readNSCounters(dir string) (stats map[string]map[string]int64, 
 // containerSigns reports whether the host may run containers with their
 // own network namespaces: a veth interface, or named namespaces.
 func (l *loader) containerSigns() bool {
-	for _, n := range l.snap.NICs {
-		if n.Kind == kindVeth {
+	// Only Kind is read: loadNICLinks fills other fields meanwhile.
+	for i := range l.snap.NICs {
+		if l.snap.NICs[i].Kind == kindVeth {
 			return true
 		}
 	}
