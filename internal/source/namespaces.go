@@ -2,7 +2,6 @@ package source
 
 import (
 	"fmt"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -129,12 +128,13 @@ func (l *loader) loadNamespacesProc() {
 // readNSCounters reads netstat, snmp and sockstat of one process's
 // namespace view. err is the first failure when nothing could be read.
 func (l *loader) readNSCounters(dir string) (stats map[string]map[string]int64, sock map[string]map[string]int64, at string, err error) {
-	at = path.Join(dir, "netstat")
+	at = dir + "netstat"
+	errAt := ""
 	for _, f := range []string{"netstat", "snmp"} {
 		b, rerr := l.readFile(dir + f)
 		if rerr != nil {
 			if err == nil {
-				err, at = rerr, dir+f
+				err, errAt = rerr, dir+f
 			}
 			continue
 		}
@@ -150,9 +150,9 @@ func (l *loader) readNSCounters(dir string) (stats map[string]map[string]int64, 
 		sock, _ = safe(func() (map[string]map[string]int64, error) { return parse.Sockstat(b) })
 	}
 	if stats != nil || sock != nil {
-		err = nil
+		return stats, sock, at, nil
 	}
-	return stats, sock, at, err
+	return nil, nil, errAt, err
 }
 
 // containerSigns reports whether the host may run containers with their
