@@ -1,6 +1,7 @@
 package source
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -198,6 +199,77 @@ func TestNetInputsHotsos(t *testing.T) {
 			}
 			if seen == 0 {
 				t.Error("no new input found in the report")
+			}
+		})
+	}
+}
+
+// TestNetInputsHealthyFixtures loads the committed fixtures: every one has
+// the new inputs with a healthy host's values (nothing dropped, no table
+// near full, only boot-time link-up lines in the kernel log).
+func TestNetInputsHealthyFixtures(t *testing.T) {
+	dirs := fixtureDirs(t)
+	if len(dirs) == 0 {
+		t.Skip("no fixtures")
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(dir, "expect.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var exp expectDoc
+			if err := json.Unmarshal(b, &exp); err != nil {
+				t.Fatal(err)
+			}
+			var paths []string
+			for _, p := range exp.Bundles {
+				paths = append(paths, filepath.Join(dir, p))
+			}
+			p, err := Load(paths, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range []*host.Snapshot{p.Before, p.After} {
+				if s == nil {
+					continue
+				}
+				if s.Conntrack != nil {
+					for _, c := range []string{"drop", "early_drop", "insert_failed"} {
+						if v, _ := s.Conntrack.Total(c); v != 0 {
+							t.Errorf("conntrack %s = %d", c, v)
+						}
+					}
+				}
+				for _, nt := range []*host.StatTable{s.ARPCache, s.NDiscCache} {
+					if v, ok := nt.Total("table_fulls"); !ok || v != 0 {
+						t.Errorf("table_fulls %d %v", v, ok)
+					}
+				}
+				if s.Sockstat["TCP"]["inuse"] == 0 || s.SNMP6 == nil {
+					t.Errorf("sockstat %v snmp6 %d", s.Sockstat, len(s.SNMP6))
+				}
+				for _, u := range s.UDPSockets {
+					if u.Drops != 0 || u.RxQueue != 0 {
+						t.Errorf("udp socket %+v", u)
+					}
+				}
+				if s.KernelLog == nil {
+					t.Fatal("no kernel log")
+				}
+				for _, e := range s.KernelLog.Events {
+					if e.Kind != host.LogLinkUp || e.Uptime > 60 {
+						t.Errorf("kernel log event %+v on a healthy host", e)
+					}
+				}
+				for _, n := range s.NICs {
+					if n.Kind == kindPhysical && n.Speed > 0 && (n.Link == nil || len(n.Link.Advertised) == 0 || n.Duplex != "full") {
+						t.Errorf("%s: link %+v duplex %q", n.Name, n.Link, n.Duplex)
+					}
+					if s.Source == KindCollect && (n.CarrierChanges == nil || *n.CarrierChanges > 2) {
+						t.Errorf("%s: carrier_changes %v", n.Name, n.CarrierChanges)
+					}
+				}
 			}
 		})
 	}
