@@ -22,7 +22,10 @@ const nsDir = "sos_commands/networking/namespaces"
 // /proc/net misses a pod's listen overflows and UDP buffer errors.
 //
 // A sosreport has them for the namespaces `ip netns` lists (named ones:
-// CNI and ip-netns, not Docker's), as `ip netns exec NS nstat -zas`. Live
+// CNI and ip-netns, not Docker's), as `ip netns exec NS nstat -zas`: in
+// sos_commands/networking/namespaces/NS/ since sos 4.3, beside the host's
+// outputs in sos 4.2; older sos ran only `netstat -s` there, which is not
+// read. Live
 // and in a collect bundle, netdoctor runs nothing: it reads
 // /proc/PID/net/{netstat,snmp,sockstat} of one process in each namespace
 // other than its own, which is that namespace's view. Finding the
@@ -38,29 +41,39 @@ func (l *loader) loadNamespaces() {
 }
 
 func (l *loader) loadNamespacesSos() {
-	ents, err := l.readDir(nsDir)
-	if err != nil || len(ents) == 0 {
-		return // no namespaces, or sos older than the namespace outputs: nothing to say
+	type nsFile struct{ name, at string }
+	var files []nsFile
+	if ents, err := l.readDir(nsDir); err == nil {
+		for _, e := range ents {
+			if e.IsDir() {
+				ns := e.Name()
+				files = append(files, nsFile{ns, nsDir + "/" + ns + "/ip_netns_exec_" + sosMangle(ns) + "_nstat_-zas"})
+			}
+		}
+	} else if ents, err := l.readDir("sos_commands/networking"); err == nil {
+		// sos 4.2 wrote them beside the host's outputs; the name in the
+		// file name is sos's mangled one.
+		for _, e := range ents {
+			rest, ok := strings.CutPrefix(e.Name(), "ip_netns_exec_")
+			if ns, ok2 := strings.CutSuffix(rest, "_nstat_-zas"); ok && ok2 && ns != "" {
+				files = append(files, nsFile{ns, "sos_commands/networking/" + e.Name()})
+			}
+		}
 	}
 	var out []host.NetNamespace
-	for _, e := range ents {
-		if !e.IsDir() {
-			continue
-		}
+	for _, f := range files {
 		if len(out) >= maxNamespaces {
 			break
 		}
-		ns := e.Name()
-		at := nsDir + "/" + ns + "/ip_netns_exec_" + sosMangle(ns) + "_nstat_-zas"
-		b, rerr := l.readFile(at)
+		b, rerr := l.readFile(f.at)
 		if rerr != nil {
-			l.record(host.InputNamespaces, ns, at, rerr, "")
+			l.record(host.InputNamespaces, f.name, f.at, rerr, "")
 			continue
 		}
 		m, perr := safe(func() (map[string]map[string]int64, error) { return cmdout.Nstat(b) })
-		l.record(host.InputNamespaces, ns, at, perr, "")
+		l.record(host.InputNamespaces, f.name, f.at, perr, "")
 		if len(m) > 0 {
-			out = append(out, host.NetNamespace{Name: ns, NetStats: m})
+			out = append(out, host.NetNamespace{Name: f.name, NetStats: m})
 		}
 	}
 	l.snap.Namespaces = out

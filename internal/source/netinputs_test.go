@@ -274,3 +274,18 @@ func TestNetInputsHealthyFixtures(t *testing.T) {
 		})
 	}
 }
+
+// TestNamespacesSos42 reads sos 4.2's namespace outputs, which lie beside
+// the host's in sos_commands/networking.
+func TestNamespacesSos42(t *testing.T) {
+	s := loadTree(t, sosTree().with(tree{
+		"sos_commands/networking/ip_netns_exec_qrouter-7f1c_nstat_-zas": "#kernel\nUdpRcvbufErrors                 9                  0.0\n",
+		"sos_commands/networking/ip_netns_exec_qrouter-7f1c_netstat_-s": "Ip:\n    12 total packets received\n",
+	}))
+	if len(s.Namespaces) != 1 || s.Namespaces[0].Name != "qrouter-7f1c" || s.Namespaces[0].NetStats["Udp"]["RcvbufErrors"] != 9 {
+		t.Errorf("namespaces = %+v", s.Namespaces)
+	}
+	if in := inputOf(t, s, host.InputNamespaces, "qrouter-7f1c"); in.Status != host.StatusOK {
+		t.Errorf("input %+v", in)
+	}
+}
