@@ -121,6 +121,12 @@ func healthy2SocketHT() Scenario {
 			{Name: "eth1", Driver: "ixgbe", PCI: "0000:86:00.0", NUMANode: 1, Speed: 10000, MaxCombined: 63, IRQBase: 90, Queues: queuesOn("eth1", seq(8, 15), 5000)},
 		},
 		Irqbalance: Irqbalance{Installed: true, Running: true},
+		// firewalld's conntrack, far from full.
+		Sysctl: map[string]string{
+			"net.netfilter.nf_conntrack_max":     "262144",
+			"net.netfilter.nf_conntrack_count":   "1834",
+			"net.netfilter.nf_conntrack_buckets": "65536",
+		},
 		Procs: []Proc{
 			{PID: 2210, PPID: 1, Comm: "nginx", Args: []string{"nginx: master process /usr/sbin/nginx"}, User: "root", VSZKB: 39444, RSSKB: 3012, Threads: []Thread{{CPU: 20}}},
 			{PID: 2211, PPID: 2210, Comm: "nginx", Args: []string{"nginx: worker process"}, User: "nginx", UID: 991, VSZKB: 41232, RSSKB: 9120, Threads: []Thread{{CPU: 3, Busy: 0.2}}},
@@ -713,6 +719,9 @@ func sosNoNetworkingENA() Scenario {
 		InputsNotOK: []ExpectInput{
 			{Name: "net_dev", Status: "missing"}, {Name: "netstat", Status: "missing"}, {Name: "nics", Status: "missing"},
 			{Name: "snmp", Status: "missing"}, {Name: "softnet_stat", Status: "missing"}, {Name: "threads", Status: "missing"},
+			{Name: "arp_cache", Status: "missing"}, {Name: "ndisc_cache", Status: "missing"}, {Name: "snmp6", Status: "missing"},
+			{Name: "sockstat", Status: "missing"}, {Name: "sockstat6", Status: "missing"}, {Name: "udp", Status: "missing"},
+			{Name: "udp6", Status: "missing"},
 		},
 	}
 	return sc

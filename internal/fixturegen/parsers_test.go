@@ -78,6 +78,9 @@ func TestParsersAcceptFixtures(t *testing.T) {
 				_, err = parse.NetStat([]byte(read(t, tr, "proc/net/snmp")))
 				fail("snmp", err)
 			}
+			if !noNet {
+				checkNetInputs(t, name, m, tr)
+			}
 
 			u, err := cmdout.Uname([]byte(read(t, tr, "sos_commands/kernel/uname_-a")))
 			fail("uname", err)
@@ -107,8 +110,13 @@ func TestParsersAcceptFixtures(t *testing.T) {
 					_, err = cmdout.EthtoolRing(b)
 				case strings.HasPrefix(p, "sos_commands/networking/ethtool_-l_"):
 					_, err = cmdout.EthtoolChannels(b)
+				case strings.HasPrefix(p, "sos_commands/networking/ethtool_-m_"):
+					_, err = cmdout.EthtoolModule(b)
 				default:
 					_, err = cmdout.EthtoolSettings(b)
+					if err == nil {
+						_, err = cmdout.EthtoolLink(b)
+					}
 				}
 				if ethtoolError(b) {
 					if !errors.Is(err, cmdout.ErrUnavailable) {
@@ -199,5 +207,57 @@ func TestParsersAcceptFixtures(t *testing.T) {
 				t.Errorf("%s: no units", name)
 			}
 		}
+	}
+}
+
+// checkNetInputs parses the receive-path inputs of one sample: every file
+// reads without error and shows a healthy host (nothing dropped).
+func checkNetInputs(t *testing.T, name string, m *model, tr *tree) {
+	t.Helper()
+	fail := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Errorf("%s: %s: %v", name, what, err)
+		}
+	}
+	if m.conntrackLoaded() {
+		ct, err := parse.ProcNetStat([]byte(read(t, tr, "proc/net/stat/nf_conntrack")), "nf_conntrack")
+		fail("nf_conntrack", err)
+		if len(ct.Rows) != m.n {
+			t.Errorf("%s: nf_conntrack has %d rows, want one per possible CPU (%d)", name, len(ct.Rows), m.n)
+		}
+		if d, _ := ct.Total("drop"); d != 0 && m.sc.ConntrackStat == nil {
+			t.Errorf("%s: conntrack drops %d on a healthy host", name, d)
+		}
+	} else if _, ok := tr.files["proc/net/stat/nf_conntrack"]; ok {
+		t.Errorf("%s: nf_conntrack stat without the module", name)
+	}
+	for _, f := range []string{"arp_cache", "ndisc_cache"} {
+		nt, err := parse.ProcNetStat([]byte(read(t, tr, "proc/net/stat/"+f)), f)
+		fail(f, err)
+		if v, ok := nt.Total("table_fulls"); !ok || v != 0 {
+			t.Errorf("%s: %s table_fulls %d %v", name, f, v, ok)
+		}
+	}
+	for _, f := range []string{"sockstat", "sockstat6"} {
+		_, err := parse.Sockstat([]byte(read(t, tr, "proc/net/"+f)))
+		fail(f, err)
+	}
+	s6, err := parse.SNMP6([]byte(read(t, tr, "proc/net/snmp6")))
+	fail("snmp6", err)
+	if _, ok := s6["Udp6RcvbufErrors"]; !ok {
+		t.Errorf("%s: snmp6 without Udp6RcvbufErrors", name)
+	}
+	for f, fam := range map[string]int{"udp": 4, "udp6": 6} {
+		rows, err := parse.UDPSockets([]byte(read(t, tr, "proc/net/"+f)), fam)
+		fail(f, err)
+		if len(rows) == 0 {
+			t.Errorf("%s: no %s sockets", name, f)
+		}
+	}
+	kl, err := parse.KernelLog([]byte(read(t, tr, "sos_commands/kernel/dmesg")))
+	fail("dmesg", err)
+	if kl.Lines < 2 {
+		t.Errorf("%s: dmesg of %d lines", name, kl.Lines)
 	}
 }

@@ -110,6 +110,10 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 		t.text(netDir+"dev", m.netDev(s))
 		t.text(netDir+"netstat", m.netstat(s))
 		t.text(netDir+"snmp", m.snmp(s))
+		m.writeNetInputs(w, netDir)
+	} else {
+		// The kernel plugin still runs without the networking one.
+		w.cmd("kernel", "dmesg", "dmesg", []byte(m.dmesg()))
 	}
 
 	// /sys.
@@ -126,6 +130,7 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 			continue
 		}
 		files := m.ethtoolFiles(n, s)
+		files[""] = m.ethtoolPlain(n, collect)
 		dev := sosMangle(n.Name)
 		for _, opt := range []string{"", "-S", "-i", "-g", "-l"} {
 			name, exec := "ethtool_"+dev, "ethtool "+n.Name

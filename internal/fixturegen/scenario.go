@@ -105,6 +105,14 @@ type Scenario struct {
 	// changed: only the counters going back do.
 	RestartIRQs bool
 	NoBtime     bool
+	// ConntrackStat sets /proc/net/stat/nf_conntrack counters by column
+	// ("drop", "early_drop", "insert_failed"), totals over the CPUs. The
+	// file exists when Sysctl sets net.netfilter.nf_conntrack_max (the
+	// module loaded); its entries column is nf_conntrack_count.
+	ConntrackStat map[string]Counter
+	// KernelLog adds lines to the kernel log (dmesg), as printed:
+	// "[ 8123.456789] nf_conntrack: table full, dropping packet".
+	KernelLog []string
 
 	// Expect is what netdoctor must find, declared by the author.
 	Expect Expect

@@ -271,6 +271,7 @@ func (m *model) inputsNotOK() []ExpectInput {
 			}
 		}
 	}
+	out = append(out, m.netInputsNotOK()...)
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Name != out[j].Name {
 			return out[i].Name < out[j].Name
@@ -283,7 +284,7 @@ func (m *model) inputsNotOK() []ExpectInput {
 // ethtoolError reports whether an ethtool output is one of the error texts.
 func ethtoolError(b []byte) bool {
 	switch string(b) {
-	case ethtoolNoStats, ethtoolNoDrvinfo, ethtoolNoRing, ethtoolNoChan:
+	case ethtoolNoStats, ethtoolNoDrvinfo, ethtoolNoRing, ethtoolNoChan, ethtoolNoModule:
 		return true
 	}
 	return false

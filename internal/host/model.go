@@ -62,6 +62,21 @@ const (
 	InputProcesses    = "processes"        // process list (/proc/PID, ps)
 	InputThreads      = "threads"          // per-thread placement (/proc/PID/task, pidstat -tl)
 	InputIrqbalance   = "irqbalance"       // irqbalance state and configuration
+
+	InputConntrackStat = "conntrack_stat" // /proc/net/stat/nf_conntrack
+	InputArpCache      = "arp_cache"      // /proc/net/stat/arp_cache
+	InputNdiscCache    = "ndisc_cache"    // /proc/net/stat/ndisc_cache
+	InputSockstat      = "sockstat"       // /proc/net/sockstat
+	InputSockstat6     = "sockstat6"      // /proc/net/sockstat6
+	InputSNMP6         = "snmp6"          // /proc/net/snmp6
+	InputUDP           = "udp"            // /proc/net/udp
+	InputUDP6          = "udp6"           // /proc/net/udp6
+	InputSocketOwners  = "socket_owners"  // /proc/PID/fd socket links (live, collect)
+	InputKernelLog     = "kernel_log"     // /dev/kmsg live; dmesg or var/log files offline
+	InputNICLink       = "nic_link"       // per NIC: sysfs carrier_changes and duplex
+	InputEthtoolLink   = "ethtool_link"   // per NIC: plain ethtool DEV (ETHTOOL_GSET live)
+	InputEthtoolModule = "ethtool_module" // per NIC: ethtool -m (sosreport only)
+	InputNamespaces    = "net_namespaces" // per network namespace: its own counters
 )
 
 // Snapshot is everything one sample of a host saw.
@@ -109,6 +124,31 @@ type Snapshot struct {
 	// at best one row per process (ps with a PSR column).
 	ThreadsKnown bool       `json:"threads_known"`
 	Irqbalance   Irqbalance `json:"irqbalance"`
+
+	// Conntrack is /proc/net/stat/nf_conntrack; nil when not read (the
+	// module not loaded, or an old sosreport). Its count and limit are the
+	// sysctls net.netfilter.nf_conntrack_count and _max.
+	Conntrack *StatTable `json:"conntrack,omitempty"`
+	// ARPCache and NDiscCache are /proc/net/stat/arp_cache and ndisc_cache.
+	ARPCache   *StatTable `json:"arp_cache,omitempty"`
+	NDiscCache *StatTable `json:"ndisc_cache,omitempty"`
+	// Sockstat is /proc/net/sockstat and sockstat6 merged: protocol
+	// ("sockets", "TCP", "UDP", "FRAG", "TCP6", "UDP6", "FRAG6", ...) → field
+	// ("inuse", "orphan", "tw", "alloc", "mem" in pages, "memory" in bytes,
+	// "used") → value. Nil when neither was read.
+	Sockstat map[string]map[string]int64 `json:"sockstat,omitempty"`
+	// SNMP6 is /proc/net/snmp6 by counter name ("Ip6InDiscards",
+	// "Udp6RcvbufErrors", ...); nil when not read.
+	SNMP6 map[string]int64 `json:"snmp6,omitempty"`
+	// UDPSockets are the rows of /proc/net/udp and udp6 (see UDPSocket for
+	// which rows are kept on hosts with very many sockets).
+	UDPSockets []UDPSocket `json:"udp_sockets,omitempty"`
+	// KernelLog holds the receive-path events found in the kernel log.
+	KernelLog *KernelLog `json:"kernel_log,omitempty"`
+	// Namespaces are the network namespaces other than the host's whose
+	// counters could be read (sosreport: ip netns exec NS nstat -zas; live
+	// and collect: /proc/PID/net of one process in each).
+	Namespaces []NetNamespace `json:"namespaces,omitempty"`
 
 	Inputs []Input `json:"inputs"`
 }
@@ -276,6 +316,19 @@ type NIC struct {
 	// "class link target", "sys/devices tree", "driver class",
 	// "interrupts chip column".
 	Facts map[string]string `json:"facts,omitempty"`
+
+	// CarrierChanges is sysfs carrier_changes (kernels >= 3.15): how often
+	// the link went up or down since the device was registered; nil when
+	// unknown (sosreports do not copy it).
+	CarrierChanges *uint64 `json:"carrier_changes,omitempty"`
+	// Duplex is "full", "half" or "unknown" (sysfs duplex, or ethtool's
+	// Duplex line lower-cased); "" when not read.
+	Duplex string `json:"duplex,omitempty"`
+	// Link is plain `ethtool DEV` (ETHTOOL_GSET live); nil when not read.
+	Link *LinkModes `json:"link,omitempty"`
+	// Module is the optical module's diagnostics from `ethtool -m DEV`;
+	// nil when not read or the module reports no power figures.
+	Module *ModulePower `json:"module,omitempty"`
 }
 
 // Fact name keys of NIC.Facts.
@@ -302,6 +355,34 @@ func (n *NIC) SetFact(fact, source string) {
 // and the like are not.
 func (n *NIC) DeviceBacked() bool {
 	return n.Kind == "physical" || n.Kind == "" || len(n.Queues) > 0
+}
+
+// LinkModes is what plain ethtool says about link negotiation. Mode names
+// are as ethtool prints them ("10000baseT/Full", "25000baseSR/Full").
+type LinkModes struct {
+	Supported  []string `json:"supported,omitempty"`
+	Advertised []string `json:"advertised,omitempty"`
+	// PartnerAdvertised is "Link partner advertised link modes"; nil when
+	// the driver does not report it.
+	PartnerAdvertised []string `json:"partner_advertised,omitempty"`
+	// AutoNeg is "Auto-negotiation: on|off"; nil when absent.
+	AutoNeg *bool `json:"autoneg,omitempty"`
+	// Port is "Twisted Pair", "FIBRE", "Direct Attach Copper", "Other", ...
+	Port string `json:"port,omitempty"`
+	// Detected is "Link detected: yes|no"; nil when absent.
+	Detected *bool `json:"detected,omitempty"`
+}
+
+// ModulePower is the optical power of a pluggable module and its alarm
+// thresholds, in dBm. A multi-lane module (QSFP) has one RX and TX value
+// per channel. A threshold is nil when the module does not report it.
+type ModulePower struct {
+	Identifier    string    `json:"identifier,omitempty"`
+	RxDBm         []float64 `json:"rx_dbm,omitempty"`
+	TxDBm         []float64 `json:"tx_dbm,omitempty"`
+	RxLowWarnDBm  *float64  `json:"rx_low_warn_dbm,omitempty"`
+	RxLowAlarmDBm *float64  `json:"rx_low_alarm_dbm,omitempty"`
+	RxHighWarnDBm *float64  `json:"rx_high_warn_dbm,omitempty"`
 }
 
 // Ring is ethtool -g. Zero means unknown for a maximum.
@@ -436,3 +517,136 @@ type Irqbalance struct {
 // ClockTicks is USER_HZ, the unit of /proc/stat and thread CPU times on
 // every Linux architecture netdoctor supports.
 const ClockTicks = 100
+
+// StatTable is a /proc/net/stat file (nf_conntrack, arp_cache,
+// ndisc_cache): a header naming the columns, then one row of hex counters
+// per possible CPU. Which columns exist depends on the kernel, so they are
+// kept by the header's names. Column "entries" is the table's current size
+// (a global gauge printed on every row); every other column is a per-CPU
+// counter, each wrapping at its own width.
+type StatTable struct {
+	Columns []string `json:"columns"`
+	// Rows hold one value per column, in the header's order.
+	Rows [][]uint64 `json:"rows"`
+}
+
+// Column returns the index of a column, or -1.
+func (t *StatTable) Column(name string) int {
+	if t == nil {
+		return -1
+	}
+	for i, c := range t.Columns {
+		if c == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Total sums a counter column over the CPU rows; ok is false when the
+// kernel has no such column.
+func (t *StatTable) Total(name string) (v uint64, ok bool) {
+	i := t.Column(name)
+	if i < 0 {
+		return 0, false
+	}
+	for _, r := range t.Rows {
+		if i < len(r) {
+			v += r[i]
+		}
+	}
+	return v, true
+}
+
+// Entries is the table size (column "entries", the largest value any row
+// shows); ok is false without that column or rows.
+func (t *StatTable) Entries() (v uint64, ok bool) {
+	i := t.Column("entries")
+	if i < 0 || len(t.Rows) == 0 {
+		return 0, false
+	}
+	for _, r := range t.Rows {
+		if i < len(r) && r[i] > v {
+			v = r[i]
+		}
+	}
+	return v, true
+}
+
+// UDPSocket is one row of /proc/net/udp or udp6. Local is the address
+// decoded for a little-endian host (the file prints the address as the
+// host's native integers). On a host with more than MaxUDPSockets sockets,
+// only the rows with drops or queued bytes are kept past that number.
+type UDPSocket struct {
+	Family  int    `json:"family"` // 4 or 6
+	Local   string `json:"local"`
+	Port    int    `json:"port"`
+	State   int    `json:"state"` // 7 (TCP_CLOSE) for an unconnected socket, 1 when connected
+	TxQueue uint64 `json:"tx_queue"`
+	// RxQueue is the receive queue in bytes (sk_rmem_alloc).
+	RxQueue uint64 `json:"rx_queue"`
+	UID     int    `json:"uid"`
+	Inode   uint64 `json:"inode"`
+	// Drops is sk_drops: datagrams the socket dropped (full receive
+	// buffer, checksum, filter) since it was created.
+	Drops uint64 `json:"drops"`
+	// PIDs are the processes holding the socket open, from their fd links
+	// (live and collect only; nil when unknown).
+	PIDs []int `json:"pids,omitempty"`
+}
+
+// MaxUDPSockets bounds the UDP rows kept regardless of their counters.
+const MaxUDPSockets = 1 << 16
+
+// KernelLog is what the kernel log said about the receive path.
+type KernelLog struct {
+	// Lines is how many lines were read (after bounding to the newest part).
+	Lines int `json:"lines"`
+	// Truncated is true when only the newest part of the log was read.
+	Truncated bool `json:"truncated,omitempty"`
+	// Events are the classified lines, oldest first (at most MaxLogEvents,
+	// the newest kept).
+	Events []LogEvent `json:"events,omitempty"`
+}
+
+// MaxLogEvents bounds KernelLog.Events.
+const MaxLogEvents = 4096
+
+// Kernel log event kinds.
+const (
+	LogConntrackFull  = "conntrack_full"  // nf_conntrack: table full, dropping packet
+	LogNeighOverflow  = "neigh_overflow"  // neighbour: arp_cache: neighbor table overflow!
+	LogNetdevWatchdog = "netdev_watchdog" // NETDEV WATCHDOG: eth0 (ixgbe): transmit queue 3 timed out
+	LogLinkDown       = "link_down"       // ... NIC Link is Down / Link is Down
+	LogLinkUp         = "link_up"         // ... NIC Link is Up 10 Gbps / Link is Up
+	LogPageAllocFail  = "page_alloc_failure"
+	LogTCPOutOfMemory = "tcp_oom"        // TCP: out of memory -- consider tuning tcp_mem
+	LogSYNFlood       = "syn_flood"      // TCP: request_sock_TCP: Possible SYN flooding on port 80
+	LogOverMTU        = "over_mtu"       // dropped over-mtu packet
+	LogLROForwarding  = "lro_forwarding" // received packets cannot be forwarded while LRO is enabled
+	LogTxTimeout      = "tx_timeout"     // driver tx hang / tx timeout lines
+)
+
+// LogEvent is one classified kernel log line.
+type LogEvent struct {
+	Kind string `json:"kind"`
+	// Uptime is the [seconds.micros] stamp since boot; -1 when the line
+	// has none.
+	Uptime float64 `json:"uptime"`
+	// Time is the wall-clock time when the line carries one with a year
+	// (ISO 8601 syslog); zero otherwise. Stamp is the time as printed.
+	Time  time.Time `json:"time,omitzero"`
+	Stamp string    `json:"stamp,omitempty"`
+	// Text is the message (at most 512 bytes).
+	Text string `json:"text"`
+}
+
+// NetNamespace is one network namespace's own counters.
+type NetNamespace struct {
+	// Name is the sosreport's namespace name, or live "net:[INODE]".
+	Name string `json:"name"`
+	// PIDs are processes found in it (live; at most a few).
+	PIDs     []int                       `json:"pids,omitempty"`
+	NetStats map[string]map[string]int64 `json:"netstats,omitempty"`
+	Sockstat map[string]map[string]int64 `json:"sockstat,omitempty"`
+}

@@ -14,6 +14,9 @@ var KnownInputs = []string{
 	InputNetDev, InputNetstat, InputSNMP, InputSysctl, InputNICs, InputNICSysfs,
 	InputEthtoolInfo, InputEthtoolStats, InputEthtoolRing, InputEthtoolChan,
 	InputProcesses, InputThreads, InputIrqbalance,
+	InputConntrackStat, InputArpCache, InputNdiscCache, InputSockstat, InputSockstat6,
+	InputSNMP6, InputUDP, InputUDP6, InputSocketOwners, InputKernelLog, InputNICLink,
+	InputEthtoolLink, InputEthtoolModule, InputNamespaces,
 }
 
 // The kinds of interface (NIC.Kind): an open set, which may gain values.

@@ -21,6 +21,14 @@
 //   - NetDev, TaskStat: procfs panics on short lines.
 //   - TaskStatus: procfs turns a garbage Cpus_allowed_list into [0] and does
 //     not expose the hex Cpus_allowed.
+//   - ProcNetStat (/proc/net/stat/nf_conntrack, arp_cache, ndisc_cache):
+//     procfs knows a fixed column list per kernel; the header decides here.
+//   - Sockstat, SNMP6, UDPSockets: kept by name or row, bounded, with bad
+//     lines named rather than failing the file.
+//
+// KernelLog is not a /proc file: it reads dmesg's text (and netdoctor's
+// rendering of /dev/kmsg records, FormatKmsg) or syslog files, bounded to
+// their newest part, and keeps the lines that speak of the receive path.
 //
 // Errors say which file kind they come from and which lines were bad; when
 // a parser returns an error its value may still hold the good rows, which

@@ -35,6 +35,34 @@ func netCands(file string) []cand {
 	}
 }
 
+// The /proc/net files behind the loss counters of conntrack, the
+// neighbour tables, socket memory, IPv6 and UDP sockets (procnet.go). They
+// are found through proc/net like the files above, else in the one
+// proc/<pid>/net directory of a sosreport, looked up once per load
+// (loader.netFileCands): most hosts lack some of them (no nf_conntrack
+// loaded), and a scan of proc/<pid> per missing file would cost more than
+// the file.
+const (
+	netConntrackStat = "stat/nf_conntrack"
+	netArpCache      = "stat/arp_cache"
+	netNdiscCache    = "stat/ndisc_cache"
+	netSockstat      = "sockstat"
+	netSockstat6     = "sockstat6"
+	netSNMP6         = "snmp6"
+	netUDP           = "udp"
+	netUDP6          = "udp6"
+)
+
+// candKernelLog is the kernel log offline, best first: the ring buffer as
+// sos's dmesg printed it (netdoctor collect writes its /dev/kmsg reading
+// there too), then the syslog files sos copies (tailed to its size limit).
+var candKernelLog = []cand{
+	sosCmd("kernel/dmesg"),
+	{path: "var/log/kern.log", offline: true},
+	{path: "var/log/messages", offline: true},
+	{path: "var/log/syslog", offline: true},
+}
+
 // Kernel files and command outputs, best first.
 var (
 	candStat       = []cand{raw("proc/stat")}

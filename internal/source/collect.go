@@ -181,7 +181,7 @@ func (r *recorder) ReadFile(name string) ([]byte, error) {
 // ReadLink reads and records a symbolic link.
 func (r *recorder) ReadLink(name string) (string, error) {
 	t, err := r.fs.ReadLink(name)
-	if err == nil {
+	if err == nil && keepLink(name, t) {
 		r.mu.Lock()
 		r.links[name] = t
 		r.mu.Unlock()

@@ -35,7 +35,7 @@ func TestMemFSMatchesDir(t *testing.T) {
 // fuzzPaths are the regular files of sosTree and virtioTree the fuzzer
 // replaces, one per run.
 func fuzzBase() (tree, []string) {
-	base := sosTree()
+	base := netInputsTree()
 	maps.Copy(base, virtioTree().without("proc/", "sys/devices/system", "sos_commands/process", "sos_commands/date", "sos_commands/host", "sos_commands/kernel"))
 	var paths []string
 	for p, v := range base {

@@ -62,6 +62,10 @@ var keptFiles = map[string]bool{
 	"netdoctor-collect.json":    true,
 	".dockerenv":                true,
 	"run/.containerenv":         true,
+	// The kernel log's syslog copies (kernellog.go).
+	"var/log/kern.log": true,
+	"var/log/messages": true,
+	"var/log/syslog":   true,
 	// sos 3.x's links at the top; kept should they be plain files.
 	"uname":    true,
 	"hostname": true,

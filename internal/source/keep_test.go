@@ -83,7 +83,8 @@ func TestKeepCoversEveryRead(t *testing.T) {
 // TestKeepDeclines checks what keepInput leaves out.
 func TestKeepDeclines(t *testing.T) {
 	for _, n := range []string{
-		"sosreport-x/var/log/messages",
+		"sosreport-x/var/log/secure",
+		"sosreport-x/var/log/messages-20261201",
 		"sosreport-x/sos_commands/logs/journalctl_--no-pager",
 		"sosreport-x/etc/shadow",
 		"sosreport-x/sos_logs/sos.log",

@@ -89,6 +89,7 @@ func progress(o Options, format string, a ...any) {
 func liveSnapshot(fsys bundle.FS, o Options, now time.Time, put func(string, []byte)) (*host.Snapshot, error) {
 	l := newLoader(fsys, KindLive, o)
 	l.put = put
+	l.kmsg = readKmsg
 	p, err := newEthtoolProber()
 	if err != nil {
 		l.prober = failedProber{err: err}

@@ -86,7 +86,10 @@ func (l *loader) load(now time.Time) {
 		l.loadProcs()
 		l.loadIrqbalance()
 	})
+	run(host.InputSockstat, l.loadProcNet)
+	run(host.InputKernelLog, l.loadKernelLog)
 	wg.Wait()
+	l.loadJoined()
 
 	// Steps that join what the sections read.
 	if err := safeDo(func() { l.mergeNetDev(netdev) }); err != nil {

@@ -459,13 +459,7 @@ func (l *loader) loadEthtool(n *host.NIC, speedKnown bool) {
 	if c, ok := parseInput(l, host.InputEthtoolChan, n.Name, ethtoolCands("-l", n.Name), cmdout.EthtoolChannels); ok {
 		n.Channels = &c
 	}
-	if !speedKnown {
-		if b, _, err := l.read(ethtoolCands("", n.Name)); err == nil {
-			if set, perr := safe(func() (cmdout.LinkSettings, error) { return cmdout.EthtoolSettings(b) }); perr == nil && set.Speed > 0 {
-				n.Speed = set.Speed
-			}
-		}
-	}
+	l.readEthtoolLink(n, speedKnown)
 }
 
 // applyInfo takes driver, version, firmware and (when the device link

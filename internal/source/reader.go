@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/netdoctor/netdoctor/internal/bundle"
 	"github.com/netdoctor/netdoctor/internal/host"
@@ -27,6 +28,11 @@ type loader struct {
 	// put, when set, receives files the live loader made up from non-file
 	// data (ethtool ioctls, uname, the clock) at the path sos would use.
 	put func(name string, data []byte)
+	// kmsg reads the live kernel log (readKmsg); nil offline and in tests.
+	kmsg func() ([]byte, error)
+	// netDir is a sosreport's proc/<pid>/net (sosNetDir).
+	netDirOnce sync.Once
+	netDir     string
 
 	sos sosInfo
 
@@ -90,7 +96,7 @@ func (l *loader) read(cands []cand) (data []byte, at string, err error) {
 		if rerr == nil {
 			return b, p, nil
 		}
-		if !errors.Is(rerr, fs.ErrNotExist) && firstErr == nil {
+		if !errors.Is(rerr, fs.ErrNotExist) && !notADirectory(rerr) && firstErr == nil {
 			firstErr, firstPath = rerr, p
 		}
 	}
@@ -98,6 +104,17 @@ func (l *loader) read(cands []cand) (data []byte, at string, err error) {
 		return nil, firstPath, firstErr
 	}
 	return nil, firstCandPath(cands, l.live), fs.ErrNotExist
+}
+
+// notADirectory reports whether a read failed because a component of the
+// path is a file (a bundle whose proc/net link was copied as a plain
+// file): the file asked for does not exist there.
+func notADirectory(err error) bool {
+	if errors.Is(err, syscall.ENOTDIR) {
+		return true
+	}
+	var pe *fs.PathError
+	return errors.As(err, &pe) && pe.Err != nil && pe.Err.Error() == "not a directory"
 }
 
 // firstCandPath names the input's preferred location for a missing input.

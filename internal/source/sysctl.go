@@ -22,6 +22,7 @@ var sysctlDirs = []string{
 	"net/ipv4/conf/default",
 	"net/ipv4/neigh/default",
 	"net/ipv6/conf/all",
+	"net/ipv6/neigh/default",
 	"net/netfilter",
 }
 

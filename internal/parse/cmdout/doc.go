@@ -1,6 +1,6 @@
 // Package cmdout parses the text outputs of the commands sosreport captures
-// (ethtool, sysctl -a, lscpu, numactl --hardware, ps, pidstat, systemctl,
-// uname, date) and sos's own version.txt and manifest.json, and writes the
+// (ethtool -i/-S/-g/-l/-m and plain ethtool, nstat -zas, sysctl -a, lscpu,
+// numactl --hardware, ps, pidstat, systemctl, uname, date) and sos's own version.txt and manifest.json, and writes the
 // ethtool, sysctl, uname and date layouts back for `netdoctor collect`.
 //
 // Every parser takes bytes and returns typed values; it never panics. Input
