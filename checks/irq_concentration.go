@@ -63,7 +63,8 @@ the queues (the netutils-linux article's first example) took a host from 200 dro
 ## Thresholds
 
 - Active queue IRQ: more than %.0f interrupts/s over the window (ActiveIRQRate); one sample: the
-  since-boot average; no boot time: at least %s of the NIC's busiest queue.
+  since-boot average; no boot time: at least %s of the NIC's busiest queue, or at least %s
+  interrupts (a queue at 80/s takes that in about 3.5 hours: it carried real traffic).
 - Dominant CPU: at least %s of an IRQ's interrupts in the window (DominantShare).
 - Concentrated: k ≥ 2 active queue IRQs share one CPU C and k is at least half of the active queues,
   while another NIC-local CPU services none of them.
@@ -83,7 +84,7 @@ irqbalance moves IRQs back within seconds unless it is stopped or told to ban th
 the queue count with ethtool -L instead. IRQ numbers change across reboots and driver resets, so a
 persistent setup must find IRQs by name; re-apply after ethtool -L/-G. On a general-purpose host where
 irqbalance is not running, starting it is the simplest fix.
-`, hostview.ActiveIRQRate, fmtPct(hostview.ActiveShareOfBusiest), fmtPct(hostview.DominantShare),
+`, hostview.ActiveIRQRate, fmtPct(hostview.ActiveShareOfBusiest), fmtInt(hostview.ActiveCountNoTimeBase), fmtPct(hostview.DominantShare),
 	fmtInt(uint64(ConcentrationCriticalRate)), fmtInt(uint64(ConcentrationConfidentRate)),
 	fmtPct(CountsShareHistory))
 

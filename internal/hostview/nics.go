@@ -19,6 +19,14 @@ const (
 	// ActiveShareOfBusiest makes a queue IRQ active when no time base is
 	// known: its count is at least this share of the NIC's busiest queue IRQ.
 	ActiveShareOfBusiest = 0.01
+	// ActiveCountNoTimeBase also makes a queue IRQ active when no time base
+	// is known: a million interrupts is what a queue at the activity rate
+	// (80/s) takes in about three and a half hours, so the queue carried
+	// real traffic whatever the busiest queue did. Without it, one queue
+	// that took the lion's share (a heavy flow hashed onto it) hides that
+	// every other queue of the NIC, each with millions of interrupts, sits
+	// on the same CPU.
+	ActiveCountNoTimeBase = 1_000_000
 	// DominantShare is the share of an IRQ's interrupts in the window that
 	// makes one CPU its dominant CPU; below it the IRQ is spread.
 	DominantShare = 0.80
@@ -338,7 +346,7 @@ func (v *View) markActive(nl *NICLoad) {
 		case v.HasRates():
 			il.Active = il.Rate > ActiveIRQRate
 		default:
-			il.Active = float64(il.Total) >= ActiveShareOfBusiest*float64(busiest)
+			il.Active = float64(il.Total) >= ActiveShareOfBusiest*float64(busiest) || il.Total >= ActiveCountNoTimeBase
 		}
 		if il.Active && il.RX {
 			nl.ActiveIRQs = append(nl.ActiveIRQs, il)
