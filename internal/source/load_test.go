@@ -394,6 +394,7 @@ func TestLoadRootRefusesNothing(t *testing.T) {
 func TestSafeRecoversPanics(t *testing.T) {
 	v, err := safe(func() (int, error) {
 		var m map[string]int
+		//lint:ignore SA5000 the test panics on purpose
 		m["x"] = 1
 		return 1, nil
 	})

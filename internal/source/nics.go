@@ -32,7 +32,7 @@ const maxIfaceName = 64
 
 // loadNICs reads every interface of sys/class/net.
 func (l *loader) loadNICs() {
-	names, at, err, note := l.nicNames()
+	names, at, note, err := l.nicNames()
 	l.record(host.InputNICs, "", at, err, note)
 	nics := make([]host.NIC, len(names))
 	parallel(len(names), nicWorkers, func(i int) {
@@ -46,7 +46,7 @@ const nicWorkers = 4
 
 // nicNames lists sys/class/net, or offline the interfaces sos ran
 // `ethtool -i` for.
-func (l *loader) nicNames() (names []string, at string, err error, note string) {
+func (l *loader) nicNames() (names []string, at, note string, err error) {
 	ents, err := l.readDir(netDir)
 	for _, e := range ents {
 		name := e.Name()
@@ -61,7 +61,7 @@ func (l *loader) nicNames() (names []string, at string, err error, note string) 
 		if err == nil && len(names) == 0 {
 			err = fs.ErrNotExist
 		}
-		return names, netDir, err, ""
+		return names, netDir, "", err
 	}
 	// Offline fallback: sos runs ethtool -i for every device it saw.
 	if m, gerr := fs.Glob(l.fsys, "sos_commands/networking/ethtool_-i_*"); gerr == nil && len(m) > 0 {
@@ -71,12 +71,12 @@ func (l *loader) nicNames() (names []string, at string, err error, note string) 
 				names = append(names, name)
 			}
 		}
-		return names, "sos_commands/networking/ethtool_-i_*", nil, "interfaces from the ethtool -i outputs (no sys/class/net)"
+		return names, "sos_commands/networking/ethtool_-i_*", "interfaces from the ethtool -i outputs (no sys/class/net)", nil
 	}
 	if err == nil {
 		err = fs.ErrNotExist
 	}
-	return nil, netDir, err, ""
+	return nil, netDir, "", err
 }
 
 // loadNIC reads one interface: its sysfs directory and its ethtool data.

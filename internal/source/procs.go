@@ -511,7 +511,7 @@ func (l *loader) loadProcsSos() {
 	}
 
 	// Threads from pidstat -tl.
-	threadsAt, threadsErr, threadsNote := l.applyPidstat(procs)
+	threadsAt, threadsNote, threadsErr := l.applyPidstat(procs)
 
 	// proc/PID/status: allowed CPUs, and processes when ps was missing.
 	statusNote := l.applyProcStatus(procs, rows == nil)
@@ -630,13 +630,13 @@ func commFromCmd(cmd string) string {
 
 // applyPidstat replaces the ps-derived threads by pidstat -tl's per-thread
 // rows (last CPU of each thread).
-func (l *loader) applyPidstat(procs map[int]*host.Proc) (at string, err error, note string) {
+func (l *loader) applyPidstat(procs map[int]*host.Proc) (at, note string, err error) {
 	b, at, err := l.read(candPidstat)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return at, err, "a sosreport has no per-thread data without pidstat -tl (install sysstat)"
+			return at, "a sosreport has no per-thread data without pidstat -tl (install sysstat)", err
 		}
-		return at, err, ""
+		return at, "", err
 	}
 	rows, perr := safe(func() ([]cmdout.PidstatRow, error) { return cmdout.Pidstat(b) })
 	threads := map[int][]host.Thread{}
@@ -701,7 +701,7 @@ func (l *loader) applyPidstat(procs map[int]*host.Proc) (at string, err error, n
 	} else if perr == nil {
 		perr = errors.New("no thread rows")
 	}
-	return at, perr, "per-thread last CPU from pidstat -tl (no CPU times)"
+	return at, "per-thread last CPU from pidstat -tl (no CPU times)", perr
 }
 
 // applyProcStatus reads proc/PID/status (sos copies the first 2048) for

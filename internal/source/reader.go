@@ -290,12 +290,6 @@ func isPanic(err error) bool { return err != nil && strings.HasPrefix(err.Error(
 
 // ---- paths and links ----
 
-// isLink reports whether name is a symbolic link in the root.
-func (l *loader) isLink(name string) bool {
-	fi, err := l.fsys.Lstat(name)
-	return err == nil && fi.Mode()&fs.ModeSymlink != 0
-}
-
 // linkTarget reads the link at name and returns its target as a clean
 // root-relative path (it never leaves the root).
 func (l *loader) linkTarget(name string) (string, error) {

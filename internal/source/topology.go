@@ -131,7 +131,7 @@ func (l *loader) loadTopology() (lscpuHyp string) {
 	}
 
 	// Nodes, with fallbacks.
-	nodes, nodesAt, nodesErr, nodesNote := l.loadNodes(st, dirCPUs, lscpu, lscpuAt)
+	nodes, nodesAt, nodesNote, nodesErr := l.loadNodes(st, dirCPUs, lscpu, lscpuAt)
 	t.Nodes = nodes
 
 	// CPUs missing their topology (sos >= 4.12 copies at most 64 cpuN
@@ -250,7 +250,7 @@ func (l *loader) readCPUDir(st *topoState, id int) bool {
 // loadNodes reads NUMA nodes: sys/devices/system/node, else numactl
 // --hardware, else lscpu's NUMA lines, else lscpu -ae, else the cpuN/nodeM
 // link names. It also sets each CPU's Node.
-func (l *loader) loadNodes(st *topoState, dirCPUs []int, lscpu *cmdout.LscpuInfo, lscpuAt string) (nodes []host.Node, at string, err error, note string) {
+func (l *loader) loadNodes(st *topoState, dirCPUs []int, lscpu *cmdout.LscpuInfo, lscpuAt string) (nodes []host.Node, at, note string, err error) {
 	nodes, err = l.sysfsNodes()
 	at = nodeDir
 	if len(nodes) == 0 && !l.live {
@@ -285,7 +285,7 @@ func (l *loader) loadNodes(st *topoState, dirCPUs []int, lscpu *cmdout.LscpuInfo
 			}
 		}
 	}
-	return nodes, at, err, note
+	return nodes, at, note, err
 }
 
 // sysfsNodes reads sys/devices/system/node/nodeM/{cpulist,distance}.
