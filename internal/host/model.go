@@ -354,7 +354,7 @@ func (n *NIC) SetFact(fact, source string) {
 // unknown), or any interrupt vector mapped to it. Bridges, bonds, veths
 // and the like are not.
 func (n *NIC) DeviceBacked() bool {
-	return n.Kind == "physical" || n.Kind == "" || len(n.Queues) > 0
+	return n.Kind == KindPhysical || n.Kind == "" || len(n.Queues) > 0
 }
 
 // LinkModes is what plain ethtool says about link negotiation. Mode names

@@ -3,7 +3,7 @@ package source
 import "strings"
 
 // cand is one candidate location of an input below a root. Candidates are
-// tried in order; the first that reads wins (SOSREPORT.md §6). Raw kernel
+// tried in order; the first that reads wins (docs/sosreport.md). Raw kernel
 // files come before sos command outputs, so that a collect bundle (which
 // holds both for some inputs) reads like the live host it was taken from.
 type cand struct {

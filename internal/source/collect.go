@@ -18,25 +18,6 @@ import (
 	"github.com/netdoctor/netdoctor/internal/host"
 )
 
-// Collect bundle layout (shared with bundle.Roots and the fixtures).
-const (
-	collectManifest = "netdoctor-collect.json"
-	collectFormat   = "netdoctor-collect"
-	collectVersion  = 1
-)
-
-// collectMeta is netdoctor-collect.json. SampleTimes (RFC 3339 with
-// nanoseconds) is an addition readers may ignore: the date files inside
-// the samples have one-second resolution, too coarse for a 5 s interval.
-type collectMeta struct {
-	Format          string   `json:"format"`
-	Version         int      `json:"version"`
-	Hostname        string   `json:"hostname"`
-	Samples         []string `json:"samples"`
-	IntervalSeconds float64  `json:"interval_seconds"`
-	SampleTimes     []string `json:"sample_times,omitempty"`
-}
-
 // Collect samples the running host twice, o.Interval apart, recording
 // every file the loader reads, and writes a .tar.gz collect bundle to w:
 // one top directory netdoctor-HOST-YYYYMMDD-HHMMSS/ with
@@ -96,8 +77,8 @@ func Collect(ctx context.Context, w io.Writer, o Options) (err error) {
 		return err
 	}
 	progress(o, "writing the bundle")
-	meta := collectMeta{
-		Format: collectFormat, Version: collectVersion, Hostname: snaps[0].Hostname,
+	meta := bundle.CollectMeta{
+		Format: bundle.CollectFormat, Version: bundle.CollectVersion, Hostname: snaps[0].Hostname,
 		Samples:         []string{"sample-1", "sample-2"},
 		IntervalSeconds: roundSeconds(snaps[1].Time.Sub(snaps[0].Time)),
 		SampleTimes:     []string{snaps[0].Time.UTC().Format(time.RFC3339Nano), snaps[1].Time.UTC().Format(time.RFC3339Nano)},
@@ -111,7 +92,7 @@ func Collect(ctx context.Context, w io.Writer, o Options) (err error) {
 	}
 	// The manifest comes last: it records both sample times. Readers find
 	// it by name, not by position.
-	return bw.File(top+"/"+collectManifest, append(mb, '\n'), snaps[0].Time)
+	return bw.File(top+"/"+bundle.CollectManifest, append(mb, '\n'), snaps[0].Time)
 }
 
 // roundSeconds gives an interval in seconds with millisecond precision.

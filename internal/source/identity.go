@@ -333,7 +333,7 @@ func (l *loader) container() bool {
 		return false
 	}
 	for _, n := range s.NICs {
-		if n.Device != "" || n.Kind == "physical" {
+		if n.Device != "" || n.Kind == kindPhysical {
 			return false
 		}
 	}
@@ -370,7 +370,7 @@ func (l *loader) container() bool {
 	return l.kind != KindSosreport && hostQueueVectors(s)
 }
 
-// queueVectorMarks are pieces of NIC queue vector names (DOMAIN.md §2.10).
+// queueVectorMarks are pieces of NIC queue vector names (docs/receive-path.md §4).
 var queueVectorMarks = []string{"-TxRx-", "-txrx-", "-rx-", "-tx-", "-fp-", "mlx5_comp", "mlx4-comp", "-input.", "-output."}
 
 // hostQueueVectors reports whether an MSI interrupt is named like a NIC queue.

@@ -14,16 +14,17 @@ import (
 	"github.com/netdoctor/netdoctor/internal/parse/cmdout"
 )
 
-// NIC kinds (host.NIC.Kind).
+// NIC kinds (host.NIC.Kind): the vocabulary of internal/host, under the
+// short names the loader uses.
 const (
-	kindPhysical = "physical"
-	kindLoopback = "loopback"
-	kindBond     = "bond"
-	kindBridge   = "bridge"
-	kindVLAN     = "vlan"
-	kindVeth     = "veth"
-	kindTun      = "tun"
-	kindVirtual  = "virtual"
+	kindPhysical = host.KindPhysical
+	kindLoopback = host.KindLoopback
+	kindBond     = host.KindBond
+	kindBridge   = host.KindBridge
+	kindVLAN     = host.KindVLAN
+	kindVeth     = host.KindVeth
+	kindTun      = host.KindTun
+	kindVirtual  = host.KindVirtual
 )
 
 // maxIfaceName bounds interface names taken from a bundle (the kernel's

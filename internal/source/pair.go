@@ -140,15 +140,15 @@ func loadBundle(p string, o Options) ([]*host.Snapshot, error) {
 // two seconds; the date files have one-second resolution).
 func applySampleTimes(fsys bundle.FS, roots []bundle.Root, snaps []*host.Snapshot) {
 	dir := path.Dir(roots[0].Dir)
-	name := collectManifest
+	name := bundle.CollectManifest
 	if dir != "." && dir != "" {
-		name = dir + "/" + collectManifest
+		name = dir + "/" + bundle.CollectManifest
 	}
 	b, err := fsys.ReadFile(name)
 	if err != nil || len(b) > 1<<20 {
 		return
 	}
-	var m collectMeta
+	var m bundle.CollectMeta
 	if json.Unmarshal(b, &m) != nil || len(m.SampleTimes) != len(snaps) {
 		return
 	}

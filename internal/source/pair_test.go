@@ -2,6 +2,7 @@ package source
 
 import (
 	"encoding/json"
+	"github.com/netdoctor/netdoctor/internal/bundle"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,10 +93,10 @@ func TestLoad(t *testing.T) {
 		top := filepath.Join(dir, "netdoctor-web1-20240305-101112")
 		writeTree(t, filepath.Join(top, "sample-1"), at("Tue Mar  5 10:11:12 UTC 2024"))
 		writeTree(t, filepath.Join(top, "sample-2"), at("Tue Mar  5 10:11:17 UTC 2024"))
-		meta := collectMeta{Format: collectFormat, Version: 1, Hostname: "web1", Samples: []string{"sample-1", "sample-2"},
+		meta := bundle.CollectMeta{Format: bundle.CollectFormat, Version: 1, Hostname: "web1", Samples: []string{"sample-1", "sample-2"},
 			IntervalSeconds: 5.25, SampleTimes: []string{"2024-03-05T10:11:12.5Z", "2024-03-05T10:11:17.75Z"}}
 		b, _ := json.Marshal(meta)
-		if err := os.WriteFile(filepath.Join(top, collectManifest), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(top, bundle.CollectManifest), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		p, err := Load([]string{dir}, Options{})
