@@ -142,7 +142,13 @@ func runAppOnIRQCPUs(ev *Evidence) Result {
 		}
 	}
 	if !loadKnown {
-		return Result{Verdict: NotEvaluated, Reason: "per-CPU interrupt load unknown: " + ev.InputReason(host.InputInterrupts, "")}
+		why := ev.InputReason(host.InputInterrupts, "")
+		if ev.InputOK(host.InputInterrupts, "") && !ev.HasRates() {
+			// The counts are there but no time base turns them into load:
+			// one sample without a boot time, and no /proc/stat irq times.
+			why = "one sample with no boot time (" + ev.InputReason(host.InputStat, "") + "), so interrupt counts give no rate"
+		}
+		return Result{Verdict: NotEvaluated, Reason: "per-CPU interrupt load unknown: " + why}
 	}
 	if len(heavy) == 0 {
 		if g := appLoadGaps(ev); g != "" {
