@@ -130,29 +130,12 @@ func parseSmallInt(b []byte, max int) (int, bool) {
 	return int(u), true
 }
 
-// parseHex32 parses 1 to 8 hex digits (softnet_stat's %08x).
+// parseHex32 parses 1 to 8 hex digits (softnet_stat's %08x); leading zeros
+// beyond 8 digits are harmless, anything that does not fit 32 bits is not.
 func parseHex32(b []byte) (uint32, bool) {
-	if len(b) == 0 {
+	v, ok := parseHex64(b)
+	if !ok || v > 1<<32-1 {
 		return 0, false
-	}
-	// Leading zeros beyond 8 digits are harmless; anything that does not fit 32 bits is not.
-	var v uint64
-	for _, c := range b {
-		var d byte
-		switch {
-		case c >= '0' && c <= '9':
-			d = c - '0'
-		case c >= 'a' && c <= 'f':
-			d = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			d = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		v = v<<4 | uint64(d)
-		if v > 1<<32-1 {
-			return 0, false
-		}
 	}
 	return uint32(v), true
 }
