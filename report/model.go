@@ -41,6 +41,11 @@ type Meta struct {
 	Command string
 	// FailOn is the --fail-on threshold as given ("warning", "none", ...).
 	FailOn string
+	// SkippedChecks are the registered checks that --only or --skip left
+	// out, in registry order.
+	SkippedChecks []string
+	// WaiverFile is the waiver file given, "" for none.
+	WaiverFile string
 }
 
 // Report is the whole report: the JSON contract (CONTRACT.md) and the
@@ -79,6 +84,10 @@ type Tool struct {
 	Version string `json:"version"`
 	Command string `json:"command"`
 	FailOn  string `json:"fail_on"`
+	// SkippedChecks are the checks --only or --skip left out.
+	SkippedChecks []string `json:"skipped_checks"`
+	// WaiverFile is the --waivers file, "" for none.
+	WaiverFile string `json:"waiver_file"`
 }
 
 // Host describes the host as the latest sample saw it.
@@ -131,6 +140,8 @@ type Summary struct {
 	// Evaluated counts the checks that reached a judgement: fail, pass or
 	// not-applicable. Zero means nothing could be evaluated (exit code 3).
 	Evaluated int `json:"evaluated"`
+	// Waived counts the findings a waiver covers (see ApplyWaivers).
+	Waived int `json:"waived"`
 }
 
 // SeverityCounts counts findings by severity.
@@ -178,6 +189,9 @@ type Finding struct {
 	Evidence    []Figure  `json:"evidence"`
 	Explanation string    `json:"explanation"`
 	Commands    []Command `json:"commands"`
+	// Waived is the waiver that accepts this finding; nil (null) when
+	// none does. A waived finding does not count for --fail-on.
+	Waived *FindingWaiver `json:"waived"`
 }
 
 // Figure is one piece of evidence.
@@ -213,6 +227,8 @@ type CheckResult struct {
 	Findings int `json:"findings"`
 	// Severity is the check's default severity.
 	Severity checks.Severity `json:"severity"`
+	// Waived is how many of its findings a waiver covers.
+	Waived int `json:"waived"`
 	// Doc is the check's documentation (Markdown, from the registry) for
 	// the HTML report's checklist. It is not part of the JSON contract:
 	// `netdoctor explain ID` prints it.
@@ -329,10 +345,12 @@ func Build(p *host.Pair, outcomes []checks.Outcome, loads Loads, meta Meta) *Rep
 	r := &Report{
 		SchemaVersion: SchemaVersion,
 		Tool: Tool{
-			Name:    meta.Tool,
-			Version: meta.Version,
-			Command: meta.Command,
-			FailOn:  meta.FailOn,
+			Name:          meta.Tool,
+			Version:       meta.Version,
+			Command:       meta.Command,
+			FailOn:        meta.FailOn,
+			SkippedChecks: slices.Clone(meta.SkippedChecks),
+			WaiverFile:    meta.WaiverFile,
 		},
 		Generated:  meta.Generated.UTC(),
 		LoadWindow: loads.Window,
@@ -668,6 +686,7 @@ func summarize(fs []Finding, cs []CheckResult) Summary {
 // JSON has [] and never null, and non-finite rates with 0.
 func normalize(r *Report) {
 	r.SampleTimes = nonNil(r.SampleTimes)
+	r.Tool.SkippedChecks = nonNil(r.Tool.SkippedChecks)
 	r.Source.Paths = nonNil(r.Source.Paths)
 	r.Host.Nodes = nonNil(r.Host.Nodes)
 	r.Findings = nonNil(r.Findings)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,6 +18,7 @@ type reportOptions struct {
 	format string
 	output string
 	failOn string
+	gateFlags
 }
 
 // renderers maps --format to its renderer.
@@ -25,11 +27,12 @@ var renderers = map[string]func(io.Writer, *report.Report) error{
 	"json":     report.JSON,
 	"script":   report.Script,
 	"html":     report.HTML,
+	"junit":    report.JUnit,
 }
 
 func formatNames() string {
 	names := make([]string, 0, len(renderers))
-	for _, n := range []string{"markdown", "html", "json", "script"} {
+	for _, n := range []string{"markdown", "html", "json", "script", "junit"} {
 		if _, ok := renderers[n]; ok {
 			names = append(names, n)
 		}
@@ -49,18 +52,30 @@ of every input.
 
 Formats: markdown (for tickets; the default), html (one self-contained page with pictures),
 json (the documented contract), script (every suggested change as one shell script to review
-and run by hand; checks and alternatives appear as comments). netdoctor itself never runs any
-of them.
+and run by hand; checks and alternatives appear as comments), junit (one test case per check
+for CI: a failed check is a failure, a check that could not be evaluated is skipped).
+netdoctor itself never runs any of the commands.
 
 --fail-on makes the exit code 1 when a finding is at or above that severity, for sign-off
-gates. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, 3 nothing could be
-evaluated, 4 the output could not be written, 130 interrupted.
+gates, and prints one line on standard error saying which. --only and --skip choose checks
+by ID. --waivers FILE accepts known findings: a JSON file
+  {"waivers": [{"check": "irq-concentration", "subject": "eth0",
+                "reason": "OPS-123: vendor firmware", "expires": "2027-03-31"}]}
+("subject": "*" covers every subject of the check). A waived finding stays in the report,
+marked waived with its reason, and does not count for --fail-on; a waiver past its expiry
+date is an error (exit 2) before anything is sampled.
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage (or an invalid or expired
+waiver file), 3 nothing could be evaluated, 4 the output could not be written, 130
+interrupted.
 
 -o FILE replaces a regular file atomically, keeping its owner and mode; a device or FIFO
 (-o /dev/null) is written in place; "-" is standard output; a symbolic link or a directory
 is refused. The destination is checked before sampling starts.`,
 		Example: `  netdoctor report
   netdoctor report --fail-on warning --format json -o signoff.json
+  netdoctor report --fail-on warning --waivers waivers.json --format junit -o netdoctor.xml
+  netdoctor report --only irq-concentration,softnet-backlog-drops
   netdoctor report sosreport-web1-2024-03-05-abcdefg.tar.xz
   netdoctor report --format script -o fix.sh before/ after/`,
 		Args: cobra.MaximumNArgs(2),
@@ -80,6 +95,14 @@ is refused. The destination is checked before sampling starts.`,
 			if err := o.validate(); err != nil {
 				return err
 			}
+			selected, skipped, err := o.selectChecks()
+			if err != nil {
+				return err
+			}
+			waivers, err := o.loadWaivers(io)
+			if err != nil {
+				return err
+			}
 			// The destination is checked before any sampling.
 			out, err := openText(io, o.output)
 			if err != nil {
@@ -91,11 +114,13 @@ is refused. The destination is checked before sampling starts.`,
 				return err
 			}
 			ev := checks.NewEvidence(p)
-			outcomes := checks.Run(ev, checks.Registry())
+			outcomes := checks.Run(ev, selected)
 			r := report.Build(p, outcomes, loadsOf(ev), report.Meta{
 				Tool: "netdoctor", Version: Version, Generated: io.Now(),
 				Command: strings.TrimSpace("netdoctor " + strings.Join(io.Args, " ")), FailOn: o.failOn,
+				SkippedChecks: skipped, WaiverFile: o.waivers,
 			})
+			report.ApplyWaivers(r, waivers)
 			var buf bytes.Buffer
 			if err := render(&buf, r); err != nil {
 				return fmt.Errorf("rendering the %s report: %w", o.format, err)
@@ -105,7 +130,7 @@ is refused. The destination is checked before sampling starts.`,
 			}
 			switch code := report.ExitCode(r, failOn); code {
 			case report.ExitFindings:
-				return errFindings
+				return &exitError{code: code, err: errors.New(failOnMessage(r, o.failOn, report.Tripped(r, failOn)))}
 			case report.ExitNothingEvaluated:
 				return noEvidence(fmt.Errorf("no check could be evaluated: see the inputs section of the report"))
 			}
@@ -115,6 +140,11 @@ is refused. The destination is checked before sampling starts.`,
 	cmd.Flags().StringVar(&o.format, "format", "markdown", "output format: "+formatNames())
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the report to FILE (\"-\": standard output; a device or FIFO is written in place)")
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "none", "exit 1 when a finding is at or above: none, notice, warning or critical")
+	o.gateFlags.add(cmd)
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(
+		[]string{"markdown", "html", "json", "script", "junit"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(
+		[]string{"none", "notice", "warning", "critical"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().DurationVar(&o.interval, "interval", defaultInterval, "time between the two samples of a live host")
 	return cmd
 }

@@ -58,9 +58,6 @@ func usageErr(format string, a ...any) error {
 
 func noEvidence(err error) error { return &exitError{code: report.ExitNothingEvaluated, err: err} }
 
-// errFindings is returned (silently) when findings reach --fail-on.
-var errFindings = &exitError{code: report.ExitFindings, err: errors.New("findings at or above --fail-on")}
-
 // NewRoot builds the root command with every subcommand.
 func NewRoot(io IO) *cobra.Command {
 	if io.Now == nil {
@@ -117,9 +114,7 @@ func Main(args []string, io IO) int {
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee != errFindings {
-			printError(io.Err, ee.err)
-		}
+		printError(io.Err, ee.err)
 		return ee.code
 	}
 	// Cobra's own argument and command errors are usage errors.
