@@ -113,7 +113,7 @@ func failOnMessage(r *report.Report, failOn string, tripped []report.Finding) st
 	msg := fmt.Sprintf("--fail-on %s: %d finding(s) at or above %s (%s)", failOn, len(tripped), failOn, strings.Join(parts, ", "))
 	if len(tripped) > 0 {
 		w := tripped[0]
-		msg += fmt.Sprintf("; first: [%s] %s %s", w.Check, w.Severity, report.SubjectSummary(w))
+		msg += fmt.Sprintf("; first: %s [%s] %s", w.Check, w.Severity, report.SubjectSummary(w))
 	}
 	if r.Summary.Waived > 0 {
 		msg += fmt.Sprintf("; %d waived", r.Summary.Waived)
