@@ -19,6 +19,7 @@ type reportOptions struct {
 	output string
 	failOn string
 	gateFlags
+	brief bool
 }
 
 // renderers maps --format to its renderer.
@@ -84,6 +85,12 @@ is refused. The destination is checked before sampling starts.`,
 			if !ok {
 				return usageErr("--format must be one of %s, got %q", formatNames(), o.format)
 			}
+			if o.brief {
+				if o.format != "markdown" {
+					return usageErr("--brief is a form of the markdown report, not of --format %s", o.format)
+				}
+				render = report.MarkdownBrief
+			}
 			failOn := checks.Severity(0)
 			if o.failOn != "none" {
 				s, ok := checks.ParseSeverity(o.failOn)
@@ -140,6 +147,7 @@ is refused. The destination is checked before sampling starts.`,
 	cmd.Flags().StringVar(&o.format, "format", "markdown", "output format: "+formatNames())
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the report to FILE (\"-\": standard output; a device or FIFO is written in place)")
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "none", "exit 1 when a finding is at or above: none, notice, warning or critical")
+	cmd.Flags().BoolVar(&o.brief, "brief", false, "markdown only: the verdict and the findings summary table, under 60 lines")
 	o.gateFlags.add(cmd)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(
 		[]string{"markdown", "html", "json", "script", "junit"}, cobra.ShellCompDirectiveNoFileComp))
