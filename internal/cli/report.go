@@ -123,7 +123,7 @@ is refused. The destination is checked before sampling starts.`,
 			ev := checks.NewEvidence(p)
 			outcomes := checks.Run(ev, selected)
 			r := report.Build(p, outcomes, loadsOf(ev), report.Meta{
-				Tool: "netdoctor", Version: Version, Generated: io.Now(),
+				Tool: "netdoctor", Version: buildVersion().String(), Generated: io.Now(),
 				Command: strings.TrimSpace("netdoctor " + strings.Join(io.Args, " ")), FailOn: o.failOn,
 				SkippedChecks: skipped, WaiverFile: o.waivers,
 			})

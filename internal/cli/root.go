@@ -19,7 +19,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Version is set at build time with -ldflags "-X .../internal/cli.Version=...".
+// Version may be set at build time with -ldflags "-X .../internal/cli.Version=...";
+// otherwise --version and the report read the module's build information
+// (see buildVersion).
 var Version = "dev"
 
 // IO is the injectable environment of a command run.
@@ -74,11 +76,11 @@ applications on interrupt-heavy CPUs) and writes a ranked report whose findings 
 their evidence and the commands that fix them on this host.
 
 netdoctor is read-only: it never changes the host and never runs external programs.`,
-		Version:       Version,
+		Version:       buildVersion().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
+	root.SetVersionTemplate(buildVersion().long())
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
