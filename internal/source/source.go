@@ -39,6 +39,9 @@ type Options struct {
 	// Limits bound what a bundle may make netdoctor read; the zero value
 	// means bundle.DefaultLimits().
 	Limits bundle.Limits
+	// Note receives a one-line remark about the input that does not stop
+	// the run (two bundles given in the wrong order); nil keeps quiet.
+	Note func(msg string)
 }
 
 // DefaultInterval is the time between two live samples when Options.Interval is unset.
