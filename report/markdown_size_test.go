@@ -45,7 +45,6 @@ func TestMarkdownBigHostFitsBudget(t *testing.T) {
 	}
 }
 
-
 // --brief stays under 60 lines whatever the host.
 func TestMarkdownBriefShort(t *testing.T) {
 	p, outs, loads, m := big()
