@@ -181,6 +181,11 @@ func (m *mdWriter) hostTable(r *Report) {
 		add("booted", "unknown")
 	}
 
+	if r.Processes.Note != "" {
+		add("processes", mdText(r.Processes.Note))
+	} else if r.Processes.Seen > 0 {
+		add("processes", strconv.Itoa(r.Processes.Seen)+" seen")
+	}
 	add("samples", samplesText(r))
 	if r.LoadWindow != "" {
 		add("rate window", mdText(r.LoadWindow))

@@ -66,6 +66,9 @@ func (m *mdWriter) verdict(r *Report) {
 	if len(r.Tool.SkippedChecks) > 0 {
 		b.WriteString(" Not run (--only/--skip): " + mdText(strings.Join(r.Tool.SkippedChecks, ", ")) + ".")
 	}
+	if r.Processes.Partial {
+		b.WriteString(" **Only part of the process table was visible:** " + mdText(r.Processes.Note) + ".")
+	}
 	if sev, ok := checks.ParseSeverity(r.Tool.FailOn); ok {
 		if n := len(Tripped(r, sev)); n > 0 {
 			fmt.Fprintf(&b, " Gate --fail-on %s: **failed** (%d finding(s) at or above %s).", sev, n, sev)

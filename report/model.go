@@ -76,7 +76,25 @@ type Report struct {
 	LoadWindow string `json:"load_window"`
 	// CPULoad has one row per CPU, sorted by CPU.
 	CPULoad []CPULoad `json:"cpu_load"`
+	// Processes says how much of the process table the latest sample saw.
+	Processes ProcessView `json:"processes"`
 }
+
+// ProcessView is how much of the process table the latest sample saw: a
+// non-root reader of a /proc mounted hidepid sees only its own processes,
+// and a check of processes then judges only those.
+type ProcessView struct {
+	// Seen is the number of processes in the latest sample.
+	Seen int `json:"seen"`
+	// Partial is true when fewer tasks were read than the kernel counts.
+	Partial bool `json:"partial"`
+	// Note says what was seen of what the kernel counts, and why part is
+	// missing; "" when the source does not say (a sosreport's ps).
+	Note string `json:"note"`
+}
+
+// inputProcessVisibility is the input the sources record for ProcessView.
+const inputProcessVisibility = "process_visibility"
 
 // Tool names the program and the run that made the report.
 type Tool struct {
@@ -404,6 +422,13 @@ func Build(p *host.Pair, outcomes []checks.Outcome, loads Loads, meta Meta) *Rep
 		r.Host = buildHost(last)
 		r.NICs = buildNICs(last, loads.Queues)
 		r.CPULoad = buildCPULoad(last, loads.CPUs)
+		r.Processes = ProcessView{Seen: len(last.Procs)}
+		for _, in := range last.Inputs {
+			if in.Name == inputProcessVisibility {
+				r.Processes.Partial = in.Status == host.StatusUnreadable
+				r.Processes.Note = in.Reason
+			}
+		}
 	} else {
 		r.CPULoad = buildCPULoad(nil, loads.CPUs)
 	}
