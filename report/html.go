@@ -92,6 +92,7 @@ type htmlView struct {
 	Heatmap    *svgHeatmap
 	Strip      *svgStrip
 	NICMap     *svgNICMap
+	AppIRQ     *svgStrip
 	Findings   []findingView
 	Checks     []checkView
 	NICs       []nicView
@@ -210,6 +211,7 @@ func newHTMLView(r *Report) *htmlView {
 	v.Heatmap = layoutHeatmap(r, cols)
 	v.Strip = layoutStrip(r, cols)
 	v.NICMap = layoutNICMap(r, cols)
+	v.AppIRQ = layoutAppIRQ(r, cols)
 
 	docs := proseMarkdown(3)
 	for i, c := range r.Checks {
