@@ -397,6 +397,10 @@ func newFindingView(md goldmark.Markdown, f Finding, names []string) findingView
 		Sev: sevClass(f.Severity), SevLabel: strings.ToUpper(f.Severity.String()),
 		Check: oneLine(f.Check), Subject: oneLine(f.Subject), Title: oneLine(f.Title), Summary: oneLine(f.Summary),
 	}
+	if f.Waived != nil {
+		v.SevLabel += " · WAIVED"
+		v.Facts = append(v.Facts, factView{"waived until " + oneLine(f.Waived.Expires), oneLine(f.Waived.Reason)})
+	}
 	if f.Confidence != "" {
 		v.Facts = append(v.Facts, factView{"confidence", oneLine(string(f.Confidence))})
 	}

@@ -82,3 +82,26 @@ func TestJUnitVerdicts(t *testing.T) {
 		t.Errorf("raw control characters in the XML")
 	}
 }
+
+// The HTML and Markdown reports mark a waived finding with its waiver.
+func TestWaivedShown(t *testing.T) {
+	r := &Report{Findings: []Finding{{Rank: 1, Check: "c", Severity: checks.Warning, Subject: "eth0", Summary: "s",
+		Waived: &FindingWaiver{Reason: "OPS-<1>", Expires: "2027-01-01"}}}}
+	var h, m bytes.Buffer
+	if err := HTML(&h, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := Markdown(&m, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"WARNING · WAIVED", "waived until 2027-01-01 <b>OPS-&lt;1&gt;</b>"} {
+		if !strings.Contains(h.String(), want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	for _, want := range []string{"| WARNING (waived until 2027-01-01) |", "**Waived** until 2027-01-01: OPS-\\<1>"} {
+		if !strings.Contains(m.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, m.String())
+		}
+	}
+}
