@@ -105,3 +105,24 @@ func TestWaivedShown(t *testing.T) {
 		}
 	}
 }
+
+// The fix script never runs a waived finding's changes.
+func TestScriptWaived(t *testing.T) {
+	r := &Report{Findings: []Finding{
+		{Rank: 1, Check: "c", Severity: checks.Warning, Subject: "eth0", Waived: &FindingWaiver{Reason: "OPS-1", Expires: "2027-01-01"},
+			Commands: []Command{{Run: "echo 1 > /proc/irq/5/smp_affinity_list", Kind: checks.Change}}},
+		{Rank: 2, Check: "c", Severity: checks.Warning, Subject: "eth1",
+			Commands: []Command{{Run: "echo 1 > /proc/irq/5/smp_affinity_list", Kind: checks.Change}}},
+	}}
+	var b bytes.Buffer
+	if err := Script(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	if !strings.Contains(s, "# Waived until 2027-01-01 (OPS-1): its changes are shown as comments, not run.") {
+		t.Errorf("no waiver note:\n%s", s)
+	}
+	if n := strings.Count(s, "\necho 1 > /proc/irq/5/smp_affinity_list\n"); n != 1 {
+		t.Errorf("the change runs %d times, want once (for the unwaived finding 2):\n%s", n, s)
+	}
+}
