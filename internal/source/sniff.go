@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 )
 
@@ -26,9 +27,14 @@ const sniffLen = 512
 // saying which and how to make it readable; nil otherwise (a directory, a
 // tar, a compressed file: the bundle reader decides).
 func sniff(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
+	// Only a regular file is read, and never with a blocking open: a FIFO
+	// or device given as a bundle must not hang netdoctor here.
+	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
 		return nil // the bundle reader reports it with its own words
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil
 	}
 	defer f.Close()
 	fi, err := f.Stat()
