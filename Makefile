@@ -47,7 +47,7 @@ fixtures:
 # (docs/cli) from the cobra commands (a test fails when they drift).
 # Install the pages with: install -m 0644 docs/man/*.1 /usr/local/share/man/man1/
 man:
-	$(GO) run ./internal/docgen -out docs
+	$(GO) run ./internal/clidocs/gen -out docs
 
 clean:
 	rm -rf bin

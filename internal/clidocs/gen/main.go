@@ -1,4 +1,4 @@
-// Command docgen writes netdoctor's man pages and Markdown command
+// Command gen writes netdoctor's man pages and Markdown command
 // reference from its cobra commands (`make man`): docs/man/*.1 and
 // docs/cli/*.md. A test fails when the committed files drift.
 package main
@@ -8,14 +8,14 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/netdoctor/netdoctor/internal/cli"
+	"github.com/netdoctor/netdoctor/internal/clidocs"
 )
 
 func main() {
 	out := flag.String("out", "docs", "directory to write man/ and cli/ into")
 	flag.Parse()
-	if err := cli.WriteDocs(*out); err != nil {
-		fmt.Fprintln(os.Stderr, "docgen:", err)
+	if err := clidocs.WriteDocs(*out); err != nil {
+		fmt.Fprintln(os.Stderr, "clidocs:", err)
 		os.Exit(1)
 	}
 }

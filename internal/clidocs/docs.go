@@ -1,4 +1,8 @@
-package cli
+// Package clidocs renders netdoctor's man pages and Markdown command
+// reference from its cobra commands with cobra/doc (make man). It is a
+// package of its own so that the netdoctor binary does not link the
+// documentation generators.
+package clidocs
 
 import (
 	"bytes"
@@ -10,6 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
+
+	"github.com/netdoctor/netdoctor/internal/cli"
 )
 
 // manDate is the date in the man pages' footer. It is fixed so that the
@@ -22,7 +28,7 @@ var manDate = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 // tree, as cobra/doc writes them, keyed by their path relative to the
 // docs directory. Nothing depends on the clock or the build.
 func DocFiles() (map[string][]byte, error) {
-	root := NewRoot(IO{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
+	root := cli.NewRoot(cli.IO{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
 	// The version line depends on the build: leave it out of the docs.
 	root.Version = ""
 	root.InitDefaultCompletionCmd()
