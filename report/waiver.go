@@ -113,7 +113,7 @@ type FindingWaiver struct {
 
 // ApplyWaivers marks the findings that a waiver covers (the first waiver
 // that matches wins), counts them in their check and in the summary, and
-// returns how many waivers matched no finding.
+// returns the waivers that matched no finding (candidates for removal).
 func ApplyWaivers(r *Report, ws []Waiver) (unused []Waiver) {
 	used := make([]bool, len(ws))
 	for i := range r.Findings {

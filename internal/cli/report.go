@@ -127,7 +127,9 @@ is refused. The destination is checked before sampling starts.`,
 				Command: strings.TrimSpace("netdoctor " + strings.Join(io.Args, " ")), FailOn: o.failOn,
 				SkippedChecks: skipped, WaiverFile: o.waivers,
 			})
-			report.ApplyWaivers(r, waivers)
+			for _, w := range report.ApplyWaivers(r, waivers) {
+				printError(io.Err, fmt.Errorf("note: waiver %s %s (%s) matched no finding: remove it once the deviation is gone", w.Check, w.Subject, w.Reason))
+			}
 			var buf bytes.Buffer
 			if err := render(&buf, r); err != nil {
 				return fmt.Errorf("rendering the %s report: %w", o.format, err)
