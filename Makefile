@@ -8,7 +8,7 @@ FUZZTIME ?= 5s
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(CURDIR)/bin/staticcheck
 
-.PHONY: all build test bench fuzz lint golden fixtures clean
+.PHONY: all build test bench fuzz lint golden fixtures man clean
 
 all: lint test build
 
@@ -16,7 +16,7 @@ all: lint test build
 # kernel 3.2 on (Go's minimum), whatever its C library. BIN is where it goes.
 BIN ?= bin
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/netdoctor ./cmd/netdoctor
+	CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=auto -o $(BIN)/netdoctor ./cmd/netdoctor
 
 # The whole test suite with the race detector on. It first installs or
 # reuses what the tests need (scripts/install-test-deps.sh: idempotent, and
@@ -55,6 +55,12 @@ golden:
 # Regenerate fixtures/ from internal/fixturegen (a test fails when they drift).
 fixtures:
 	$(GO) run ./internal/fixturegen/gen -out fixtures
+
+# Regenerate the man pages (docs/man) and the Markdown command reference
+# (docs/cli) from the cobra commands (a test fails when they drift).
+# Install the pages with: install -m 0644 docs/man/*.1 /usr/local/share/man/man1/
+man:
+	$(GO) run ./internal/clidocs/gen -out docs
 
 clean:
 	rm -rf bin

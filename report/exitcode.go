@@ -28,15 +28,16 @@ const (
 
 // ExitCode is the exit code for a report under a --fail-on threshold.
 // failOn 0 (--fail-on none) never fails on findings. A finding at or above
-// the threshold gives 1 even when no check reached a full verdict: a
-// problem was found. Otherwise a report that evaluated nothing gives 3.
+// the threshold that no waiver covers (see ApplyWaivers) gives 1 even when
+// no check reached a full verdict: a problem was found. Otherwise a report
+// that evaluated nothing gives 3.
 func ExitCode(r *Report, failOn checks.Severity) int {
 	if r == nil {
 		return ExitNothingEvaluated
 	}
 	if failOn > 0 {
 		for _, f := range r.Findings {
-			if severityOrder(f.Severity) >= int(failOn) {
+			if f.Waived == nil && severityOrder(f.Severity) >= int(failOn) {
 				return ExitFindings
 			}
 		}
@@ -57,4 +58,19 @@ func StrictExitCode(r *Report, failOn checks.Severity) int {
 		return ExitNotEvaluated
 	}
 	return code
+}
+
+// Tripped returns the findings that make ExitCode return ExitFindings
+// under failOn: unwaived, at or above the threshold, in rank order.
+func Tripped(r *Report, failOn checks.Severity) []Finding {
+	var out []Finding
+	if r == nil || failOn <= 0 {
+		return out
+	}
+	for _, f := range r.Findings {
+		if f.Waived == nil && severityOrder(f.Severity) >= int(failOn) {
+			out = append(out, f)
+		}
+	}
+	return out
 }

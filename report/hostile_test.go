@@ -35,7 +35,7 @@ var (
 )
 
 // reportTags are the only elements the report's Markdown may produce.
-var reportTags = []string{"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "pre", "code", "ul", "li", "strong"}
+var reportTags = []string{"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "pre", "code", "ul", "li", "strong", "details", "summary"}
 
 // assertOnlyTags fails on any element outside allowed and on raw HTML.
 func assertOnlyTags(t *testing.T, htm string, allowed []string) {

@@ -92,6 +92,7 @@ type htmlView struct {
 	Heatmap    *svgHeatmap
 	Strip      *svgStrip
 	NICMap     *svgNICMap
+	AppIRQ     *svgStrip
 	Findings   []findingView
 	Checks     []checkView
 	NICs       []nicView
@@ -218,6 +219,7 @@ func newHTMLView(r *Report) *htmlView {
 	v.Heatmap = layoutHeatmap(r, cols)
 	v.Strip = layoutStrip(r, cols)
 	v.NICMap = layoutNICMap(r, cols)
+	v.AppIRQ = layoutAppIRQ(r, cols)
 
 	docs := proseMarkdown(3)
 	for i, c := range r.Checks {
@@ -420,6 +422,10 @@ func newFindingView(md goldmark.Markdown, f Finding, names []string) findingView
 		Rank: f.Rank, Anchor: "finding-" + strconv.Itoa(f.Rank),
 		Sev: sevClass(f.Severity), SevLabel: strings.ToUpper(f.Severity.String()),
 		Check: oneLine(f.Check), Subject: oneLine(f.Subject), Title: oneLine(f.Title), Summary: oneLine(f.Summary),
+	}
+	if f.Waived != nil {
+		v.SevLabel += " · WAIVED"
+		v.Facts = append(v.Facts, factView{"waived until " + oneLine(f.Waived.Expires), oneLine(f.Waived.Reason)})
 	}
 	if f.Confidence != "" {
 		v.Facts = append(v.Facts, factView{"confidence", oneLine(string(f.Confidence))})

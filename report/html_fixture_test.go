@@ -155,7 +155,8 @@ func chromium(t *testing.T) string {
 
 // TestHTMLBrowser renders the irq-cpu0 report in headless chromium and
 // checks the screenshot: it decodes, has the window's size, is not blank,
-// and shows CPU0 concentration as one tall column of the hottest colour.
+// and shows CPU0 concentration as one tall column of queue cells (calm blue:
+// each queue alone is below the thresholds) over a critical red CPU total.
 // NETDOCTOR_SCREENSHOT=path keeps a copy of the PNG.
 func TestHTMLBrowser(t *testing.T) {
 	if testing.Short() {
@@ -197,6 +198,7 @@ func TestHTMLBrowser(t *testing.T) {
 		t.Fatalf("screenshot is %dx%d, want 1400x2400", b.Dx(), b.Dy())
 	}
 	colours := map[[3]uint32]bool{}
+	red := 0 // pixels of the critical band's red (CPU 0: 90,156 NIC interrupts/s)
 	hotPerX := make([]int, b.Dx())
 	hotMinY, hotMaxY := b.Max.Y, -1
 	for y := b.Min.Y; y < b.Max.Y; y++ {
@@ -206,9 +208,12 @@ func TestHTMLBrowser(t *testing.T) {
 			if len(colours) < 5000 {
 				colours[c] = true
 			}
-			if near(c, [3]uint32{0x7a, 0x10, 0x10}, 10) { // report's heatHot
+			if c[2] > 200 && c[2] > c[0]+120 { // a calm-band cell (rateColour)
 				hotPerX[x-b.Min.X]++
 				hotMinY, hotMaxY = min(hotMinY, y), max(hotMaxY, y)
+			}
+			if c[0] > 200 && c[1] < 100 && c[2] < 100 {
+				red++
 			}
 		}
 	}
@@ -228,8 +233,11 @@ func TestHTMLBrowser(t *testing.T) {
 			last = x
 		}
 	}
+	if red < 200 {
+		t.Errorf("%d pixels of the critical red: CPU 0's total is not shown as critical", red)
+	}
 	if tall < 120 {
-		t.Errorf("no tall column of the hottest colour (max %d pixels in one x): CPU0 concentration not visible", tall)
+		t.Errorf("no tall column of queue cells (max %d pixels in one x): CPU0 concentration not visible", tall)
 	} else if last-first > 60 {
 		t.Errorf("hot pixels span x %d-%d: more than one CPU column", first, last)
 	}

@@ -131,10 +131,18 @@ func TestHTMLStructure(t *testing.T) {
 	if bad < 0 || ok < 0 || bad > ok {
 		t.Errorf("inputs: not-ok row at %d, ok details at %d", bad, ok)
 	}
-	// The heatmap's CPU0 cells are the hottest colour; the stray
+	// The heatmap colours rates on the absolute scale: CPU0's total row
+	// cell has the colour of its NIC interrupt rate; the stray
 	// interrupts of IRQ 123 on CPU 5 (node 1) are marked remote.
-	if n := strings.Count(h, `fill="`+heatHot+`"`); n < 4 {
-		t.Errorf("%d cells of the hottest colour, want the 4 queues on CPU0", n)
+	r0 := buildCase(htmlCases[0].build)
+	cpu0 := 0.0
+	for _, l := range r0.CPULoad {
+		if l.CPU == 0 {
+			cpu0 = l.NICIRQPerS
+		}
+	}
+	if fill, _ := rateColour(cpu0); cpu0 <= 0 || !regexp.MustCompile(`fill="`+fill+`"><title>CPU 0: `).MatchString(h) {
+		t.Errorf("no CPU 0 total cell of colour %s for %.0f NIC interrupts/s", fill, cpu0)
 	}
 	if !regexp.MustCompile(`class="remote"><title>eth0 q3 · IRQ 123 \(eth0-TxRx-3\) on CPU 5 \(node 1\): 40 interrupts/s`).MatchString(h) {
 		t.Errorf("no remote cell for IRQ 123 on CPU 5")
@@ -363,8 +371,8 @@ func TestHTML512(t *testing.T) {
 		t.Errorf("buckets hold %d CPUs, want 512", seen)
 	}
 	hm := layoutHeatmap(r, cols)
-	if len(hm.Rows) != 8 || len(hm.Notes) == 0 {
-		t.Errorf("heatmap: %d rows (want one per NIC), notes %q", len(hm.Rows), hm.Notes)
+	if len(hm.Rows) != 9 || hm.Rows[8].Text != "CPU total, all NICs" || len(hm.Notes) == 0 {
+		t.Errorf("heatmap: %d rows (want one per NIC and the CPU totals), notes %q", len(hm.Rows), hm.Notes)
 	}
 	if !strings.Contains(h, "512 CPUs in 64 columns") || !strings.Contains(h, "one row per interface") {
 		t.Errorf("the heatmap caption does not say how it aggregated")

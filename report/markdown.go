@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/netdoctor/netdoctor/internal/textfmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,12 +17,16 @@ import (
 // errNilReport is returned by every renderer given a nil report.
 var errNilReport = errors.New("report: nil report")
 
-// Markdown writes the report as GitHub-flavoured Markdown for a ticket: a
-// title, a host summary table, the severity counts, the interfaces, the
-// ranked findings with their evidence, explanation and commands, the
-// verdict of every check (the sign-off checklist) and the inputs that could
-// not be read. Untrusted text is escaped (see mdText); commands are shown
-// in fenced code blocks that their text cannot close.
+// Markdown writes the report as GitHub-flavoured Markdown for a ticket. It
+// leads with the answer: a title, the verdict line and the findings summary
+// table (one row a finding), then the host table, the interfaces, the
+// detail of each ranked finding (evidence, long tables folded, explanation
+// and commands), the verdict of every check (the sign-off checklist) and
+// the inputs that could not be read, those a virtual interface is expected
+// to lack folded into one line. It stays within MarkdownBudget bytes: the
+// detail of the lowest-ranked findings is left out, and said to be, when
+// the whole would not fit. Untrusted text is escaped (see mdText); commands
+// are shown in fenced code blocks that their text cannot close.
 func Markdown(w io.Writer, r *Report) error {
 	if r == nil {
 		return errNilReport
@@ -30,23 +35,26 @@ func Markdown(w io.Writer, r *Report) error {
 	var m mdWriter
 	m.b.Grow(4096 + 2048*len(r.Findings) + 128*len(r.Checks) + 128*len(r.Inputs))
 	m.title(r)
+	m.verdict(r)
+	m.summaryTable(r, summaryMax)
 	m.hostTable(r)
 	m.interval(r)
-	m.counts(r)
 	m.interfaces(r)
-	m.findings(r)
-	m.checks(r)
-	m.inputs(r)
+	var tail mdWriter
+	tail.checks(r)
+	tail.inputs(r)
 	commands := false
 	for _, f := range r.Findings {
 		commands = commands || len(f.Commands) > 0
 	}
 	if commands {
-		m.para("netdoctor ran none of these commands and changed nothing on the host. " +
+		tail.para("netdoctor ran none of these commands and changed nothing on the host. " +
 			"Review each command before running it.")
 	} else {
-		m.para("netdoctor only read the host and changed nothing on it.")
+		tail.para("netdoctor only read the host and changed nothing on it.")
 	}
+	m.findingsDetail(r, MarkdownBudget, tail.b.Len())
+	m.b.WriteString(tail.b.String())
 	_, err := io.WriteString(w, m.b.String())
 	return err
 }
@@ -175,6 +183,11 @@ func (m *mdWriter) hostTable(r *Report) {
 		add("booted", "unknown")
 	}
 
+	if r.Processes.Note != "" {
+		add("processes", mdText(r.Processes.Note))
+	} else if r.Processes.Seen > 0 {
+		add("processes", strconv.Itoa(r.Processes.Seen)+" seen")
+	}
 	add("samples", samplesText(r))
 	if r.LoadWindow != "" {
 		add("rate window", mdText(r.LoadWindow))
@@ -253,24 +266,6 @@ func samplesText(r *Report) string {
 	return strconv.Itoa(r.Samples)
 }
 
-func (m *mdWriter) counts(r *Report) {
-	s := r.Summary
-	var b strings.Builder
-	if s.Findings == 0 {
-		b.WriteString("**No findings.**")
-	} else {
-		fmt.Fprintf(&b, "**Findings: %d critical, %d warning, %d notice.**",
-			s.BySeverity.Critical, s.BySeverity.Warning, s.BySeverity.Notice)
-	}
-	v := s.Verdicts
-	fmt.Fprintf(&b, " Checks: %d fail, %d pass, %d not evaluated, %d not applicable, %d error (%d in all).",
-		v.Fail, v.Pass, v.NotEvaluated, v.NotApplicable, v.Error, s.Checks)
-	if s.Evaluated == 0 {
-		b.WriteString(" **Nothing could be evaluated:** see the checks and inputs below.")
-	}
-	m.para(b.String())
-}
-
 // interfaces lists the physical NICs and any NIC with queue vectors.
 func (m *mdWriter) interfaces(r *Report) {
 	var rows [][]string
@@ -302,21 +297,20 @@ func (m *mdWriter) interfaces(r *Report) {
 		return
 	}
 	m.para("## Interfaces")
+	more := len(rows) - interfacesMax
+	if more > 0 {
+		rows = rows[:interfacesMax]
+	}
 	m.table([]string{"interface", "driver", "PCI", "node", "speed", "queue IRQs", "IRQ CPUs"}, rows)
-}
-
-func (m *mdWriter) findings(r *Report) {
-	m.para("## Findings")
-	if len(r.Findings) == 0 {
-		m.para("None.")
-		return
-	}
-	for _, f := range r.Findings {
-		m.finding(f)
+	if more > 0 {
+		m.para(fmt.Sprintf("… and %d more interface%s (`--format json` lists them all).", more, pluralS(more)))
 	}
 }
 
-func (m *mdWriter) finding(f Finding) {
+// finding writes one finding's detail. seen maps the caveats already shown
+// to the rank of their finding: a repeated caveat is referred to, not
+// repeated.
+func (m *mdWriter) finding(f Finding, seen map[string]int) {
 	head := fmt.Sprintf("### %d. [%s] %s", f.Rank, strings.ToUpper(f.Severity.String()), mdText(f.Check))
 	if f.Subject != "" {
 		head += " — " + mdText(f.Subject)
@@ -348,23 +342,21 @@ func (m *mdWriter) finding(f Finding) {
 	}
 	m.para(strings.Join(facts, " · "))
 
-	if len(f.Evidence) > 0 {
-		rows := make([][]string, len(f.Evidence))
-		for i, e := range f.Evidence {
-			rows[i] = []string{mdText(e.Name), mdText(e.Value), mdText(e.Threshold), mdText(e.Window)}
-		}
-		m.table([]string{"figure", "value", "threshold", "window"}, rows)
+	if f.Waived != nil {
+		m.para("**Waived** until " + mdText(f.Waived.Expires) + ": " + mdText(f.Waived.Reason))
 	}
+	m.evidence(f.Evidence)
 	for _, p := range paragraphs(f.Explanation) {
 		m.para(mdBlock(p))
 	}
-	m.commands("**Fix now** (runtime, lost at reboot):", f.Commands, false)
-	m.commands("**Make it persistent** (survives reboot):", f.Commands, true)
+	m.commands("**Fix now** (runtime, lost at reboot):", f.Commands, false, f.Rank, seen)
+	m.commands("**Make it persistent** (survives reboot):", f.Commands, true, f.Rank, seen)
 }
 
 // commands writes the commands of one kind, each in its own code block
-// followed by its caveats.
-func (m *mdWriter) commands(label string, cmds []Command, persistent bool) {
+// followed by its caveats; a caveat an earlier finding showed (seen) is
+// referred to by that finding's rank.
+func (m *mdWriter) commands(label string, cmds []Command, persistent bool, rank int, seen map[string]int) {
 	first := true
 	for _, c := range cmds {
 		if c.Persistent != persistent {
@@ -376,8 +368,19 @@ func (m *mdWriter) commands(label string, cmds []Command, persistent bool) {
 		}
 		m.code("sh", commandBlock(c))
 		if len(c.Caveats) > 0 {
+			var refs []int
 			for _, cv := range c.Caveats {
+				if at, ok := seen[cv]; ok && at != rank {
+					if !slices.Contains(refs, at) {
+						refs = append(refs, at)
+					}
+					continue
+				}
+				seen[cv] = rank
 				m.line("- " + mdBlock(cv))
+			}
+			for _, at := range refs {
+				m.line(fmt.Sprintf("- The caveats of this command under finding %d apply.", at))
 			}
 			m.b.WriteByte('\n')
 		}
@@ -424,16 +427,23 @@ func (m *mdWriter) checks(r *Report) {
 }
 
 // inputs lists the inputs that are not ok, one row for the same problem in
-// both samples.
+// both samples; those a virtual interface or its driver is expected not
+// to have are folded into one line.
 func (m *mdWriter) inputs(r *Report) {
 	m.para("## Inputs")
 	ok := 0
 	type key struct{ name, subject, path, reason string }
 	var order []key
 	bad := map[key]*[2]string{} // status, samples
+	kinds := nicKinds(r)
+	var expected []Input
 	for _, in := range r.Inputs {
 		if in.Status == host.StatusOK {
 			ok++
+			continue
+		}
+		if expectedMissing(in, kinds) {
+			expected = append(expected, in)
 			continue
 		}
 		k := key{in.Name, in.Subject, in.Path, string(in.Status) + "\x00" + in.Reason}
@@ -445,11 +455,15 @@ func (m *mdWriter) inputs(r *Report) {
 		bad[k] = &[2]string{string(in.Status), strconv.Itoa(in.Sample)}
 	}
 	m.para(fmt.Sprintf("%d of %d inputs read.", ok, len(r.Inputs)))
+	if len(expected) > 0 {
+		m.para(expectedLine(expected))
+	}
 	if len(order) == 0 {
 		return
 	}
-	rows := make([][]string, len(order))
-	for i, k := range order {
+	shown := order[:min(len(order), inputsMax)]
+	rows := make([][]string, len(shown))
+	for i, k := range shown {
 		v := bad[k]
 		name := k.name
 		if k.subject != "" {
@@ -459,6 +473,9 @@ func (m *mdWriter) inputs(r *Report) {
 		rows[i] = []string{v[1], mdText(name), mdText(v[0]), mdText(reason), mdText(k.path)}
 	}
 	m.table([]string{"sample", "input", "status", "reason", "path"}, rows)
+	if more := len(order) - len(shown); more > 0 {
+		m.para(fmt.Sprintf("… and %d more input%s not read (`--format json` lists them all).", more, pluralS(more)))
+	}
 }
 
 // paragraphs splits text at blank lines; single line breaks are left for

@@ -42,6 +42,11 @@ type Meta struct {
 	Command string
 	// FailOn is the --fail-on threshold as given ("warning", "none", ...).
 	FailOn string
+	// SkippedChecks are the registered checks that --only or --skip left
+	// out, in registry order.
+	SkippedChecks []string
+	// WaiverFile is the waiver file given, "" for none.
+	WaiverFile string
 }
 
 // Report is the whole report: the JSON contract (CONTRACT.md) and the
@@ -81,6 +86,8 @@ type Report struct {
 	LoadWindow string `json:"load_window"`
 	// CPULoad has one row per CPU, sorted by CPU.
 	CPULoad []CPULoad `json:"cpu_load"`
+	// Processes says how much of the process table the latest sample saw.
+	Processes ProcessView `json:"processes"`
 }
 
 // Discontinuity is one counter series without a value over the interval.
@@ -99,12 +106,29 @@ type Discontinuity struct {
 	Reason string `json:"reason"`
 }
 
+// ProcessView is how much of the process table the latest sample saw: a
+// non-root reader of a /proc mounted hidepid sees only its own processes,
+// and a check of processes then judges only those.
+type ProcessView struct {
+	// Seen is the number of processes in the latest sample.
+	Seen int `json:"seen"`
+	// Partial is true when fewer tasks were read than the kernel counts.
+	Partial bool `json:"partial"`
+	// Note says what was seen of what the kernel counts, and why part is
+	// missing; "" when the source does not say (a sosreport's ps).
+	Note string `json:"note"`
+}
+
 // Tool names the program and the run that made the report.
 type Tool struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
 	Command string `json:"command"`
 	FailOn  string `json:"fail_on"`
+	// SkippedChecks are the checks --only or --skip left out.
+	SkippedChecks []string `json:"skipped_checks"`
+	// WaiverFile is the --waivers file, "" for none.
+	WaiverFile string `json:"waiver_file"`
 }
 
 // Host describes the host as the latest sample saw it.
@@ -157,6 +181,8 @@ type Summary struct {
 	// Evaluated counts the checks that reached a judgement: fail, pass or
 	// not-applicable. Zero means nothing could be evaluated (exit code 3).
 	Evaluated int `json:"evaluated"`
+	// Waived counts the findings a waiver covers (see ApplyWaivers).
+	Waived int `json:"waived"`
 }
 
 // SeverityCounts counts findings by severity.
@@ -204,6 +230,9 @@ type Finding struct {
 	Evidence    []Figure  `json:"evidence"`
 	Explanation string    `json:"explanation"`
 	Commands    []Command `json:"commands"`
+	// Waived is the waiver that accepts this finding; nil (null) when
+	// none does. A waived finding does not count for --fail-on.
+	Waived *FindingWaiver `json:"waived"`
 }
 
 // Figure is one piece of evidence.
@@ -258,6 +287,8 @@ type CheckResult struct {
 	Findings int `json:"findings"`
 	// Severity is the check's default severity.
 	Severity checks.Severity `json:"severity"`
+	// Waived is how many of its findings a waiver covers.
+	Waived int `json:"waived"`
 	// Doc is the check's documentation (Markdown, from the registry) for
 	// the HTML report's checklist. It is not part of the JSON contract:
 	// `netdoctor explain ID` prints it.
@@ -365,10 +396,12 @@ func build(v *hostview.View, outcomes []checks.Outcome, loads rates, meta Meta) 
 	r := &Report{
 		SchemaVersion: SchemaVersion,
 		Tool: Tool{
-			Name:    meta.Tool,
-			Version: meta.Version,
-			Command: meta.Command,
-			FailOn:  meta.FailOn,
+			Name:          meta.Tool,
+			Version:       meta.Version,
+			Command:       meta.Command,
+			FailOn:        meta.FailOn,
+			SkippedChecks: slices.Clone(meta.SkippedChecks),
+			WaiverFile:    meta.WaiverFile,
 		},
 		Generated:  meta.Generated.UTC().Truncate(time.Second),
 		LoadWindow: loads.Window,
@@ -428,6 +461,13 @@ func build(v *hostview.View, outcomes []checks.Outcome, loads rates, meta Meta) 
 		r.Host = buildHost(last)
 		r.NICs = buildNICs(v, last, loads.Queues)
 		r.CPULoad = buildCPULoad(last, loads.CPUs)
+		r.Processes = ProcessView{Seen: len(last.Procs)}
+		for _, in := range last.Inputs {
+			if in.Name == host.InputProcessVisibility {
+				r.Processes.Partial = in.Status == host.StatusUnreadable
+				r.Processes.Note = in.Reason
+			}
+		}
 	} else {
 		r.CPULoad = buildCPULoad(nil, loads.CPUs)
 	}
@@ -699,6 +739,7 @@ func normalize(r *Report) {
 	r.SampleTimes = nonNil(r.SampleTimes)
 	r.PairWarnings = nonNil(r.PairWarnings)
 	r.Discontinuities = nonNil(r.Discontinuities)
+	r.Tool.SkippedChecks = nonNil(r.Tool.SkippedChecks)
 	r.Source.Paths = nonNil(r.Source.Paths)
 	r.Host.Nodes = nonNil(r.Host.Nodes)
 	r.Findings = nonNil(r.Findings)

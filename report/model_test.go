@@ -166,17 +166,17 @@ func TestJSONContract(t *testing.T) {
 				t.Fatal(err)
 			}
 			keys(t, "report", doc, "schema_version", "tool", "generated", "host", "samples", "sample_times",
-				"interval_seconds", "pair_warnings", "discontinuities", "source", "summary", "findings", "checks", "inputs", "nics", "load_window", "cpu_load")
-			keys(t, "tool", doc["tool"], "name", "version", "command", "fail_on")
+				"interval_seconds", "pair_warnings", "discontinuities", "source", "summary", "findings", "checks", "inputs", "nics", "load_window", "cpu_load", "processes")
+			keys(t, "tool", doc["tool"], "name", "version", "command", "fail_on", "skipped_checks", "waiver_file")
 			keys(t, "host", doc["host"], "hostname", "kernel", "arch", "virtualization", "container", "cpus",
 				"cpu_count", "nodes", "smt", "boot_time", "uptime_seconds")
 			keys(t, "source", doc["source"], "kind", "paths")
-			keys(t, "summary", doc["summary"], "findings", "by_severity", "worst", "checks", "verdicts", "evaluated")
+			keys(t, "summary", doc["summary"], "findings", "by_severity", "worst", "checks", "verdicts", "evaluated", "waived")
 			keys(t, "by_severity", doc["summary"].(map[string]any)["by_severity"], "critical", "warning", "notice")
 			keys(t, "verdicts", doc["summary"].(map[string]any)["verdicts"], "fail", "pass", "not-evaluated", "not-applicable", "error")
 			for _, f := range doc["findings"].([]any) {
 				keys(t, "finding", f, "rank", "check", "severity", "confidence", "score", "subject", "nic", "cpus",
-					"pids", "title", "summary", "evidence", "explanation", "commands")
+					"pids", "title", "summary", "evidence", "explanation", "commands", "waived")
 				for _, e := range f.(map[string]any)["evidence"].([]any) {
 					keys(t, "evidence", e, "name", "value", "threshold", "window")
 				}
@@ -188,7 +188,7 @@ func TestJSONContract(t *testing.T) {
 				}
 			}
 			for _, c := range doc["checks"].([]any) {
-				keys(t, "check", c, "id", "title", "verdict", "reason", "findings", "severity")
+				keys(t, "check", c, "id", "title", "verdict", "reason", "findings", "severity", "waived")
 			}
 			for _, in := range doc["inputs"].([]any) {
 				keys(t, "input", in, "sample", "name", "subject", "path", "status", "reason")
@@ -223,13 +223,14 @@ func TestJSONContract(t *testing.T) {
 }
 
 // noNull fails on a null anywhere in v but where the contract allows it:
-// summary.worst, host.smt and host.boot_time.
+// summary.worst, host.smt, host.boot_time and findings[].waived.
 func noNull(t *testing.T, path string, v any) {
 	t.Helper()
 	switch x := v.(type) {
 	case nil:
 		switch {
-		case strings.HasSuffix(path, ".worst"), strings.HasSuffix(path, ".smt"), strings.HasSuffix(path, ".boot_time"):
+		case strings.HasSuffix(path, ".worst"), strings.HasSuffix(path, ".smt"), strings.HasSuffix(path, ".boot_time"),
+			strings.HasSuffix(path, "].waived") && strings.HasPrefix(path, "report.findings["):
 		default:
 			t.Errorf("%s is null", path)
 		}

@@ -147,6 +147,9 @@ func Script(w io.Writer, r *Report) error {
 				head += ": " + s
 			}
 			c("%s", head)
+			if f.Waived != nil {
+				c("Waived until %s (%s): its changes are shown as comments, not run.", oneLine(f.Waived.Expires), oneLine(f.Waived.Reason))
+			}
 			for _, cmd := range cmds {
 				b.WriteString("\n")
 				if why := oneLine(cmd.Why); why != "" {
@@ -161,8 +164,9 @@ func Script(w io.Writer, r *Report) error {
 					}
 				}
 				run := strings.TrimRight(cmd.Run, "\n")
-				live := cmd.Kind == checks.Change
-				key := string(cmd.Kind) + "\x00" + run
+				// A waived finding's changes are shown, never run.
+				live := cmd.Kind == checks.Change && f.Waived == nil
+				key := string(cmd.Kind) + "\x00" + strconv.FormatBool(live) + "\x00" + run
 				switch {
 				case persistentPart && mergeable(cmd):
 					var files []string

@@ -1,10 +1,13 @@
 package report
 
 import (
-	"github.com/netdoctor/netdoctor/internal/hostview"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/netdoctor/netdoctor/checks"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 )
 
 // The interrupt heatmap: NIC queues (rows) by CPU (columns), each cell
@@ -324,6 +327,16 @@ func layoutHeatmap(r *Report, cols *cpuColumns) *svgHeatmap {
 		y += rowH
 	}
 	closeGroup(len(rows))
+	// With rates, a last row gives each CPU's NIC interrupts per second
+	// from the CPU loads: the figure the checks' thresholds judge.
+	totalY := -1
+	if m == metricRate && len(r.CPULoad) > 0 {
+		y += 6
+		totalY = y
+		h.Rows = append(h.Rows, svgText{X: svgLabelW - 8, Y: y + 15, Text: "CPU total, all NICs", Anchor: "end", Class: "nic",
+			Tip: "each CPU's NIC queue interrupts per second (the busiest CPU of a column that holds several)"})
+		y += rowH
+	}
 	gridBottom := y
 
 	// White grid lines between columns and rows.
@@ -381,6 +394,9 @@ func layoutHeatmap(r *Report, cols *cpuColumns) *svgHeatmap {
 				}
 			default:
 				fill, text := heatColour(heatScale(v, vmax))
+				if m == metricRate {
+					fill, text = rateColour(v)
+				}
 				cell.Fill = fill
 				unit := " interrupts/s"
 				if m == metricCount {
@@ -397,6 +413,38 @@ func layoutHeatmap(r *Report, cols *cpuColumns) *svgHeatmap {
 			}
 			if cell.Remote {
 				cell.Tip += "; remote: " + oneLine(row.nic.Name) + " is on " + nodeText(row.nic.NUMANode)
+			}
+			h.Cells = append(h.Cells, cell)
+		}
+	}
+
+	if totalY >= 0 {
+		nicRate := make(map[int]float64, len(r.CPULoad))
+		for _, l := range r.CPULoad {
+			nicRate[l.CPU] = l.NICIRQPerS
+		}
+		for _, c := range cols.Cols {
+			v, at := 0.0, -1
+			for _, cpu := range c.CPUs {
+				if nicRate[cpu] > v || at < 0 {
+					v, at = nicRate[cpu], cpu
+				}
+			}
+			if v <= 0 {
+				continue
+			}
+			fill, text := rateColour(v)
+			cell := svgCell{X: c.X + 1, Y: totalY + 1, W: c.W - 2, H: rowH - 2, Fill: fill,
+				Tip: "CPU " + strconv.Itoa(at) + ": " + grouped(v) + " NIC interrupts/s"}
+			switch {
+			case v >= checks.ConcentrationCriticalRate:
+				cell.Tip += " (critical: at or above " + grouped(checks.ConcentrationCriticalRate) + "/s)"
+			case v >= checks.AppIRQHeavyRate:
+				cell.Tip += " (heavy: at or above " + grouped(checks.AppIRQHeavyRate) + "/s)"
+			}
+			if c.W >= 30 {
+				cell.Text, cell.TextClass = compact(v), text
+				cell.TX, cell.TY = c.X+c.W/2, totalY+15
 			}
 			h.Cells = append(h.Cells, cell)
 		}
@@ -456,6 +504,23 @@ func layoutHeatmap(r *Report, cols *cpuColumns) *svgHeatmap {
 		h.LegText = append(h.LegText,
 			svgText{X: x + 20, Y: y + 11, Text: "routed to this CPU alone", Anchor: "start", Class: "leg"},
 			svgText{X: x + 210, Y: y + 11, Text: "one of several allowed CPUs", Anchor: "start", Class: "leg"})
+	case metricRate:
+		// The bands, two swatches each, with the thresholds between them.
+		h.LegText = append(h.LegText, svgText{X: x - 6, Y: y + 11, Text: compact(hostview.ActiveIRQRate) + "/s", Anchor: "end", Class: "leg"})
+		for bi, b := range rateBands {
+			for k := 0; k < 2; k++ {
+				v := b.lo * math.Pow(b.hi/b.lo, float64(k)/1.5)
+				fill, _ := rateColour(v)
+				h.Legend = append(h.Legend, svgRect{X: x + (2*bi+k)*22, Y: y, W: 22, H: 14, Fill: fill,
+					Tip: b.name + ": " + grouped(v) + "/s"})
+			}
+			if bi > 0 {
+				h.Legend = append(h.Legend, svgRect{X: x + 2*bi*22 - 1, Y: y - 3, W: 2, H: 20, Fill: "#101828",
+					Tip: "threshold: " + grouped(b.lo) + "/s"})
+			}
+		}
+		h.LegText = append(h.LegText, svgText{X: x + 6*22 + 6, Y: y + 11, Anchor: "start", Class: "leg",
+			Text: "calm · heavy from " + compact(checks.AppIRQHeavyRate) + "/s · critical from " + compact(checks.ConcentrationCriticalRate) + "/s"})
 	default:
 		h.LegText = append(h.LegText, svgText{X: x - 6, Y: y + 11, Text: "0", Anchor: "end", Class: "leg"})
 		for k := 0; k < 6; k++ {
@@ -470,6 +535,9 @@ func layoutHeatmap(r *Report, cols *cpuColumns) *svgHeatmap {
 		h.LegText = append(h.LegText, svgText{X: x + 6*22 + 6, Y: y + 11, Text: grouped(vmax) + unit + " (log scale)", Anchor: "start", Class: "leg"})
 	}
 	lx := x + 380
+	if m == metricRate {
+		lx = x + 430
+	}
 	h.Legend = append(h.Legend, svgRect{X: lx, Y: y, W: 22, H: 14, Fill: "#dcfae6"})
 	h.LegText = append(h.LegText, svgText{X: lx + 28, Y: y + 11, Text: "the NIC's own node", Anchor: "start", Class: "leg"})
 	lx += 150

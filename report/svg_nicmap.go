@@ -112,8 +112,20 @@ func layoutNICMap(r *Report, cols *cpuColumns) *svgNICMap {
 		return a < b
 	})
 
-	const boxW, gapX, gapY, perRow = 236, 16, 16, 4
+	// Boxes are as wide as their longest chip or line (long interface
+	// and driver names, "(remote)"), within limits, and as many to a row
+	// as fit the page's width.
+	const gapX, gapY = 16, 16
 	const headH, chipH, lineH = 46, 26, 18
+	boxW := 236
+	for _, n := range nics {
+		chip := len([]rune(chipLabel(n)))
+		q := strconv.Itoa(len(n.Queues))
+		line := len([]rune(shorten(oneLine(n.Name), 16))) + len(": "+q+" of "+q+" queues (remote)")
+		boxW = max(boxW, int(float64(max(chip, line))*nicMapCharW)+30)
+	}
+	boxW = min(boxW, nicMapMaxBoxW)
+	perRow := max(1, min(4, (nicMapPageW+gapX)/(boxW+gapX)))
 	mp := &svgNICMap{Label: "Which NIC sits on which NUMA node"}
 	x0, y := 4, 4
 	for start := 0; start < len(order); start += perRow {
@@ -156,13 +168,7 @@ func layoutNICMap(r *Report, cols *cpuColumns) *svgNICMap {
 			mp.Texts = append(mp.Texts, svgText{X: bx + 12, Y: y + 37, Text: shorten(cpus, 36), Anchor: "start", Class: "mapsub", Tip: cpus})
 			cy := y + headH
 			for _, n := range b.chips {
-				label := shorten(oneLine(n.Name), 16)
-				if n.Driver != "" {
-					label += " · " + shorten(oneLine(n.Driver), 10)
-				}
-				if n.Speed > 0 {
-					label += " · " + speed(n.Speed)
-				}
+				label := chipLabel(n)
 				mp.Chips = append(mp.Chips, svgRect{X: bx + 10, Y: cy, W: boxW - 20, H: chipH - 4, Fill: "#e0eaff",
 					Tip: oneLine(n.Name) + " (" + oneLine(n.PCI) + ") is on " + nodeText(n.NUMANode)})
 				mp.Texts = append(mp.Texts, svgText{X: bx + 18, Y: cy + 15, Text: label, Anchor: "start", Class: "chip"})
@@ -191,4 +197,25 @@ func layoutNICMap(r *Report, cols *cpuColumns) *svgNICMap {
 		mp.Caption = "Each box is a NUMA node with the NICs on it; below, whose queue IRQs its CPUs took interrupts from, " + windowText(r) + ". Green: the NIC's own node; blue: remote."
 	}
 	return mp
+}
+
+// The NIC map's sizes: the width of a character of its 12px bold labels
+// (a little over the average, so that labels never overflow), the widest
+// box, and the width the boxes of one row may take.
+const (
+	nicMapCharW   = 7.6
+	nicMapMaxBoxW = 420
+	nicMapPageW   = 1100
+)
+
+// chipLabel is a NIC's chip text: name, driver and speed, each shortened.
+func chipLabel(n *NIC) string {
+	label := shorten(oneLine(n.Name), 16)
+	if n.Driver != "" {
+		label += " · " + shorten(oneLine(n.Driver), 10)
+	}
+	if n.Speed > 0 {
+		label += " · " + speed(n.Speed)
+	}
+	return label
 }

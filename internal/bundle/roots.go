@@ -42,6 +42,9 @@ type CollectMeta struct {
 	Samples         []string `json:"samples"`
 	IntervalSeconds float64  `json:"interval_seconds"`
 	SampleTimes     []string `json:"sample_times,omitempty"`
+	// Scrubbed lists what the bundle leaves out: "cmdline-args" (only the
+	// program of each command line), "user-names" (no etc/passwd).
+	Scrubbed []string `json:"scrubbed,omitempty"`
 }
 
 // Roots finds the sample roots of a bundle. A collect bundle (a file

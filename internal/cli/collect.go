@@ -13,7 +13,8 @@ import (
 
 type collectOptions struct {
 	sampleFlags
-	output string
+	output  string
+	privacy source.Privacy
 }
 
 func newCollectCmd(io IO) *cobra.Command {
@@ -22,10 +23,30 @@ func newCollectCmd(io IO) *cobra.Command {
 		Use:   "collect -o FILE.tar.gz|-",
 		Short: "Capture two samples of this host into a bundle to analyse elsewhere",
 		Long: `collect samples this host twice, --interval apart, and writes both samples into one
-.tar.gz archive in the sosreport layout: the raw /proc and /sys files at their paths,
-ethtool data written as sos names it and in ethtool's own text format, and each user
-process's per-thread stat and status. Any netdoctor reads it back ('netdoctor show FILE',
+.tar.gz archive in the sosreport layout. Any netdoctor reads it back ('netdoctor show FILE',
 'netdoctor report FILE'), and a person can read it with tar and less.
+
+What the archive holds, in each of sample-1/ and sample-2/ (and netdoctor-collect.json:
+host name, sample times, what was scrubbed):
+  - the host's name, kernel release and version, and the time (proc/sys/kernel/hostname,
+    osrelease, version; sos_commands/host/hostname, kernel/uname_-a, date/date_--utc);
+  - the kernel command line (proc/cmdline), proc/stat, proc/interrupts, proc/softirqs,
+    proc/loadavg, the proc lines of proc/mounts (hidepid), proc/irq/N/ affinity files, proc/net/{dev,softnet_stat,
+    netstat,snmp}, and the proc/sys/net and proc/sys/kernel settings the checks read;
+  - CPU, NUMA node and NIC files of /sys (topology, cpulists, PCI device, driver, queues,
+    statistics, MTU, speed, state);
+  - ethtool -i, -S, -g and -l of every interface (sos_commands/networking/);
+  - irqbalance's configuration file;
+  - for every process: proc/PID/stat (comm, pid, state, CPU, CPU time), a status file
+    reduced to the lines netdoctor uses (name, pids, uid, allowed CPUs), per-thread
+    task/TID/stat and status, and proc/PID/cmdline;
+  - of PID 1's environment, only its container= variable.
+By default command lines are scrubbed to the program alone (argv[0]; the arguments may
+hold passwords or customer names) and no user names are stored (no etc/passwd: processes
+show their uid). The checks need neither: they use comm, pid and uid.
+--keep-cmdlines stores whole command lines; --keep-user-names stores the names and uids
+of etc/passwd (never its other fields). Nothing else of /etc, no logs, no file contents
+outside /proc and /sys, and no memory of any process is read.
 
 -o - writes the archive to standard output (refused on a terminal). A new file is
 created mode 0600; an existing regular file is replaced atomically, keeping its owner
@@ -52,7 +73,7 @@ refused. The destination is checked before sampling starts. Exit codes: 0 writte
 				return err
 			}
 			defer out.Abort()
-			so := source.Options{Interval: o.interval, Now: io.Now, Limits: bundle.DefaultLimits()}
+			so := source.Options{Interval: o.interval, Now: io.Now, Limits: bundle.DefaultLimits(), Privacy: o.privacy}
 			if io.ErrIsTerminal {
 				so.Progress = io.Err
 			}
@@ -72,5 +93,7 @@ refused. The destination is checked before sampling starts. Exit codes: 0 writte
 	}
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "the archive to write (.tar.gz; \"-\": standard output, never a terminal); a new file is mode 0600")
 	cmd.Flags().DurationVar(&o.interval, "interval", defaultInterval, "time between the two samples")
+	cmd.Flags().BoolVar(&o.privacy.KeepCmdlines, "keep-cmdlines", false, "store whole process command lines (default: the program only)")
+	cmd.Flags().BoolVar(&o.privacy.KeepUserNames, "keep-user-names", false, "store user names with their uids (default: uids only, no etc/passwd)")
 	return cmd
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/netdoctor/netdoctor/internal/bundle"
 	"github.com/netdoctor/netdoctor/internal/host"
 	"github.com/netdoctor/netdoctor/internal/source"
+	"github.com/netdoctor/netdoctor/report"
 )
 
 // sampleFlags are the flags of every command that samples a host or reads bundles.
@@ -38,7 +40,8 @@ func loadPair(ctx context.Context, env IO, f *sampleFlags, args []string) (*host
 	if env.ErrIsTerminal {
 		progress = env.Err
 	}
-	o := source.Options{Interval: f.interval, Progress: progress, Now: env.Now, Limits: bundle.DefaultLimits()}
+	o := source.Options{Interval: f.interval, Progress: progress, Now: env.Now, Limits: bundle.DefaultLimits(),
+		Note: func(msg string) { printError(env.Err, errors.New("note: "+msg)) }}
 	var (
 		p   *host.Pair
 		err error
@@ -51,6 +54,9 @@ func loadPair(ctx context.Context, env IO, f *sampleFlags, args []string) (*host
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if errors.Is(err, source.ErrSameBundle) {
+			return nil, &exitError{code: report.ExitUsage, err: err}
 		}
 		return nil, noEvidence(fmt.Errorf("%w", err))
 	}

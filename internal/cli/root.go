@@ -19,7 +19,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Version is set at build time with -ldflags "-X .../internal/cli.Version=...".
+// Version may be set at build time with -ldflags "-X .../internal/cli.Version=...";
+// otherwise --version and the report read the module's build information
+// (see buildVersion).
 var Version = "dev"
 
 // IO is the injectable environment of a command run.
@@ -58,9 +60,6 @@ func usageErr(format string, a ...any) error {
 
 func noEvidence(err error) error { return &exitError{code: report.ExitNothingEvaluated, err: err} }
 
-// errFindings is returned (silently) when findings reach --fail-on.
-var errFindings = &exitError{code: report.ExitFindings, err: errors.New("findings at or above --fail-on")}
-
 // NewRoot builds the root command with every subcommand.
 func NewRoot(io IO) *cobra.Command {
 	if io.Now == nil {
@@ -77,11 +76,11 @@ applications on interrupt-heavy CPUs) and writes a ranked report whose findings 
 their evidence and the commands that fix them on this host.
 
 netdoctor is read-only: it never changes the host and never runs external programs.`,
-		Version:       Version,
+		Version:       buildVersion().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
+	root.SetVersionTemplate(buildVersion().long())
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
@@ -117,9 +116,7 @@ func Main(args []string, io IO) int {
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee != errFindings {
-			printError(io.Err, ee.err)
-		}
+		printError(io.Err, ee.err)
 		return ee.code
 	}
 	// Cobra's own argument and command errors are usage errors.

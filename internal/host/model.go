@@ -77,6 +77,9 @@ const (
 	InputEthtoolLink   = "ethtool_link"   // per NIC: plain ethtool DEV (ETHTOOL_GSET live)
 	InputEthtoolModule = "ethtool_module" // per NIC: ethtool -m (sosreport only)
 	InputNamespaces    = "net_namespaces" // per network namespace: its own counters
+	// InputProcessVisibility says whether the process table is whole:
+	// the tasks read against /proc/loadavg's count, hidepid from the mounts.
+	InputProcessVisibility = "process_visibility"
 )
 
 // Snapshot is everything one sample of a host saw.

@@ -169,7 +169,7 @@ func BenchmarkCollectSample(b *testing.B) {
 	b.ReportAllocs()
 	files := 0
 	for i := 0; i < b.N; i++ {
-		rec := newRecorder(bundle.Live())
+		rec := newRecorder(bundle.Live(), Privacy{})
 		if _, err := liveSnapshot(rec, o, time.Now(), rec.putMade); err != nil {
 			b.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func BenchmarkArchiveSample10kThreads(b *testing.B) {
 		b.Skip("no /proc")
 	}
 	end := spawnThreads(b, benchThreads())
-	rec := newRecorder(bundle.Live())
+	rec := newRecorder(bundle.Live(), Privacy{})
 	s, err := liveSnapshot(rec, Options{}.withDefaults(), time.Now(), rec.putMade)
 	end()
 	if err != nil {

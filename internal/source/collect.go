@@ -39,7 +39,7 @@ func Collect(ctx context.Context, w io.Writer, o Options) (err error) {
 		first chan error // sample-1 written into bw
 	)
 	snaps, err := twoSamples(ctx, o, func(fsys bundle.FS, now time.Time) (*host.Snapshot, error) {
-		rec := newRecorder(fsys)
+		rec := newRecorder(fsys, o.Privacy)
 		recs = append(recs, rec)
 		var stop func() error
 		if len(recs) == 2 && first != nil {
@@ -82,6 +82,12 @@ func Collect(ctx context.Context, w io.Writer, o Options) (err error) {
 		Samples:         []string{"sample-1", "sample-2"},
 		IntervalSeconds: roundSeconds(snaps[1].Time.Sub(snaps[0].Time)),
 		SampleTimes:     []string{snaps[0].Time.UTC().Format(time.RFC3339Nano), snaps[1].Time.UTC().Format(time.RFC3339Nano)},
+	}
+	if !o.Privacy.KeepCmdlines {
+		meta.Scrubbed = append(meta.Scrubbed, "cmdline-args")
+	}
+	if !o.Privacy.KeepUserNames {
+		meta.Scrubbed = append(meta.Scrubbed, "user-names")
 	}
 	mb, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
@@ -130,6 +136,8 @@ type recorder struct {
 
 	// stream, while set, takes the thread files instead of files.
 	stream chan<- recordedFile
+	// privacy says what is scrubbed from the recorded files.
+	privacy Privacy
 }
 
 type recordedFile struct {
@@ -137,8 +145,8 @@ type recordedFile struct {
 	data []byte
 }
 
-func newRecorder(fsys bundle.FS) *recorder {
-	return &recorder{fs: fsys, files: map[string][]byte{}, links: map[string]string{}}
+func newRecorder(fsys bundle.FS, p Privacy) *recorder {
+	return &recorder{fs: fsys, files: map[string][]byte{}, links: map[string]string{}, privacy: p}
 }
 
 // Open is not recorded: the loader reads through ReadFile.
@@ -150,11 +158,13 @@ func (r *recorder) ReadDir(name string) ([]fs.DirEntry, error) { return r.fs.Rea
 // Lstat is not recorded.
 func (r *recorder) Lstat(name string) (fs.FileInfo, error) { return r.fs.Lstat(name) }
 
-// ReadFile reads and records a file.
+// ReadFile reads and records a file, scrubbed as r.privacy says.
 func (r *recorder) ReadFile(name string) ([]byte, error) {
 	b, err := r.fs.ReadFile(name)
 	if err == nil {
-		r.keep(name, sanitize(name, b))
+		if kept, ok := sanitizeWith(name, b, r.privacy); ok {
+			r.keep(name, kept)
+		}
 	}
 	return b, err
 }
@@ -237,12 +247,43 @@ func (r *recorder) streamTo(w *bundle.Writer, prefix string, mtime time.Time) (s
 	}
 }
 
-// sanitize keeps out of a bundle what netdoctor does not need and a
-// support engineer should not receive: of etc/passwd only names and uids,
-// of PID 1's environment only container=.
+// sanitize is sanitizeWith under the default privacy: no command line
+// arguments and no user names.
 func sanitize(name string, b []byte) []byte {
+	out, _ := sanitizeWith(name, b, Privacy{})
+	return out
+}
+
+// sanitizeWith keeps out of a bundle what netdoctor does not need and a
+// support engineer should not receive, and reports whether the file is
+// archived at all. Of PID 1's environment only container= is kept; of a
+// process's command line only the program (argv[0]: irqbalance is found by
+// it) unless p.KeepCmdlines; of etc/passwd only names and uids, and only
+// with p.KeepUserNames (without it the file is left out and processes
+// show their uid, which is all the checks use).
+func sanitizeWith(name string, b []byte, p Privacy) ([]byte, bool) {
+	if !p.KeepCmdlines && isProcCmdline(name) {
+		if i := bytes.IndexByte(b, 0); i >= 0 {
+			b = b[:i+1]
+		}
+		return b, true
+	}
 	switch name {
+	case "proc/mounts":
+		// Only the proc mounts (hidepid): the others name file systems,
+		// servers and paths netdoctor does not need.
+		var out bytes.Buffer
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			if f := bytes.Fields(line); len(f) >= 3 && string(f[2]) == "proc" {
+				out.Write(line)
+				out.WriteByte('\n')
+			}
+		}
+		return out.Bytes(), true
 	case "etc/passwd":
+		if !p.KeepUserNames {
+			return nil, false
+		}
 		var out bytes.Buffer
 		for _, line := range bytes.Split(b, []byte("\n")) {
 			f := bytes.SplitN(line, []byte(":"), 5)
@@ -251,7 +292,7 @@ func sanitize(name string, b []byte) []byte {
 			}
 			fmt.Fprintf(&out, "%s:x:%s:%s:::\n", f[0], f[2], f[3])
 		}
-		return out.Bytes()
+		return out.Bytes(), true
 	case "proc/1/environ":
 		var out []byte
 		for _, kv := range bytes.Split(b, []byte{0}) {
@@ -259,9 +300,28 @@ func sanitize(name string, b []byte) []byte {
 				out = append(append(out, kv...), 0)
 			}
 		}
-		return out
+		return out, true
 	}
-	return b
+	return b, true
+}
+
+// isProcCmdline reports whether name is proc/PID/cmdline (a process's
+// command line, not the kernel's proc/cmdline).
+func isProcCmdline(name string) bool {
+	rest, ok := strings.CutPrefix(name, "proc/")
+	if !ok {
+		return false
+	}
+	pid, file, ok := strings.Cut(rest, "/")
+	if !ok || file != "cmdline" || pid == "" {
+		return false
+	}
+	for _, c := range pid {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // write puts the recorded links and files under prefix. A file read

@@ -49,7 +49,7 @@ func TestRecorderStream(t *testing.T) {
 		"sys/devices/pci0/net/eth0/mtu":       "1500\n",
 		"sys/devices/pci0/net/eth0/operstate": "up\n",
 	})
-	rec := newRecorder(src)
+	rec := newRecorder(src, Privacy{KeepCmdlines: true, KeepUserNames: true})
 	dir := t.TempDir()
 	f, err := os.Create(filepath.Join(dir, "b.tar.gz"))
 	if err != nil {

@@ -84,6 +84,7 @@ func (l *loader) load(now time.Time) {
 	run(host.InputNICs, l.loadNICs)
 	run(host.InputProcesses, func() {
 		l.loadProcs()
+		l.loadProcVisibility()
 		l.loadIrqbalance()
 	})
 	run(host.InputSockstat, l.loadProcNet)

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +40,10 @@ func Load(paths []string, o Options) (*host.Pair, error) {
 		}
 		return nil, fmt.Errorf("%s: %d samples; netdoctor reads one or two", paths[0], len(snaps))
 	case 2:
+		if same(paths[0], paths[1]) {
+			return nil, &inputError{msg: fmt.Sprintf("%s is given twice: give two bundles of one host, the earlier first, or one 'netdoctor collect' archive (two samples)",
+				paths[0]), kind: ErrSameBundle}
+		}
 		var (
 			snaps [2][]*host.Snapshot
 			errs  [2]error
@@ -66,6 +72,13 @@ func Load(paths []string, o Options) (*host.Pair, error) {
 		}
 		if !a.Time.IsZero() && !b.Time.IsZero() && b.Time.Before(a.Time) {
 			a, b, pa, pb = b, a, pb, pa
+			if o.Note != nil {
+				o.Note(fmt.Sprintf("%s was collected before %s: reading it as the first sample (give the earlier bundle first)", pa, pb))
+			}
+		}
+		if !a.Time.IsZero() && a.Time.Equal(b.Time) {
+			return nil, &inputError{msg: fmt.Sprintf("%s and %s were collected at the same time (%s): they are one sample twice; give two bundles collected minutes apart, the earlier first",
+				pa, pb, a.Time.UTC().Format(time.RFC3339)), kind: ErrSameBundle}
 		}
 		p, err := host.NewPair(a, b)
 		if err != nil {
@@ -76,8 +89,24 @@ func Load(paths []string, o Options) (*host.Pair, error) {
 	return nil, fmt.Errorf("give one or two bundles, not %d", len(paths))
 }
 
+// ErrSameBundle marks two bundle arguments that are one sample.
+var ErrSameBundle = errors.New("the same bundle twice")
+
+// same reports whether two paths name one file or directory.
+func same(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
 // loadBundle opens one bundle and loads its samples, concurrently.
 func loadBundle(p string, o Options) ([]*host.Snapshot, error) {
+	if err := sniff(p); err != nil {
+		return nil, err
+	}
 	b, err := bundle.OpenKeep(p, o.Limits, keepInput)
 	if err != nil {
 		return nil, err

@@ -39,6 +39,12 @@ type Options struct {
 	// Limits bound what a bundle may make netdoctor read; the zero value
 	// means bundle.DefaultLimits().
 	Limits bundle.Limits
+	// Privacy says what collect keeps of command lines and user names;
+	// the zero value scrubs both.
+	Privacy Privacy
+	// Note receives a one-line remark about the input that does not stop
+	// the run (two bundles given in the wrong order); nil keeps quiet.
+	Note func(msg string)
 }
 
 // DefaultInterval is the time between two live samples when Options.Interval is unset.
@@ -62,4 +68,15 @@ func (o Options) withDefaults() Options {
 		o.Limits = bundle.DefaultLimits()
 	}
 	return o
+}
+
+// Privacy is what collect keeps that may identify people or hold secrets.
+// The zero value is the default: command lines reduced to their program
+// and no user names. The checks need neither: they use comm, pid and uid.
+type Privacy struct {
+	// KeepCmdlines archives every process's whole command line.
+	KeepCmdlines bool
+	// KeepUserNames archives the names and uids of etc/passwd (never its
+	// other fields).
+	KeepUserNames bool
 }
