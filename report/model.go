@@ -27,7 +27,7 @@ import (
 
 // SchemaVersion is the version of the JSON contract. Additive changes keep
 // it; a removal, a rename or a change of a field's meaning or type bumps it.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Meta is what the caller knows about the run that the samples do not.
 type Meta struct {

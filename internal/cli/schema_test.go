@@ -109,7 +109,7 @@ func TestJSONSchemas(t *testing.T) {
 		{"unknown verdict", `"verdict": "pass"`, `"verdict": "ok"`},
 		{"bad time", `"generated": "2026-01-02T03:04:05Z"`, `"generated": "yesterday"`},
 		{"missing field", `"load_window": "5.0 s interval",`, ``},
-		{"other schema version", `"schema_version": 1`, `"schema_version": 2`},
+		{"other schema version", `"schema_version": 2`, `"schema_version": 1`},
 	} {
 		bad := strings.Replace(string(good), c.from, c.to, 1)
 		if bad == string(good) {
