@@ -211,6 +211,11 @@ func runAppOnIRQCPUs(ev *Evidence) Result {
 		if g := appLoadGaps(ev); g != "" {
 			return Result{Verdict: NotEvaluated, Reason: g}
 		}
+		if in := ev.Now.Input(host.InputProcessVisibility, ""); in != nil && in.Status == host.StatusUnreadable {
+			// hidepid or a non-root reader: the busy thread may be one
+			// netdoctor could not see, so no thread seen is no pass.
+			return Result{Verdict: NotEvaluated, Reason: "no busy application thread among the processes seen, but the process table is partial: " + ev.InputReason(host.InputProcessVisibility, "")}
+		}
 		return Result{Verdict: Pass, Reason: "no busy application thread on the IRQ-heavy CPUs " + cpuList(heavyCPUs)}
 	}
 

@@ -75,6 +75,15 @@ func TestAppOnIRQCPUs(t *testing.T) {
 			verdict: Pass,
 		},
 		{
+			name: "no busy thread among a partial process table (hidepid) is not a pass",
+			pair: func(t *testing.T) *host.Pair {
+				return appPair(t, 90000, 0.05, func(a *host.Snapshot) {
+					a.AddInput(host.Input{Name: host.InputProcessVisibility, Status: host.StatusUnreadable, Reason: "6 of the 133 tasks the kernel counts (hidepid=2)"})
+				})
+			},
+			verdict: NotEvaluated, reason: "process table is partial",
+		},
+		{
 			name: "near miss: a light CPU (a few thousand IRQs/s) is not IRQ-heavy",
 			pair: func(t *testing.T) *host.Pair {
 				return appPair(t, 3000, 0.9, nil)
