@@ -184,7 +184,7 @@ func irqCPU0SingleQueue() Scenario {
 		},
 		Irqbalance: Irqbalance{Installed: true},
 	})
-	sc.Expect = Expect{Verdicts: Verdicts{chkConcentration: vNotApp, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass}}
+	sc.Expect = Expect{Verdicts: Verdicts{chkConcentration: vNotApp, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass}, Findings: singleQueueConfigFindings}
 	return sc
 }
 
