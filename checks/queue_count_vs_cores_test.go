@@ -50,6 +50,8 @@ func TestQueueCountVsCores(t *testing.T) {
 				}
 			}},
 		{name: "one queue per core", verdict: Pass, want: "",
-			pair: func(t *testing.T) *host.Pair { return queuesHost(t, 4, &host.Channels{Combined: 4, MaxCombined: 8}, nil) }},
+			pair: func(t *testing.T) *host.Pair {
+				return queuesHost(t, 4, &host.Channels{Combined: 4, MaxCombined: 8}, nil)
+			}},
 	})
 }
