@@ -13,6 +13,7 @@ func Registry() []*Check {
 		AppOnIRQCPUs,
 		FewQueueSaturation,
 		QueueCountVsCores,
+		NICUtilization,
 	}
 }
 
