@@ -14,6 +14,7 @@ func Registry() []*Check {
 		FewQueueSaturation,
 		QueueCountVsCores,
 		NICUtilization,
+		RSSQueueImbalance,
 	}
 }
 
