@@ -15,6 +15,7 @@ func Registry() []*Check {
 		QueueCountVsCores,
 		NICUtilization,
 		RSSQueueImbalance,
+		IRQsOnIsolatedCPUs,
 	}
 }
 
