@@ -16,6 +16,7 @@ func Registry() []*Check {
 		NICUtilization,
 		RSSQueueImbalance,
 		IRQsOnIsolatedCPUs,
+		IrqbalanceConflict,
 	}
 }
 
