@@ -17,6 +17,7 @@ func Registry() []*Check {
 		RSSQueueImbalance,
 		IRQsOnIsolatedCPUs,
 		IrqbalanceConflict,
+		AppNUMARemote,
 	}
 }
 

@@ -9,6 +9,11 @@ package fixturegen
 const (
 	chkFewQueues  = "few-queue-saturation"
 	chkQueueCount = "queue-count-vs-cores"
+	chkAppNUMA    = "app-numa-remote"
+	chkNICUtil    = "nic-utilization"
+	chkRSSImbal   = "rss-queue-imbalance"
+	chkIsolated   = "irqs-on-isolated-cpus"
+	chkIrqbalance = "irqbalance-conflict"
 )
 
 // configBFindings are the findings of the configuration checks in the
@@ -21,7 +26,11 @@ var configBFindings = map[string][]ExpectFinding{
 		{Check: chkFewQueues, Subject: "eth1", Severity: sevNotice},
 	},
 	// Eight queues on four cores with softnet drops on CPU 0, which serves them all.
-	"irq-cpu0": {{Check: chkQueueCount, Subject: "eth0", Severity: sevWarning}},
+	// The java cache server runs on CPUs 5 and 6 of node 1, eth0 is on node 0.
+	"irq-cpu0": {
+		{Check: chkQueueCount, Subject: "eth0", Severity: sevWarning},
+		{Check: chkAppNUMA, Subject: "java", PIDs: []int{2841}, Severity: sevNotice},
+	},
 	// Eight queues on four cores (E3-1271 with hyperthreads).
 	"irq-spread-lowprio":     {{Check: chkQueueCount, Subject: "eth0", Severity: sevNotice}},
 	"ht-queues-exceed-cores": {{Check: chkQueueCount, Subject: "eth0", Severity: sevNotice}},
@@ -49,4 +58,4 @@ func withConfigB(scs []Scenario) []Scenario {
 }
 
 // configBChecks are the check IDs this file's fixtures declare.
-var configBChecks = []string{chkFewQueues, chkQueueCount}
+var configBChecks = []string{chkFewQueues, chkQueueCount, chkNICUtil, chkRSSImbal, chkIsolated, chkIrqbalance, chkAppNUMA}
