@@ -218,8 +218,12 @@ func fewQueueFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
 	})
 	rpsKind := Change
 	if canGrow && target > cur {
-		cmds = append(cmds, setChannelsCommands(nl.Name, kind, target, fmt.Sprintf(
-			"enable %d receive queues (the driver's maximum is %d, the NIC's node has %d cores) so the NIC spreads flows in hardware", target, maxQueues(nl.NIC), cores))...)
+		ch := setChannelsCommands(nl.Name, kind, target, fmt.Sprintf(
+			"enable %d receive queues (the driver's maximum is %d, the NIC's node has %d cores) so the NIC spreads flows in hardware", target, maxQueues(nl.NIC), cores))
+		if nl.Paravirtual {
+			ch[0].Caveats = append(ch[0].Caveats, fmt.Sprintf("A virtual NIC gets only the queues the hypervisor offers: for virtio the host must define %d queue pairs (libvirt <driver queues='%d'/>, 2N+2 MSI-X vectors).", target, target))
+		}
+		cmds = append(cmds, ch...)
 		rpsKind = Option
 	}
 	if !nl.RPS && len(hot) > 0 {
