@@ -115,20 +115,22 @@ func tunedCommand(subject, plugin string, lines []string, why string) Command {
 	}
 }
 
-// rpsCommands spreads the receive work of nl's RX queues over cpus (the
-// NIC-local CPUs minus the queue IRQ CPUs) with RPS, writing the mask as
-// the kernel prints cpumasks (comma-separated 32-bit hex groups), and
-// sizes RFS. Runtime writes are Change; the persistent forms (a udev rule,
-// a tuned [sysfs] snippet) follow.
-func rpsCommands(nl *hostview.NICLoad, queues int, cpus []int, kind CommandKind) []Command {
-	if len(cpus) == 0 || queues <= 0 {
+// rpsCommands spreads the receive work of nl's RX queues rxq (of total
+// receive queues) over cpus (the NIC-local CPUs minus the queue IRQ CPUs)
+// with RPS, writing the mask as the kernel prints cpumasks
+// (comma-separated 32-bit hex groups), and sizes RFS (entries / total per
+// queue). Commands are of kind; the persistent forms (a sysctl file, a
+// udev rule, a tuned [sysfs] snippet) follow the runtime ones.
+func rpsCommands(nl *hostview.NICLoad, rxq []int, total int, cpus []int, kind CommandKind) []Command {
+	if len(cpus) == 0 || len(rxq) == 0 || total <= 0 {
 		return nil
 	}
 	mask := host.FormatCPUMask(cpus)
 	q := shq(nl.Name)
-	flowCnt := RFSFlowEntries / queues
+	flowCnt := RFSFlowEntries / total
+	queues := len(rxq)
 	var writes, udev, sysfs []string
-	for i := range queues {
+	for _, i := range rxq {
 		writes = append(writes, fmt.Sprintf("echo %s > /sys/class/net/%s/queues/rx-%d/rps_cpus", mask, q, i))
 		writes = append(writes, fmt.Sprintf("echo %d > /sys/class/net/%s/queues/rx-%d/rps_flow_cnt", flowCnt, q, i))
 		udev = append(udev, fmt.Sprintf(`ATTR{queues/rx-%d/rps_cpus}="%s", ATTR{queues/rx-%d/rps_flow_cnt}="%d"`, i, mask, i, flowCnt))
@@ -138,7 +140,7 @@ func rpsCommands(nl *hostview.NICLoad, queues int, cpus []int, kind CommandKind)
 	cmds := []Command{{
 		Run:       strings.Join(writes, " && "),
 		Kind:      kind,
-		Why:       fmt.Sprintf("spread the protocol work of %s's %d receive %s over CPUs %s (RPS), and give RFS %d flows per queue", nl.Name, queues, plural(queues, "queue", "queues"), cpuList(cpus), flowCnt),
+		Why:       fmt.Sprintf("spread the protocol work of %s's receive %s %s over CPUs %s (RPS), and give RFS %d flows per queue", nl.Name, plural(queues, "queue", "queues"), "rx-"+joinInts(rxq, ", rx-"), cpuList(cpus), flowCnt),
 		NeedsRoot: true,
 		Caveats: []string{
 			"RPS costs an inter-processor interrupt per batch and uses the target CPUs' backlogs (softnet dropped shows overflow); it is redundant once the NIC has a queue per core.",

@@ -229,7 +229,11 @@ func fewQueueFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
 	if !nl.RPS && len(hot) > 0 {
 		spread := host.MinusCPUs(nl.LocalCPUs, irqCPUs)
 		queues := max(nl.RXQueues, 1)
-		cmds = append(cmds, rpsCommands(nl, queues, spread, rpsKind)...)
+		rxq := make([]int, queues)
+		for i := range rxq {
+			rxq[i] = i
+		}
+		cmds = append(cmds, rpsCommands(nl, rxq, queues, spread, rpsKind)...)
 	}
 	f.Commands = cmds
 	return f, true

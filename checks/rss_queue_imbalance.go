@@ -202,7 +202,7 @@ func imbalanceFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
 			Why: "if the indirection table is skewed: spread it evenly over the receive queues"},
 	}
 	if len(hotCPUs) > 0 {
-		f.Commands = append(f.Commands, rpsCommands(nl, nl.RXQueues, host.MinusCPUs(nl.LocalCPUs, hotCPUs), Option)...)
+		f.Commands = append(f.Commands, rpsCommands(nl, []int{hot}, max(nl.RXQueues, 1), host.MinusCPUs(nl.LocalCPUs, hotCPUs), Option)...)
 	}
 	return f, true
 }
