@@ -61,25 +61,25 @@ func maxQueues(nic *host.NIC) int {
 }
 
 // setChannelsCommands changes nic's receive channels to n of kind: the
-// runtime ethtool -L (Change), NetworkManager's persistent setting
-// (Change) and a tuned [net] snippet (Option).
-func setChannelsCommands(nic, kind string, n int, why string) []Command {
+// runtime ethtool -L and NetworkManager's persistent setting (both of
+// cmdKind) and a tuned [net] snippet (Option).
+func setChannelsCommands(nic, kind string, n int, why string, cmdKind CommandKind) []Command {
 	var cmds []Command
 	if kind == "combined" {
-		cmds = channelsCommands(nic, n, why, Change)
+		cmds = channelsCommands(nic, n, why, cmdKind)
 	} else {
 		q := shq(nic)
 		cmds = []Command{
 			{
 				Run:       fmt.Sprintf("ethtool -L %s rx %d", q, n),
-				Kind:      Change,
+				Kind:      cmdKind,
 				Why:       why,
 				NeedsRoot: true,
 				Caveats:   []string{"Changing the channel count re-creates the queues: a short traffic interruption, IRQ numbers and affinity are reset (re-apply placement afterwards)."},
 			},
 			{
 				Run:        fmt.Sprintf("nmcli connection modify %s ethtool.channels-rx %d", q, n),
-				Kind:       Change,
+				Kind:       cmdKind,
 				Why:        "make the queue count survive reboots (NetworkManager 1.26+; the connection is often named after the interface)",
 				NeedsRoot:  true,
 				Persistent: true,

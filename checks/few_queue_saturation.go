@@ -219,7 +219,7 @@ func fewQueueFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
 	rpsKind := Change
 	if canGrow && target > cur {
 		ch := setChannelsCommands(nl.Name, kind, target, fmt.Sprintf(
-			"enable %d receive queues (the driver's maximum is %d, the NIC's node has %d cores) so the NIC spreads flows in hardware", target, maxQueues(nl.NIC), cores))
+			"enable %d receive queues (the driver's maximum is %d, the NIC's node has %d cores) so the NIC spreads flows in hardware", target, maxQueues(nl.NIC), cores), Change)
 		if nl.Paravirtual {
 			ch[0].Caveats = append(ch[0].Caveats, fmt.Sprintf("A virtual NIC gets only the queues the hypervisor offers: for virtio the host must define %d queue pairs (libvirt <driver queues='%d'/>, 2N+2 MSI-X vectors).", target, target))
 		}

@@ -49,7 +49,8 @@ multiple queues" in this case.
 
 ## Fix and risks
 
-ethtool -L DEV combined N with N = the NIC-local cores (never above the driver's maximum; no command
+ethtool -L DEV combined N with N = the NIC-local cores, offered as an option to review, not a
+change the fix script runs: it re-creates the queues and resets any IRQ placement made before it (never above the driver's maximum; no command
 when the driver reports the channel count as fixed), then one queue IRQ per core. Changing the count
 re-creates the queues: a short interruption, IRQ numbers and affinity reset. Some NICs need a
 power-of-two count. Persistent: NetworkManager's channel setting, ifcfg ETHTOOL_OPTS, a udev rule, or
@@ -124,7 +125,7 @@ func queueCountFinding(ev *Evidence, nl *hostview.NICLoad, cores int) Finding {
 		Why:  "read the current and maximum channel counts",
 	}}
 	if kind, n, ok := channelTarget(nl.NIC, cores); ok && n < currentQueues(nl.NIC) {
-		cmds = append(cmds, setChannelsCommands(nl.Name, kind, n, fmt.Sprintf("match %s's receive queues to the %d physical cores of %s", nl.Name, cores, where))...)
+		cmds = append(cmds, setChannelsCommands(nl.Name, kind, n, fmt.Sprintf("match %s's receive queues to the %d physical cores of %s", nl.Name, cores, where), Option)...)
 	}
 	f.Commands = cmds
 	return f
