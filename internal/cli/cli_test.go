@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"github.com/netdoctor/netdoctor/checks"
-	checkspkg "github.com/netdoctor/netdoctor/checks"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,9 +119,9 @@ func TestReportJSONContract(t *testing.T) {
 	if first["check"] != "irq-concentration" || first["severity"] != "critical" {
 		t.Errorf("worst finding = %v/%v, want irq-concentration/critical", first["check"], first["severity"])
 	}
-	checks, _ := doc["checks"].([]any)
-	if want := len(checkspkg.Registry()); len(checks) != want {
-		t.Errorf("%d check verdicts, want %d", len(checks), want)
+	outcomes, _ := doc["checks"].([]any)
+	if want := len(checks.Registry()); len(outcomes) != want {
+		t.Errorf("%d check verdicts, want %d", len(outcomes), want)
 	}
 }
 
