@@ -123,6 +123,13 @@ func runAppNUMARemote(ev *Evidence) Result {
 		a.cpus = host.UnionCPUs(a.cpus, []int{t.CPU})
 		a.allowed = host.UnionCPUs(a.allowed, t.Allowed)
 	}
+	known := false
+	for _, t := range ev.Threads {
+		known = known || (!t.Kernel && t.UsageKnown)
+	}
+	if !known {
+		return Result{Verdict: NotEvaluated, Reason: "no process CPU use is known (" + ev.InputReason(host.InputThreads, "") + ")"}
+	}
 	var fs []Finding
 	for _, pid := range order {
 		a := apps[pid]

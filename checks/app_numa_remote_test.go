@@ -49,6 +49,22 @@ func TestAppNUMARemote(t *testing.T) {
 			pair: func(t *testing.T) *host.Pair { return numaAppHost(t, 1, 5, 0.6, nil) }},
 		{name: "idle app", verdict: Pass, want: "",
 			pair: func(t *testing.T) *host.Pair { return numaAppHost(t, 0, 5, 0.02, nil) }},
+		{name: "no CPU use known", verdict: NotEvaluated, want: "",
+			pair: func(t *testing.T) *host.Pair {
+				p := numaAppHost(t, 0, 5, 0.6, nil)
+				for _, s := range []*host.Snapshot{p.Before, p.After} {
+					for i := range s.Procs {
+						for j := range s.Procs[i].Threads {
+							s.Procs[i].Threads[j].CPUKnown = false
+						}
+					}
+				}
+				q, err := host.NewPair(p.Before, p.After)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return q
+			}},
 		{name: "one node", verdict: NotApplicable, want: "",
 			pair: func(t *testing.T) *host.Pair {
 				s := newHost(4)

@@ -110,7 +110,7 @@ func runFewQueueSaturation(ev *Evidence) Result {
 	}
 	var fs []Finding
 	physical, judged := 0, 0
-	var notes []string
+	var notes, unknown []string
 	for _, nl := range ev.NICs {
 		if !nl.Physical || nl.NIC == nil {
 			continue
@@ -124,6 +124,8 @@ func runFewQueueSaturation(ev *Evidence) Result {
 			fs = append(fs, f)
 		} else if nl.RPS {
 			notes = append(notes, nl.Name+" spreads with RPS")
+		} else if loadUnknown(ev, nl) {
+			unknown = append(unknown, nl.Name)
 		}
 	}
 	switch {
@@ -136,6 +138,9 @@ func runFewQueueSaturation(ev *Evidence) Result {
 			return Result{Verdict: NotEvaluated, Reason: ev.InputReason(host.InputInterrupts, "")}
 		}
 		return Result{Verdict: Pass, Reason: "no NIC has an active receive queue " + during(ev)}
+	}
+	if len(unknown) > 0 {
+		return Result{Verdict: NotEvaluated, Reason: "the load of the queue CPUs of " + joinStrings(unknown) + " is unknown (no irq/softirq time in /proc/stat, no NET_RX in /proc/softirqs)"}
 	}
 	r := "every active NIC has as many queues as it can use, or its queue CPUs are not saturated"
 	if !ev.TwoSample() {
@@ -237,4 +242,18 @@ func fewQueueFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
 	}
 	f.Commands = cmds
 	return f, true
+}
+
+// loadUnknown is true when nl has few queues and no RPS, and two samples
+// could not tell whether its queue CPUs are saturated.
+func loadUnknown(ev *Evidence, nl *hostview.NICLoad) bool {
+	if !ev.TwoSample() || len(nl.ActiveIRQs) >= min(FewQueuesCap, len(ev.CoreThreads(nl.LocalCPUs))) {
+		return false
+	}
+	for _, c := range nl.ServicingCPUs() {
+		if _, figs := saturated(ev, c); len(figs) > 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -99,6 +99,12 @@ func TestFewQueueSaturation(t *testing.T) {
 				irqCount(s, 100, 0, 1e9)
 				return &host.Pair{After: s}
 			}},
+		{name: "queue CPU load unknown over two samples", verdict: NotEvaluated, want: "", reason: "load of the queue CPUs of eth0 is unknown",
+			pair: func(t *testing.T) *host.Pair {
+				s := singleQueueHost(8, 1)
+				s.CPUTimes, s.Softirqs.Counts = nil, map[string][]uint64{}
+				return later(t, s, func(a *host.Snapshot) { irqRate(a, 100, 0, 20000) })
+			}},
 		{name: "one CPU", verdict: NotApplicable, want: "",
 			pair: func(t *testing.T) *host.Pair { return later(t, singleQueueHost(1, 1), busyCPU0) }},
 	})

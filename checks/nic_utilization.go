@@ -89,12 +89,19 @@ func fastestMode(modes []string) int {
 func runNICUtilization(ev *Evidence) Result {
 	var withSpeed int
 	var fs []Finding
+	var noBytes []string
 	for _, nl := range ev.NICs {
 		if !nl.Physical || nl.NIC == nil || nl.NIC.Speed <= 0 {
 			continue
 		}
 		withSpeed++
 		if !ev.TwoSample() || !ev.HasRates() {
+			continue
+		}
+		_, rxOK := byteCounter(ev, nl.Name, "rx_bytes")
+		_, txOK := byteCounter(ev, nl.Name, "tx_bytes")
+		if !rxOK && !txOK {
+			noBytes = append(noBytes, nl.Name)
 			continue
 		}
 		if f, ok := utilizationFinding(ev, nl); ok {
@@ -119,6 +126,9 @@ func runNICUtilization(ev *Evidence) Result {
 		return Result{Verdict: NotEvaluated, Reason: "throughput needs two samples"}
 	case !ev.HasRates():
 		return Result{Verdict: NotEvaluated, Reason: "the interval's length is unknown"}
+	}
+	if len(noBytes) > 0 {
+		return Result{Verdict: NotEvaluated, Reason: "no byte counters over the window for " + joinStrings(noBytes)}
 	}
 	return Result{Verdict: Pass, Reason: "every NIC stays below " + fmtPct(UtilizationNotice) + " of its link speed " + during(ev)}
 }

@@ -53,6 +53,17 @@ func TestNICUtilization(t *testing.T) {
 			}},
 		{name: "half the link", verdict: Pass, want: "",
 			pair: func(t *testing.T) *host.Pair { return linkHost(t, 0.5, nil) }},
+		{name: "no byte counters", verdict: NotEvaluated, want: "", reason: "no byte counters",
+			pair: func(t *testing.T) *host.Pair {
+				return linkHost(t, 0.95, func(b, a *host.Snapshot) {
+					for _, s := range []*host.Snapshot{a, b} {
+						if s != nil {
+							delete(s.NICs[0].Stats, "rx_bytes")
+							delete(s.NICs[0].Stats, "tx_bytes")
+						}
+					}
+				})
+			}},
 		{name: "one sample", verdict: NotEvaluated, want: "",
 			pair: func(t *testing.T) *host.Pair { return &host.Pair{After: linkHost(t, 0.95, nil).After} }},
 		{name: "no link speed", verdict: NotApplicable, want: "",

@@ -127,6 +127,9 @@ func runRSSQueueImbalance(ev *Evidence) Result {
 	case multi == 0:
 		return Result{Verdict: NotApplicable, Reason: fmt.Sprintf("no NIC has %d or more receive queues", ImbalanceMinQueues)}
 	}
+	if g := queueIRQGaps(ev); g != "" {
+		return Result{Verdict: NotEvaluated, Reason: g}
+	}
 	return Result{Verdict: Pass, Reason: "no receive queue carries more than " + fmtPct(ImbalanceShare) + " of its NIC's packets " + during(ev)}
 }
 
