@@ -144,7 +144,10 @@ func runFewQueueSaturation(ev *Evidence) Result {
 	}
 	r := "every active NIC has as many queues as it can use, or its queue CPUs are not saturated"
 	if !ev.TwoSample() {
-		r = "channels are at their maximum or match the NIC-local cores; queue CPU saturation needs two samples"
+		r = fmt.Sprintf("no active NIC has fewer than min(%d, NIC-local cores) queues with channels to spare; queue CPU saturation needs two samples", FewQueuesCap)
+	}
+	if rpsUnknown(ev) {
+		notes = append(notes, "RPS unknown: queues/rx-N/rps_cpus is not collected by sosreport")
 	}
 	if len(notes) > 0 {
 		r += " (" + strings.Join(notes, "; ") + ")"
@@ -256,4 +259,15 @@ func loadUnknown(ev *Evidence, nl *hostview.NICLoad) bool {
 		}
 	}
 	return true
+}
+
+// rpsUnknown is true when a device-backed NIC's RPS masks were not read
+// (sosreport does not collect the queues/ directory).
+func rpsUnknown(ev *Evidence) bool {
+	for _, nl := range ev.NICs {
+		if nl.Physical && nl.NIC != nil && nl.NIC.RPS == nil && nl.RXQueues > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -94,7 +94,11 @@ func runIRQsOnIsolatedCPUs(ev *Evidence) Result {
 	case physical == 0:
 		return ev.noDeviceNIC()
 	}
-	return Result{Verdict: Pass, Reason: "no NIC queue interrupt or RPS mask reaches isolated CPUs " + cpuList(ev.Isolated)}
+	r := "no NIC queue interrupt or RPS mask reaches isolated CPUs " + cpuList(ev.Isolated)
+	if rpsUnknown(ev) {
+		r = "no NIC queue interrupt reaches isolated CPUs " + cpuList(ev.Isolated) + "; RPS masks unknown (queues/rx-N/rps_cpus is not collected by sosreport)"
+	}
+	return Result{Verdict: Pass, Reason: r}
 }
 
 func isolatedHits(ev *Evidence, nl *hostview.NICLoad) isolatedHit {
