@@ -161,6 +161,8 @@ func rpsCommands(nl *hostview.NICLoad, rxq []int, total int, cpus []int, kind Co
 		Caveats:    []string{"The rule applies at the next add event of the interface (reboot or driver reload)."},
 	})
 	cmds = append(cmds, tunedCommand(nl.Name+"-rps", "sysfs", sysfs, "with tuned: set the RPS masks from a tuned profile layered on the active one"))
+	cmds = append(cmds, tunedCommand(nl.Name+"-rfs", "sysctl", []string{fmt.Sprintf("net.core.rps_sock_flow_entries=%d", RFSFlowEntries)},
+		"with tuned: size the RFS flow table from a tuned profile instead of /etc/sysctl.d"))
 	return cmds
 }
 

@@ -32,7 +32,7 @@ func TestFewQueueSaturation(t *testing.T) {
 			pair: func(t *testing.T) *host.Pair { return later(t, singleQueueHost(8, 8), busyCPU0) },
 			also: func(t *testing.T, o Outcome) {
 				cmds := commandText(o.Findings[0])
-				for _, want := range []string{"ethtool -L eth0 combined 8", "echo 000000fe > /sys/class/net/eth0/queues/rx-0/rps_cpus", "rps_flow_cnt", "net.core.rps_sock_flow_entries=32768", "tuned-adm profile"} {
+				for _, want := range []string{"ethtool -L eth0 combined 8", "echo 000000fe > /sys/class/net/eth0/queues/rx-0/rps_cpus", "rps_flow_cnt", "net.core.rps_sock_flow_entries=32768", "tuned-adm profile", "'[sysctl_eth0-rfs]' 'type=sysctl'", "'[net_eth0]' 'type=net' 'devices=eth0' 'channels=combined 8'"} {
 					if !strings.Contains(cmds, want) {
 						t.Errorf("commands lack %q:\n%s", want, cmds)
 					}
