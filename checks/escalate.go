@@ -9,8 +9,8 @@ import "fmt"
 // names that loss. A configuration finding is never critical on its own:
 // the loss checks rank the loss itself.
 
-// Loss is a loss that grew over the two-sample window on a NIC or a CPU.
-type Loss struct {
+// growingLoss is a loss that grew over the two-sample window on a NIC or a CPU.
+type growingLoss struct {
 	// NIC is the interface, or "" for a CPU's loss; CPU the CPU, or -1.
 	NIC string
 	CPU int
@@ -21,7 +21,7 @@ type Loss struct {
 }
 
 // String says what grew where: "softnet dropped on CPU 3 grew by 1,234".
-func (l Loss) String() string {
+func (l growingLoss) String() string {
 	where := l.NIC
 	if l.NIC == "" {
 		where = fmt.Sprintf("CPU %d", l.CPU)
@@ -34,24 +34,24 @@ func (l Loss) String() string {
 // then softnet drops, then time_squeeze on one of the CPUs. Only growth
 // over two samples counts: cumulative totals of one sample are history.
 // The body reads the view's loss data; the loss ledger can replace it.
-func lossOn(ev *Evidence, nic string, cpus []int) (Loss, bool) {
+func lossOn(ev *Evidence, nic string, cpus []int) (growingLoss, bool) {
 	if !ev.TwoSample() {
-		return Loss{}, false
+		return growingLoss{}, false
 	}
 	if nl := ev.NIC(nic); nl != nil && nl.Loss.Max > 0 {
-		return Loss{NIC: nic, CPU: -1, Counter: nl.Loss.MaxName, Count: nl.Loss.Max}, true
+		return growingLoss{NIC: nic, CPU: -1, Counter: nl.Loss.MaxName, Count: nl.Loss.Max}, true
 	}
-	var squeeze Loss
+	var squeeze growingLoss
 	for _, c := range cpus {
 		row := ev.CPU(c)
 		if row == nil || !row.SoftnetKnown {
 			continue
 		}
 		if row.Softnet.Dropped > 0 {
-			return Loss{CPU: c, Counter: "softnet dropped", Count: uint64(row.Softnet.Dropped)}, true
+			return growingLoss{CPU: c, Counter: "softnet dropped", Count: uint64(row.Softnet.Dropped)}, true
 		}
 		if row.Softnet.TimeSqueeze > 0 && squeeze.Count == 0 {
-			squeeze = Loss{CPU: c, Counter: "softnet time_squeeze", Count: uint64(row.Softnet.TimeSqueeze)}
+			squeeze = growingLoss{CPU: c, Counter: "softnet time_squeeze", Count: uint64(row.Softnet.TimeSqueeze)}
 		}
 	}
 	return squeeze, squeeze.Count > 0
