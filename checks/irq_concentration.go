@@ -154,7 +154,7 @@ func runIRQConcentration(ev *Evidence) Result {
 	case mapped == 0:
 		return ev.noQueueMap()
 	case multi == 0:
-		return Result{Verdict: NotApplicable, Reason: "no multi-queue NIC (single-queue NICs always use one CPU; see RPS)"}
+		return Result{Verdict: NotApplicable, Reason: "no multi-queue NIC (single-queue NICs always use one CPU; few-queue-saturation judges them and suggests RPS)"}
 	case active == 0:
 		if g := queueIRQGaps(ev); g != "" {
 			return Result{Verdict: NotEvaluated, Reason: g}

@@ -11,6 +11,13 @@ func Registry() []*Check {
 		IRQHTSiblings,
 		TCPTwRecycleNAT,
 		AppOnIRQCPUs,
+		FewQueueSaturation,
+		QueueCountVsCores,
+		NICUtilization,
+		RSSQueueImbalance,
+		IRQsOnIsolatedCPUs,
+		IrqbalanceConflict,
+		AppNUMARemote,
 	}
 }
 

@@ -98,14 +98,14 @@ var threadsMissing = []ExpectInput{{Name: "threads", Subject: "", Status: "missi
 
 // Fixtures returns the committed fixtures, in README order.
 func Fixtures() []Scenario {
-	return []Scenario{
+	return withConfigB([]Scenario{
 		healthy2SocketHT(), irqCPU0(), irqCPU0SingleQueue(), irqSpreadLowPrio(), numaRemote(), numaUnknown(),
 		softnetDrops(), softnetSqueezeOnly(), nicFifoMissed(), virtioVM(), htSiblings(), htQueuesExceedCores(),
 		twRecycleNAT(), twRecycleOff(), redisOnIRQCPU(), offlineCPUs(), containerNoDevice(), singleSosreport(),
 		twoSosreports(), sos412CPUCap(), sosVirtioMQCPU0(), sosPairAppOnIRQCPU(),
 		sosNoNetworkingENA(),
 		countersBackNoBtime(), driverReloadCPU0(), ethtoolCounterMax(), twoNICBans(),
-	}
+	})
 }
 
 func healthy2SocketHT() Scenario {

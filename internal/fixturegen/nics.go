@@ -29,6 +29,16 @@ func (n *nicModel) nicPPS() float64 {
 	return t
 }
 
+// linkBytes caps a derived byte rate at half the NIC's link speed: a
+// scenario's packet rates say nothing of packet sizes, and a link never
+// carries more than its speed (set Stats rx_bytes/tx_bytes for a full link).
+func linkBytes(n *nicModel, perSec float64) float64 {
+	if n.Speed > 0 {
+		return min(perSec, float64(n.Speed)*1e6/8/2)
+	}
+	return perSec
+}
+
 // stat is one sysfs statistics counter of n at sample s.
 func (m *model) nicStat(n *nicModel, name string, s int) uint64 {
 	if c, ok := n.Stats[name]; ok {
@@ -45,11 +55,11 @@ func (m *model) nicStat(n *nicModel, name string, s int) uint64 {
 	case "rx_packets":
 		return at(rx)
 	case "rx_bytes":
-		return at(rx * 740)
+		return at(linkBytes(n, rx*740))
 	case "tx_packets":
 		return at(rx * 0.82)
 	case "tx_bytes":
-		return at(rx * 0.82 * 910)
+		return at(linkBytes(n, rx*0.82*910))
 	case "multicast":
 		if n.Kind == KindLoopback {
 			return 0
