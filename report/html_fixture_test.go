@@ -247,19 +247,6 @@ func TestHTMLBrowser(t *testing.T) {
 	t.Logf("screenshot: %d+ colours, hot column x %d-%d (max %d px), y %d-%d", len(colours), first, last, tall, hotMinY, hotMaxY)
 }
 
-func near(a, b [3]uint32, tol uint32) bool {
-	for i := range a {
-		d := a[i] - b[i]
-		if a[i] < b[i] {
-			d = b[i] - a[i]
-		}
-		if d > tol {
-			return false
-		}
-	}
-	return true
-}
-
 func lastLines(b []byte, n int) string {
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
