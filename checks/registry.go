@@ -11,6 +11,9 @@ func Registry() []*Check {
 		IRQHTSiblings,
 		TCPTwRecycleNAT,
 		AppOnIRQCPUs,
+		ConntrackTableFull,
+		TCPListenOverflow,
+		UDPRcvbufErrors,
 	}
 }
 
