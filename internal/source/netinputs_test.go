@@ -230,6 +230,19 @@ func TestNetInputsHealthyFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// A fixture that declares a conntrack finding has its fault
+			// injected in these inputs (conntrack drops, the kernel log).
+			var found struct {
+				Findings []struct {
+					Check string `json:"check"`
+				} `json:"findings"`
+			}
+			_ = json.Unmarshal(b, &found)
+			for _, f := range found.Findings {
+				if f.Check == "conntrack-table-full" {
+					t.Skip("fault injected in the conntrack inputs")
+				}
+			}
 			for _, s := range []*host.Snapshot{p.Before, p.After} {
 				if s == nil {
 					continue

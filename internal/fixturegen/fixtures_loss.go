@@ -1,0 +1,109 @@
+package fixturegen
+
+import "maps"
+
+// The stack-level loss fixtures: copies of healthy-2socket-ht with one
+// fault injected each (a full conntrack table, accept-queue overflows,
+// UDP receive-buffer errors), and the near misses that must stay silent.
+
+// Check IDs of the stack-level loss checks.
+const (
+	chkConntrack  = "conntrack-table-full"
+	chkListen     = "tcp-listen-overflow"
+	chkUDPRcvbuf  = "udp-rcvbuf-errors"
+	conntrackSubj = "nf_conntrack"
+	listenSubject = "tcp-listen"
+	udpSubject    = "udp"
+)
+
+// stackLossChecks are the IDs of the stack-level loss checks.
+var stackLossChecks = []string{chkConntrack, chkListen, chkUDPRcvbuf}
+
+// healthyWith is healthy-2socket-ht under another name, its verdicts
+// extended by the loss checks' (pass unless set).
+func healthyWith(name, description, nearMiss string, verdicts Verdicts) Scenario {
+	sc := healthy2SocketHT()
+	sc.Name, sc.Description, sc.NearMiss = name, description, nearMiss
+	sc.Sysctl = maps.Clone(sc.Sysctl)
+	v := maps.Clone(sc.Expect.Verdicts)
+	for _, id := range stackLossChecks {
+		v[id] = vPass
+	}
+	maps.Copy(v, verdicts)
+	sc.Expect = Expect{Verdicts: v}
+	return sc
+}
+
+func conntrackFull() Scenario {
+	sc := healthyWith("conntrack-full",
+		"healthy-2socket-ht with its connection-tracking table full: nf_conntrack_count = nf_conntrack_max = 262,144, and the per-CPU drop counters of /proc/net/stat/nf_conntrack growing by 300/s in total as new flows are refused; the kernel logs \"nf_conntrack: table full, dropping packet\".",
+		"Only conntrack-table-full fires: every interface counter stays clean, which is why this loss passed silently before.",
+		Verdicts{chkConntrack: vFail})
+	sc.Sysctl["net.netfilter.nf_conntrack_count"] = "262144"
+	sc.ConntrackStat = map[string]Counter{"drop": {Start: 880412, Rate: 300}, "early_drop": {Start: 12011, Rate: 4}}
+	sc.KernelLog = []string{"[94210.512210] nf_conntrack: nf_conntrack: table full, dropping packet"}
+	sc.Expect.Findings = []ExpectFinding{{Check: chkConntrack, Subject: conntrackSubj, Severity: sevCritical}}
+	return sc
+}
+
+func conntrackNearFull() Scenario {
+	sc := healthyWith("conntrack-near-full",
+		"healthy-2socket-ht with its connection-tracking table 75 % full (196,608 of 262,144) and nothing dropped: busy, below the 80 % mark.",
+		"conntrack-table-full passes: below the 80 % fill that warns, and drop, early_drop and insert_failed do not grow.",
+		nil)
+	sc.Sysctl["net.netfilter.nf_conntrack_count"] = "196608"
+	return sc
+}
+
+func listenOverflow() Scenario {
+	sc := healthyWith("listen-overflow",
+		"healthy-2socket-ht whose nginx accept queues overflow: TcpExt ListenOverflows grows by 1,000/s and ListenDrops (which includes it) by 1,000/s, with somaxconn at the 4096 default of 5.14.",
+		"Only tcp-listen-overflow fires, critical above 5/s; ListenDrops is not added to ListenOverflows.",
+		Verdicts{chkListen: vFail})
+	sc.NetStat = map[string]Counter{
+		"TcpExt.ListenOverflows": {Start: 120344, Rate: 1000},
+		"TcpExt.ListenDrops":     {Start: 120390, Rate: 1000},
+	}
+	sc.Sysctl["net.core.somaxconn"] = "4096"
+	sc.Expect.Findings = []ExpectFinding{{Check: chkListen, Subject: listenSubject, Severity: sevCritical}}
+	return sc
+}
+
+func listenDropsOnly() Scenario {
+	sc := healthyWith("listen-drops-only",
+		"healthy-2socket-ht where TcpExt ListenDrops grows by 2/s (SYNs to listeners dropped for other reasons, such as a missing route back) while ListenOverflows stays flat.",
+		"tcp-listen-overflow passes: ListenDrops alone is not an accept-queue overflow.",
+		nil)
+	sc.NetStat = map[string]Counter{
+		"TcpExt.ListenOverflows": {Start: 310, Rate: 0},
+		"TcpExt.ListenDrops":     {Start: 912, Rate: 2},
+	}
+	return sc
+}
+
+func udpRcvbuf() Scenario {
+	sc := healthyWith("udp-rcvbuf",
+		"healthy-2socket-ht receiving syslog over UDP faster than the reader drains it: Udp RcvbufErrors and InErrors grow by 50,000/s against 200,000 datagrams/s delivered, with net.core.rmem_max at the 212,992 default.",
+		"Only udp-rcvbuf-errors fires, critical (above 100/s and 1 % of datagrams); InErrors is not added to RcvbufErrors.",
+		Verdicts{chkUDPRcvbuf: vFail})
+	sc.NetStat = map[string]Counter{
+		"Udp.RcvbufErrors": {Start: 9120443, Rate: 50000},
+		"Udp.InErrors":     {Start: 9120501, Rate: 50000},
+		"Udp.InDatagrams":  {Start: 8812004112, Rate: 200000},
+	}
+	sc.Sysctl["net.core.rmem_max"] = "212992"
+	sc.Expect.Findings = []ExpectFinding{{Check: chkUDPRcvbuf, Subject: udpSubject, Severity: sevCritical}}
+	return sc
+}
+
+func udpCsumOnly() Scenario {
+	sc := healthyWith("udp-csum-only",
+		"healthy-2socket-ht where Udp InErrors grows by 3/s, all of it InCsumErrors (datagrams with bad checksums), while RcvbufErrors stays flat.",
+		"udp-rcvbuf-errors passes: InErrors includes checksum errors, which are not a buffer problem.",
+		nil)
+	sc.NetStat = map[string]Counter{
+		"Udp.InErrors":     {Start: 4410, Rate: 3},
+		"Udp.InCsumErrors": {Start: 4410, Rate: 3},
+	}
+	return sc
+}
