@@ -35,6 +35,7 @@ func Markdown(w io.Writer, r *Report) error {
 	m.counts(r)
 	m.interfaces(r)
 	m.findings(r)
+	m.losses(r)
 	m.checks(r)
 	m.inputs(r)
 	commands := false

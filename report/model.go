@@ -81,6 +81,8 @@ type Report struct {
 	LoadWindow string `json:"load_window"`
 	// CPULoad has one row per CPU, sorted by CPU.
 	CPULoad []CPULoad `json:"cpu_load"`
+	// Losses is the loss ledger: where packets died, by layer (ledger.go).
+	Losses Losses `json:"losses"`
 }
 
 // Discontinuity is one counter series without a value over the interval.
@@ -451,6 +453,7 @@ func build(v *hostview.View, outcomes []checks.Outcome, loads rates, meta Meta) 
 			r.Findings = append(r.Findings, buildFinding(f))
 		}
 	}
+	r.Losses = buildLosses(v)
 	Rank(r.Findings)
 	r.Summary = summarize(r.Findings, r.Checks)
 	normalize(r)
@@ -742,6 +745,8 @@ func normalize(r *Report) {
 		l.NICIRQPerS = finite(l.NICIRQPerS)
 	}
 	r.IntervalSeconds = finite(r.IntervalSeconds)
+	r.Losses.Layers = nonNil(r.Losses.Layers)
+	r.Losses.Rows = nonNil(r.Losses.Rows)
 }
 
 // normalized returns a copy of r, deep where normalize would write, with
