@@ -14,6 +14,8 @@ func Registry() []*Check {
 		ConntrackTableFull,
 		TCPListenOverflow,
 		UDPRcvbufErrors,
+		SoftirqBudgetSqueeze,
+		MTUMismatch,
 	}
 }
 

@@ -17,7 +17,7 @@ const (
 )
 
 // stackLossChecks are the IDs of the stack-level loss checks.
-var stackLossChecks = []string{chkConntrack, chkListen, chkUDPRcvbuf}
+var stackLossChecks = []string{chkConntrack, chkListen, chkUDPRcvbuf, chkSqueeze, chkMTU}
 
 // healthyWith is healthy-2socket-ht under another name, its verdicts
 // extended by the loss checks' (pass unless set).
@@ -105,5 +105,77 @@ func udpCsumOnly() Scenario {
 		"Udp.InErrors":     {Start: 4410, Rate: 3},
 		"Udp.InCsumErrors": {Start: 4410, Rate: 3},
 	}
+	return sc
+}
+
+// Check IDs of the budget and MTU checks.
+const (
+	chkSqueeze    = "softirq-budget-squeeze"
+	chkMTU        = "mtu-mismatch"
+	budgetSubject = "netdev_budget"
+	mtuSubject    = "mtu"
+)
+
+// squeezeNotice declares softnet-squeeze-only's squeeze notice: time_squeeze
+// grows on every queue CPU while the NIC loses nothing.
+func squeezeNotice(sc *Scenario) {
+	sc.Expect.Findings = append(sc.Expect.Findings, ExpectFinding{Check: chkSqueeze, Subject: budgetSubject, CPUs: seq(0, 7), Severity: sevNotice})
+	sc.Expect.Verdicts[chkSqueeze] = vFail
+}
+
+// eth0Overflow makes healthy-2socket-ht's eth0 drop 500 frames/s at its
+// ring (rx_missed_errors), about 0.2 % of its packets.
+func eth0Overflow(sc *Scenario) {
+	sc.NICs = append([]NIC(nil), sc.NICs...)
+	eth0 := sc.NICs[1]
+	eth0.Stats = map[string]Counter{"rx_missed_errors": {Start: 881204, Rate: 500}}
+	sc.NICs[1] = eth0
+	sc.Expect.Findings = append(sc.Expect.Findings, ExpectFinding{Check: chkFifo, Subject: "eth0", Severity: sevWarning})
+	sc.Expect.Verdicts[chkFifo] = vFail
+}
+
+func squeezeRingOverflow() Scenario {
+	sc := healthyWith("squeeze-ring-overflow",
+		"healthy-2socket-ht where eth0 drops 500 frames/s at its ring (rx_missed_errors, about 0.2 % of its packets) while time_squeeze grows 30-37/s on CPUs 0-7, the CPUs that service its queues: the NET_RX budget runs out while the ring overflows.",
+		"softirq-budget-squeeze warns (squeeze with the polled NIC losing frames), next to nic-rx-fifo-missed's warning; eth1's CPUs do not squeeze.",
+		Verdicts{chkSqueeze: vFail})
+	sc.Softnet = map[int]Softnet{}
+	for c := 0; c < 8; c++ {
+		sc.Softnet[c] = Softnet{Squeeze: Counter{Start: float64(41200 + 311*c), Rate: 30 + float64(c)}}
+	}
+	eth0Overflow(&sc)
+	sc.Expect.Findings = append(sc.Expect.Findings, ExpectFinding{Check: chkSqueeze, Subject: budgetSubject, CPUs: seq(0, 7), Severity: sevWarning})
+	return sc
+}
+
+func ringOverflowNoSqueeze() Scenario {
+	sc := healthyWith("ring-overflow-no-squeeze",
+		"healthy-2socket-ht where eth0 drops 500 frames/s at its ring (rx_missed_errors) but time_squeeze does not grow on any CPU.",
+		"softirq-budget-squeeze passes: the ring overflows for another reason (its size, the CPU's speed), not the budget; nic-rx-fifo-missed warns.",
+		Verdicts{chkSqueeze: vPass})
+	eth0Overflow(&sc)
+	return sc
+}
+
+func reasmFails() Scenario {
+	sc := healthyWith("reasm-fails",
+		"healthy-2socket-ht receiving fragmented UDP over a path with a smaller MTU: Ip ReasmReqds grows 4,000/s and ReasmFails 40/s as fragments go missing.",
+		"Only mtu-mismatch fires (a warning on the reassembly failures).",
+		Verdicts{chkMTU: vFail})
+	sc.NetStat = map[string]Counter{
+		"Ip.ReasmReqds": {Start: 9120443, Rate: 4000},
+		"Ip.ReasmOKs":   {Start: 4540112, Rate: 1980},
+		"Ip.ReasmFails": {Start: 40113, Rate: 40},
+	}
+	sc.Expect.Findings = []ExpectFinding{{Check: chkMTU, Subject: mtuSubject, Severity: sevWarning}}
+	return sc
+}
+
+func fragFailsOnly() Scenario {
+	sc := healthyWith("frag-fails-only",
+		"healthy-2socket-ht sending datagrams larger than the MTU with DF set: Ip FragFails grows 5/s, while nothing received fails reassembly.",
+		"mtu-mismatch passes: FragFails counts packets this host could not send, not receive-path loss.",
+		Verdicts{chkMTU: vPass})
+	sc.NetStat = map[string]Counter{"Ip.FragFails": {Start: 1204, Rate: 5}}
 	return sc
 }
