@@ -16,6 +16,8 @@ func Registry() []*Check {
 		UDPRcvbufErrors,
 		SoftirqBudgetSqueeze,
 		MTUMismatch,
+		TCPMemoryPressure,
+		NeighbourTableOverflow,
 	}
 }
 

@@ -17,7 +17,7 @@ const (
 )
 
 // stackLossChecks are the IDs of the stack-level loss checks.
-var stackLossChecks = []string{chkConntrack, chkListen, chkUDPRcvbuf, chkSqueeze, chkMTU}
+var stackLossChecks = []string{chkConntrack, chkListen, chkUDPRcvbuf, chkSqueeze, chkMTU, chkTCPMem, chkNeigh}
 
 // healthyWith is healthy-2socket-ht under another name, its verdicts
 // extended by the loss checks' (pass unless set).
@@ -177,5 +177,63 @@ func fragFailsOnly() Scenario {
 		"mtu-mismatch passes: FragFails counts packets this host could not send, not receive-path loss.",
 		Verdicts{chkMTU: vPass})
 	sc.NetStat = map[string]Counter{"Ip.FragFails": {Start: 1204, Rate: 5}}
+	return sc
+}
+
+// Check IDs of the memory and neighbour-table checks.
+const (
+	chkTCPMem     = "tcp-memory-pressure"
+	chkNeigh      = "neighbour-table-overflow"
+	tcpMemSubject = "tcp_mem"
+	neighSubject  = "neighbour"
+)
+
+func tcpMemPressure() Scenario {
+	sc := healthyWith("tcp-mem-pressure",
+		"healthy-2socket-ht whose TCP buffers hold 260,000 pages, above net.ipv4.tcp_mem's pressure value (190000 253000 380000): TcpExt RcvPruned grows 150/s and TCPMemoryPressures 0.4/s as the kernel prunes receive queues.",
+		"Only tcp-memory-pressure fires, a warning (above pressure, below 85 % of the limit).",
+		Verdicts{chkTCPMem: vFail})
+	sc.Sysctl["net.ipv4.tcp_mem"] = "190000\t253000\t380000"
+	sc.SockstatTCPMem = 260000
+	sc.NetStat = map[string]Counter{
+		"TcpExt.RcvPruned":          {Start: 882011, Rate: 150},
+		"TcpExt.PruneCalled":        {Start: 990120, Rate: 160},
+		"TcpExt.TCPMemoryPressures": {Start: 3120, Rate: 0.4},
+	}
+	sc.Expect.Findings = []ExpectFinding{{Check: chkTCPMem, Subject: tcpMemSubject, Severity: sevWarning}}
+	return sc
+}
+
+func tcpMemBelowPressure() Scenario {
+	sc := healthyWith("tcp-mem-below-pressure",
+		"healthy-2socket-ht whose TCP buffers hold 200,000 pages: above tcp_mem's low value (190000 253000 380000) but below its pressure value, nothing pruned.",
+		"tcp-memory-pressure passes: the kernel only starts pruning at the pressure value.",
+		nil)
+	sc.Sysctl["net.ipv4.tcp_mem"] = "190000\t253000\t380000"
+	sc.SockstatTCPMem = 200000
+	return sc
+}
+
+func neighTableFull() Scenario {
+	sc := healthyWith("neigh-table-full",
+		"healthy-2socket-ht on a flat network with about a thousand peers: the ARP table holds 1,000 entries against gc_thresh3 1,024 (the kernel default), table_fulls grows 12/s and the kernel logs \"neighbor table overflow!\".",
+		"Only neighbour-table-overflow fires, critical.",
+		Verdicts{chkNeigh: vFail})
+	sc.ARPStat = map[string]Counter{
+		"entries":        {Start: 1000},
+		"forced_gc_runs": {Start: 88120, Rate: 40},
+		"table_fulls":    {Start: 20112, Rate: 12},
+	}
+	sc.KernelLog = []string{"[94190.112004] neighbour: arp_cache: neighbor table overflow!"}
+	sc.Expect.Findings = []ExpectFinding{{Check: chkNeigh, Subject: neighSubject, Severity: sevCritical}}
+	return sc
+}
+
+func neighAboveThresh1() Scenario {
+	sc := healthyWith("neigh-above-thresh1",
+		"healthy-2socket-ht whose ARP table holds 400 entries: above gc_thresh1 (128), where periodic garbage collection starts, below gc_thresh2 (512); nothing overflowed.",
+		"neighbour-table-overflow passes: below gc_thresh2 the table is managed normally.",
+		nil)
+	sc.ARPStat = map[string]Counter{"entries": {Start: 400}}
 	return sc
 }

@@ -113,6 +113,12 @@ type Scenario struct {
 	// KernelLog adds lines to the kernel log (dmesg), as printed:
 	// "[ 8123.456789] nf_conntrack: table full, dropping packet".
 	KernelLog []string
+	// SockstatTCPMem sets sockstat's "TCP: ... mem" (pages) when non-zero.
+	SockstatTCPMem int
+	// ARPStat sets /proc/net/stat/arp_cache columns by name: "entries"
+	// (Start is the table size), "table_fulls", "forced_gc_runs" (totals
+	// over the CPUs).
+	ARPStat map[string]Counter
 
 	// Expect is what netdoctor must find, declared by the author.
 	Expect Expect
