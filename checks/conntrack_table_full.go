@@ -192,7 +192,9 @@ func runConntrackTableFull(ev *Evidence) Result {
 	if !ev.TwoSample() && sev == Notice {
 		expl += " These are since-boot totals: two samples tell whether it still happens."
 	}
-	figs = append(figs, figure("net.netfilter.nf_conntrack_buckets", ev.Now.Sysctls["net.netfilter.nf_conntrack_buckets"], "", "configuration"))
+	if b := ev.Now.Sysctls["net.netfilter.nf_conntrack_buckets"]; b != "" {
+		figs = append(figs, figure("net.netfilter.nf_conntrack_buckets", b, "", "configuration"))
+	}
 	return Finding{
 		Severity:    sev,
 		Confidence:  conf,
