@@ -18,8 +18,8 @@ func TestConntrackTableFull(t *testing.T) {
 	}
 	runCases(t, ConntrackTableFull, []checkCase{
 		{
-			name: "count = max is critical, the limit doubled",
-			pair: func(t *testing.T) *host.Pair { return later(t, base("262144", 0), nil) },
+			name:    "count = max is critical, the limit doubled",
+			pair:    func(t *testing.T) *host.Pair { return later(t, base("262144", 0), nil) },
 			verdict: Fail, want: "nf_conntrack  critical",
 			also: func(t *testing.T, o Outcome) {
 				cmds := commandText(o.Findings[0])
@@ -31,8 +31,8 @@ func TestConntrackTableFull(t *testing.T) {
 			},
 		},
 		{
-			name: "85 % full is a warning",
-			pair: func(t *testing.T) *host.Pair { return later(t, base("222822", 0), nil) },
+			name:    "85 % full is a warning",
+			pair:    func(t *testing.T) *host.Pair { return later(t, base("222822", 0), nil) },
 			verdict: Fail, want: "nf_conntrack  warning",
 		},
 		{
@@ -43,13 +43,13 @@ func TestConntrackTableFull(t *testing.T) {
 			verdict: Fail, want: "nf_conntrack  critical",
 		},
 		{
-			name: "75 % full, nothing dropped: pass",
-			pair: func(t *testing.T) *host.Pair { return later(t, base("196608", 0), nil) },
+			name:    "75 % full, nothing dropped: pass",
+			pair:    func(t *testing.T) *host.Pair { return later(t, base("196608", 0), nil) },
 			verdict: Pass,
 		},
 		{
-			name: "one sample, drops since boot: notice",
-			pair: func(t *testing.T) *host.Pair { return host.Single(base("1000", 40)) },
+			name:    "one sample, drops since boot: notice",
+			pair:    func(t *testing.T) *host.Pair { return host.Single(base("1000", 40)) },
 			verdict: Fail, want: "nf_conntrack  notice",
 		},
 		{

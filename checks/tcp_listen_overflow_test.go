@@ -71,8 +71,8 @@ func TestTCPListenOverflow(t *testing.T) {
 			},
 		},
 		{
-			name: "one sample: since boot is a notice",
-			pair: func(t *testing.T) *host.Pair { return host.Single(base()) },
+			name:    "one sample: since boot is a notice",
+			pair:    func(t *testing.T) *host.Pair { return host.Single(base()) },
 			verdict: Fail, want: "tcp-listen  notice",
 		},
 		{

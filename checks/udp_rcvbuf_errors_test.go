@@ -23,8 +23,8 @@ func TestUDPRcvbufErrors(t *testing.T) {
 	}
 	runCases(t, UDPRcvbufErrors, []checkCase{
 		{
-			name: "50,000/s is critical and names the socket",
-			pair: func(t *testing.T) *host.Pair { return later(t, base(), grow(250000, 0, 1000000)) },
+			name:    "50,000/s is critical and names the socket",
+			pair:    func(t *testing.T) *host.Pair { return later(t, base(), grow(250000, 0, 1000000)) },
 			verdict: Fail, want: "udp  critical",
 			also: func(t *testing.T, o Outcome) {
 				f := o.Findings[0]
@@ -41,13 +41,13 @@ func TestUDPRcvbufErrors(t *testing.T) {
 			},
 		},
 		{
-			name: "a few under 1 % are a warning",
-			pair: func(t *testing.T) *host.Pair { return later(t, base(), grow(5, 0, 1000000)) },
+			name:    "a few under 1 % are a warning",
+			pair:    func(t *testing.T) *host.Pair { return later(t, base(), grow(5, 0, 1000000)) },
 			verdict: Fail, want: "udp  warning",
 		},
 		{
-			name: "checksum errors alone pass",
-			pair: func(t *testing.T) *host.Pair { return later(t, base(), grow(0, 40, 1000)) },
+			name:    "checksum errors alone pass",
+			pair:    func(t *testing.T) *host.Pair { return later(t, base(), grow(0, 40, 1000)) },
 			verdict: Pass,
 		},
 		{
