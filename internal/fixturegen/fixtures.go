@@ -107,7 +107,7 @@ func Fixtures() []Scenario {
 		countersBackNoBtime(), driverReloadCPU0(), ethtoolCounterMax(), twoNICBans(),
 		conntrackFull(), conntrackNearFull(), listenOverflow(), listenDropsOnly(), udpRcvbuf(), udpCsumOnly(),
 		squeezeRingOverflow(), ringOverflowNoSqueeze(), reasmFails(), fragFailsOnly(),
-		tcpMemPressure(), tcpMemBelowPressure(), neighTableFull(), neighAboveThresh1(),
+		tcpMemPressure(), tcpMemBelowPressure(), neighTableFull(), neighAboveThresh1(), podListenOverflow(),
 	}
 }
 

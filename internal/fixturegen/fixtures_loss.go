@@ -237,3 +237,18 @@ func neighAboveThresh1() Scenario {
 	sc.ARPStat = map[string]Counter{"entries": {Start: 400}}
 	return sc
 }
+
+func podListenOverflow() Scenario {
+	sc := softnetDrops()
+	sc.Name = "pod-listen-overflow"
+	sc.Description = "softnet-drops' Docker host where the node.js container (PID 4410, its own network namespace net:[4026532512]) overflows its accept queue: the namespace's TcpExt ListenOverflows grows 200/s while the host's own counters stay flat."
+	sc.NearMiss = "tcp-listen-overflow fires for the container's namespace and names it; the host's namespace passes, and the backlog drops stay softnet-backlog-drops' finding."
+	sc.PodNetNS = &PodNetNS{Inode: 4026532512, PIDs: []int{4410}, NetStat: map[string]Counter{
+		"TcpExt.ListenOverflows": {Start: 88120, Rate: 200},
+		"TcpExt.ListenDrops":     {Start: 88120, Rate: 200},
+	}}
+	sc.Expect.Findings = append(sc.Expect.Findings, ExpectFinding{Check: chkListen, Subject: "netns net:[4026532512]", Severity: sevCritical})
+	sc.Expect.Verdicts = maps.Clone(sc.Expect.Verdicts)
+	sc.Expect.Verdicts[chkListen] = vFail
+	return sc
+}

@@ -3,6 +3,7 @@ package fixturegen
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -386,7 +387,7 @@ const hostNetNS = "net:[4026531840]"
 // writeNetNSLinks writes, on a host with veth interfaces, the namespace
 // links netdoctor collect reads while looking for container namespaces:
 // its own and every user process's, all in the host namespace here.
-func (m *model) writeNetNSLinks(t *tree) {
+func (m *model) writeNetNSLinks(t *tree, s int) {
 	veth := false
 	for _, n := range m.nics {
 		veth = veth || (!n.Hidden && n.Kind == KindVeth)
@@ -395,11 +396,28 @@ func (m *model) writeNetNSLinks(t *tree) {
 		return
 	}
 	t.link("proc/self/ns/net", hostNetNS)
+	pod := m.sc.PodNetNS
 	for _, p := range m.procs {
-		if !p.kernel {
+		switch {
+		case p.kernel:
+		case pod != nil && slices.Contains(pod.PIDs, p.PID):
+			t.link("proc/"+itoa(p.PID)+"/ns/net", "net:["+itoa(pod.Inode)+"]")
+		default:
 			t.link("proc/"+itoa(p.PID)+"/ns/net", hostNetNS)
 		}
 	}
+	if pod == nil {
+		return
+	}
+	// The pod's own counters: the host's, with the pod's overrides.
+	hostStats := m.sc.NetStat
+	m.sc.NetStat = pod.NetStat
+	for _, pid := range pod.PIDs {
+		dir := "proc/" + itoa(pid) + "/net/"
+		t.text(dir+"netstat", m.netstat(s))
+		t.text(dir+"snmp", m.snmp(s))
+	}
+	m.sc.NetStat = hostStats
 }
 
 // carrierChanges is sysfs carrier_changes: a link that came up once at
@@ -437,7 +455,7 @@ func (m *model) writeNetInputs(w *sampleWriter, netDir string) {
 				t.line(n.netDir()+"/carrier_changes", carrierChanges(n))
 			}
 		}
-		m.writeNetNSLinks(t)
+		m.writeNetNSLinks(t, s)
 		return
 	}
 	if m.sos.ge(4, 0, 0) {
