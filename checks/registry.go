@@ -18,6 +18,13 @@ func Registry() []*Check {
 		IRQsOnIsolatedCPUs,
 		IrqbalanceConflict,
 		AppNUMARemote,
+		ConntrackTableFull,
+		TCPListenOverflow,
+		UDPRcvbufErrors,
+		SoftirqBudgetSqueeze,
+		MTUMismatch,
+		TCPMemoryPressure,
+		NeighbourTableOverflow,
 	}
 }
 

@@ -280,6 +280,9 @@ func hostile() (*host.Pair, []checks.Outcome, rates, Meta) {
 	s.NICs[1].Name = hostileIface
 	s.NICs[1].Driver = "<i>drv</i>"
 	s.NICs[1].PCI = "0000:3b:00.0|x"
+	// Loss rows whose subjects are hostile: a NIC and a namespace.
+	s.NICs[1].Stats = map[string]uint64{"rx_missed_errors": 12, "rx_packets": 1000}
+	s.Namespaces = []host.NetNamespace{{Name: hostileCmdline, NetStats: map[string]map[string]int64{"TcpExt": {"ListenOverflows": 5, "ListenDrops": 5}}}}
 	s.Origin = "/tmp/" + hostileCmdline
 	s.Inputs = append(s.Inputs, host.Input{Name: host.InputEthtoolStats, Subject: hostileIface, Status: host.StatusInvalid,
 		Path: "sos_commands/networking/ethtool_-S_" + hostileIface, Reason: hostileProc + " | " + hostileURL})

@@ -123,6 +123,7 @@ func TestMarkdownHostile(t *testing.T) {
 				"h2 Interfaces",
 				"h2 Findings",
 				"h3 1. [WARNING] app-on-irq-cpus — " + hostileProc,
+				"h2 Where packets died",
 				"h2 Checks",
 				"h2 Inputs",
 			}

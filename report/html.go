@@ -74,7 +74,7 @@ func htmlTemplate() (*template.Template, error) {
 		htmlCSS = template.CSS(css)
 		htmlTmpl, htmlErr = template.New("report").Funcs(template.FuncMap{
 			"csp": func() string { return HTMLContentSecurityPolicy },
-		}).ParseFS(templates.FS, "report.html.tmpl", "pictures.svg.tmpl")
+		}).ParseFS(templates.FS, "report.html.tmpl", "pictures.svg.tmpl", "losses.html.tmpl")
 		if htmlErr != nil {
 			htmlErr = fmt.Errorf("report: html: %w", htmlErr)
 		}
@@ -107,6 +107,8 @@ type htmlView struct {
 	InputsRead   string
 	OKSummary    string
 	Footer       footerView
+	// Losses is the "Where packets died" section (ledger.go).
+	Losses *lossesView
 }
 
 type bandView struct {
@@ -202,6 +204,7 @@ func newHTMLView(r *Report) *htmlView {
 	name := orText(oneLine(r.Host.Hostname), "unknown host")
 	v.Title = oneLine(toolName(r)) + " report: " + name
 	v.Band = newBand(r, name)
+	v.Losses = newLossesView(r)
 
 	names := []string{r.Host.Hostname}
 	for _, n := range r.NICs {

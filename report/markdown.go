@@ -41,6 +41,7 @@ func Markdown(w io.Writer, r *Report) error {
 	m.interval(r)
 	m.interfaces(r)
 	var tail mdWriter
+	tail.losses(r)
 	tail.checks(r)
 	tail.inputs(r)
 	commands := false

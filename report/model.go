@@ -88,6 +88,8 @@ type Report struct {
 	CPULoad []CPULoad `json:"cpu_load"`
 	// Processes says how much of the process table the latest sample saw.
 	Processes ProcessView `json:"processes"`
+	// Losses is the loss ledger: where packets died, by layer (ledger.go).
+	Losses Losses `json:"losses"`
 }
 
 // Discontinuity is one counter series without a value over the interval.
@@ -491,6 +493,7 @@ func build(v *hostview.View, outcomes []checks.Outcome, loads rates, meta Meta) 
 			r.Findings = append(r.Findings, buildFinding(f))
 		}
 	}
+	r.Losses = buildLosses(v)
 	Rank(r.Findings)
 	r.Summary = summarize(r.Findings, r.Checks)
 	normalize(r)
@@ -783,6 +786,8 @@ func normalize(r *Report) {
 		l.NICIRQPerS = finite(l.NICIRQPerS)
 	}
 	r.IntervalSeconds = finite(r.IntervalSeconds)
+	r.Losses.Layers = nonNil(r.Losses.Layers)
+	r.Losses.Rows = nonNil(r.Losses.Rows)
 }
 
 // normalized returns a copy of r, deep where normalize would write, with

@@ -166,7 +166,8 @@ func TestJSONContract(t *testing.T) {
 				t.Fatal(err)
 			}
 			keys(t, "report", doc, "schema_version", "tool", "generated", "host", "samples", "sample_times",
-				"interval_seconds", "pair_warnings", "discontinuities", "source", "summary", "findings", "checks", "inputs", "nics", "load_window", "cpu_load", "processes")
+				"interval_seconds", "pair_warnings", "discontinuities", "source", "summary", "findings", "checks", "inputs", "nics", "load_window", "cpu_load", "processes", "losses")
+			keys(t, "losses", doc["losses"], "window", "window_label", "layers", "rows", "zero")
 			keys(t, "tool", doc["tool"], "name", "version", "command", "fail_on", "skipped_checks", "waiver_file")
 			keys(t, "host", doc["host"], "hostname", "kernel", "arch", "virtualization", "container", "cpus",
 				"cpu_count", "nodes", "smt", "boot_time", "uptime_seconds")

@@ -1,7 +1,8 @@
 // Package templates holds the files netdoctor's HTML report is rendered
 // from, embedded at build time: report.html.tmpl (the page, for
 // html/template), pictures.svg.tmpl (the inline SVG pictures, laid out by
-// package report) and report.css (inlined into the page's <style>).
+// package report), losses.html.tmpl (the "Where packets died" section)
+// and report.css (inlined into the page's <style>).
 //
 // It is a package of its own because //go:embed cannot reach a parent
 // folder. The files are trusted code: they hold no external reference, and
@@ -12,5 +13,5 @@ import "embed"
 
 // FS holds report.html.tmpl, pictures.svg.tmpl and report.css.
 //
-//go:embed report.html.tmpl pictures.svg.tmpl report.css
+//go:embed report.html.tmpl pictures.svg.tmpl report.css losses.html.tmpl
 var FS embed.FS

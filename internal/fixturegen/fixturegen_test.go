@@ -557,6 +557,7 @@ func mustResolve(t *testing.T, tr *tree, p string) string {
 // TestExpectDocs checks every fixture's declarations.
 func TestExpectDocs(t *testing.T) {
 	checksIDs := append([]string{chkConcentration, chkNUMARemote, chkSoftnet, chkFifo, chkHTSiblings, chkTwRecycle, chkAppOnIRQ}, configBChecks...)
+	checksIDs = append(checksIDs, stackLossChecks...)
 	names := map[string]bool{}
 	gens := map[string]bool{}
 	for _, sc := range Fixtures() {

@@ -3,6 +3,7 @@ package fixturegen
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -105,6 +106,22 @@ func (m *model) neighStat(s int, v6 bool) string {
 		u64(0.033 * m.up[s]), // periodic_gc_runs
 		0, 0, 0,              // forced_gc_runs, unresolved_discards, table_fulls
 	}
+	if !v6 {
+		for i, name := range []string{"entries", "forced_gc_runs", "table_fulls"} {
+			c, ok := m.sc.ARPStat[name]
+			if !ok {
+				continue
+			}
+			switch i {
+			case 0:
+				totals[0] = u64(c.Start)
+			case 1:
+				totals[10] = m.counterAt(c, s)
+			default:
+				totals[12] = m.counterAt(c, s)
+			}
+		}
+	}
 	var b strings.Builder
 	b.WriteString("entries  allocs destroys hash_grows  lookups hits  res_failed  rcv_probes_mcast rcv_probes_ucast  periodic_gc_runs forced_gc_runs unresolved_discards table_fulls\n")
 	gaps := map[int]bool{1: true, 4: true, 6: true, 7: true, 9: true}
@@ -128,11 +145,19 @@ func (m *model) neighStat(s int, v6 bool) string {
 	return b.String()
 }
 
+// tcpMem is sockstat's TCP memory in pages: the scenario's, else def.
+func (m *model) tcpMem(def int) int {
+	if m.sc.SockstatTCPMem > 0 {
+		return m.sc.SockstatTCPMem
+	}
+	return def
+}
+
 // sockstat renders /proc/net/sockstat and sockstat6.
 func (m *model) sockstat() (v4, v6 string) {
 	tcp := 8 + 2*len(m.sc.Procs)
 	v4 = fmt.Sprintf("sockets: used %d\nTCP: inuse %d orphan 0 tw %d alloc %d mem %d\nUDP: inuse 2 mem 1\nUDPLITE: inuse 0\nRAW: inuse 0\nFRAG: inuse 0 memory 0\n",
-		180+len(m.procs)*3, tcp, 3*tcp, tcp+4, 1+tcp/4)
+		180+len(m.procs)*3, tcp, 3*tcp, tcp+4, m.tcpMem(1+tcp/4))
 	v6 = "TCP6: inuse 2\nUDP6: inuse 1\nUDPLITE6: inuse 0\nRAW6: inuse 1\nFRAG6: inuse 0 memory 0\n"
 	return v4, v6
 }
@@ -362,7 +387,7 @@ const hostNetNS = "net:[4026531840]"
 // writeNetNSLinks writes, on a host with veth interfaces, the namespace
 // links netdoctor collect reads while looking for container namespaces:
 // its own and every user process's, all in the host namespace here.
-func (m *model) writeNetNSLinks(t *tree) {
+func (m *model) writeNetNSLinks(t *tree, s int) {
 	veth := false
 	for _, n := range m.nics {
 		veth = veth || (!n.Hidden && n.Kind == KindVeth)
@@ -371,11 +396,28 @@ func (m *model) writeNetNSLinks(t *tree) {
 		return
 	}
 	t.link("proc/self/ns/net", hostNetNS)
+	pod := m.sc.PodNetNS
 	for _, p := range m.procs {
-		if !p.kernel {
+		switch {
+		case p.kernel:
+		case pod != nil && slices.Contains(pod.PIDs, p.PID):
+			t.link("proc/"+itoa(p.PID)+"/ns/net", "net:["+itoa(pod.Inode)+"]")
+		default:
 			t.link("proc/"+itoa(p.PID)+"/ns/net", hostNetNS)
 		}
 	}
+	if pod == nil {
+		return
+	}
+	// The pod's own counters: the host's, with the pod's overrides.
+	hostStats := m.sc.NetStat
+	m.sc.NetStat = pod.NetStat
+	for _, pid := range pod.PIDs {
+		dir := "proc/" + itoa(pid) + "/net/"
+		t.text(dir+"netstat", m.netstat(s))
+		t.text(dir+"snmp", m.snmp(s))
+	}
+	m.sc.NetStat = hostStats
 }
 
 // carrierChanges is sysfs carrier_changes: a link that came up once at
@@ -413,7 +455,7 @@ func (m *model) writeNetInputs(w *sampleWriter, netDir string) {
 				t.line(n.netDir()+"/carrier_changes", carrierChanges(n))
 			}
 		}
-		m.writeNetNSLinks(t)
+		m.writeNetNSLinks(t, s)
 		return
 	}
 	if m.sos.ge(4, 0, 0) {

@@ -113,9 +113,27 @@ type Scenario struct {
 	// KernelLog adds lines to the kernel log (dmesg), as printed:
 	// "[ 8123.456789] nf_conntrack: table full, dropping packet".
 	KernelLog []string
+	// SockstatTCPMem sets sockstat's "TCP: ... mem" (pages) when non-zero.
+	SockstatTCPMem int
+	// ARPStat sets /proc/net/stat/arp_cache columns by name: "entries"
+	// (Start is the table size), "table_fulls", "forced_gc_runs" (totals
+	// over the CPUs).
+	ARPStat map[string]Counter
+	// PodNetNS puts processes in a network namespace of their own, with
+	// its own netstat and snmp counters (collect bundles of hosts with veth
+	// interfaces: /proc/PID/ns/net and /proc/PID/net).
+	PodNetNS *PodNetNS
 
 	// Expect is what netdoctor must find, declared by the author.
 	Expect Expect
+}
+
+// PodNetNS is a container's network namespace: its inode, the processes in
+// it, and its netstat/snmp counters by "Group.Name" (others as the host's).
+type PodNetNS struct {
+	Inode   int
+	PIDs    []int
+	NetStat map[string]Counter
 }
 
 // Reload re-creates NIC's vectors halfway between the first and the second

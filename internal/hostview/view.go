@@ -3,7 +3,7 @@
 // report model and `netdoctor show` all read. One file per concern: the
 // topology and CPUs (topology.go); the NICs, their queues, IRQs and
 // servicing CPUs (nics.go); the per-CPU load (load.go); the loss counters
-// as a typed table (losses.go); the threads (threads.go); and the window
+// as a typed table (losses.go); the loss ledger of every layer (ledger.go); the threads (threads.go); and the window
 // the counts cover, with the one accessor for a counter over it
 // (window.go).
 //
@@ -75,6 +75,10 @@ type View struct {
 	// (two samples: ≥ BusyThreadShare of a CPU; one sample: state R).
 	BusyAppCPUs []int
 
+	// Ledger is the loss ledger: every receive-path loss counter over
+	// the window, by layer (ledger.go).
+	Ledger *Ledger
+
 	// Discontinuities are the counter series without a value over the
 	// interval (host.Pair.Discontinuities); PairWarnings what a reader of
 	// the deltas must know (host.Pair.Warnings). Both nil for one sample.
@@ -119,6 +123,7 @@ func New(p *host.Pair) *View {
 	v.perCPU()
 	v.softnet()
 	v.threads()
+	v.ledger()
 	return v
 }
 

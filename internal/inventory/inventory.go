@@ -40,6 +40,8 @@ type Inventory struct {
 	NICs            []NIC    `json:"nics"`
 	Irqbalance      string   `json:"irqbalance"`
 	Inputs          []Input  `json:"inputs"`
+	// Losses is the loss ledger (losses.go).
+	Losses Losses `json:"losses"`
 }
 
 // CPU is one logical CPU's place in the topology.
@@ -149,6 +151,7 @@ func Build(v *hostview.View) *Inventory {
 		inv.NICs = append(inv.NICs, buildNIC(v, &s.NICs[i]))
 	}
 	inv.Irqbalance = irqbalance(s.Irqbalance)
+	inv.Losses = buildLosses(v)
 	if p.TwoSample() {
 		inv.Inputs = appendInputs(inv.Inputs, 1, p.Before.Inputs)
 		inv.Inputs = appendInputs(inv.Inputs, 2, s.Inputs)

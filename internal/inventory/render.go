@@ -146,6 +146,7 @@ func Text(w io.Writer, inv *Inventory) error {
 		}
 		r.samples = append(r.samples, strconv.Itoa(in.Sample))
 	}
+	lossesText(ew, inv.Losses)
 	p("\nInputs: %d ok, %d not ok\n", ok, len(inv.Inputs)-ok)
 	if len(rows) > 0 {
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)

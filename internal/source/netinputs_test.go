@@ -230,6 +230,20 @@ func TestNetInputsHealthyFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// A fixture that declares a conntrack or neighbour finding has
+			// its fault injected in these inputs (stat tables, the kernel
+			// log).
+			var found struct {
+				Findings []struct {
+					Check string `json:"check"`
+				} `json:"findings"`
+			}
+			_ = json.Unmarshal(b, &found)
+			for _, f := range found.Findings {
+				if f.Check == "conntrack-table-full" || f.Check == "neighbour-table-overflow" {
+					t.Skip("fault injected in the stat tables and the kernel log")
+				}
+			}
 			for _, s := range []*host.Snapshot{p.Before, p.After} {
 				if s == nil {
 					continue

@@ -1,0 +1,97 @@
+package checks
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/netdoctor/netdoctor/internal/host"
+)
+
+func TestTCPListenOverflow(t *testing.T) {
+	base := func() *host.Snapshot {
+		s := newHost(2)
+		s.NetStats["TcpExt"] = map[string]int64{"ListenOverflows": 100, "ListenDrops": 110}
+		s.Sysctls["net.core.somaxconn"] = "128"
+		return s
+	}
+	withNS := func() *host.Snapshot {
+		s := base()
+		s.Namespaces = []host.NetNamespace{{Name: "cni-4f1e", NetStats: map[string]map[string]int64{"TcpExt": {"ListenOverflows": 7, "ListenDrops": 7}}}}
+		return s
+	}
+	runCases(t, TCPListenOverflow, []checkCase{
+		{
+			name: "1,000/s is critical, ListenDrops not added",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, base(), func(a *host.Snapshot) {
+					a.NetStats["TcpExt"] = map[string]int64{"ListenOverflows": 5100, "ListenDrops": 5110}
+				})
+			},
+			verdict: Fail, want: "tcp-listen  critical",
+			also: func(t *testing.T, o Outcome) {
+				f := o.Findings[0]
+				if !strings.Contains(f.Summary, "5,000 connections") {
+					t.Errorf("summary %q: want 5,000 (ListenOverflows alone)", f.Summary)
+				}
+				if cmds := commandText(f); !strings.Contains(cmds, "net.core.somaxconn=4096") {
+					t.Errorf("commands lack somaxconn=4096:\n%s", cmds)
+				}
+			},
+		},
+		{
+			name: "one overflow is a warning",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, base(), func(a *host.Snapshot) {
+					a.NetStats["TcpExt"] = map[string]int64{"ListenOverflows": 101, "ListenDrops": 111}
+				})
+			},
+			verdict: Fail, want: "tcp-listen  warning",
+		},
+		{
+			name: "ListenDrops alone passes",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, base(), func(a *host.Snapshot) {
+					a.NetStats["TcpExt"] = map[string]int64{"ListenOverflows": 100, "ListenDrops": 150}
+				})
+			},
+			verdict: Pass,
+		},
+		{
+			name: "a pod namespace's overflows are named",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, withNS(), func(a *host.Snapshot) {
+					a.Namespaces = []host.NetNamespace{{Name: "cni-4f1e", PIDs: []int{4410}, NetStats: map[string]map[string]int64{"TcpExt": {"ListenOverflows": 507, "ListenDrops": 507}}}}
+				})
+			},
+			verdict: Fail, want: "netns cni-4f1e  critical",
+			also: func(t *testing.T, o Outcome) {
+				if cmds := commandText(o.Findings[0]); !strings.Contains(cmds, "nsenter -t 4410 -n ss -ltn") {
+					t.Errorf("commands do not enter the namespace:\n%s", cmds)
+				}
+			},
+		},
+		{
+			name:    "one sample: since boot is a notice",
+			pair:    func(t *testing.T) *host.Pair { return host.Single(base()) },
+			verdict: Fail, want: "tcp-listen  notice",
+		},
+		{
+			name: "no netstat: not evaluated",
+			pair: func(t *testing.T) *host.Pair {
+				s := base()
+				s.NetStats = nil
+				return host.Single(s)
+			},
+			verdict: NotEvaluated, reason: "netstat",
+		},
+		{
+			name: "a counter gone back: not evaluated",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, base(), func(a *host.Snapshot) {
+					a.NetStats["TcpExt"] = map[string]int64{"ListenOverflows": 3, "ListenDrops": 3}
+				})
+			},
+			verdict: NotEvaluated, reason: "went back",
+		},
+	})
+}
