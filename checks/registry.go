@@ -8,6 +8,7 @@ func Registry() []*Check {
 		NICNUMARemote,
 		SoftnetBacklogDrops,
 		NICRxFIFOMissed,
+		CloudNICLimits,
 		IRQHTSiblings,
 		TCPTwRecycleNAT,
 		AppOnIRQCPUs,
