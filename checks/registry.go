@@ -9,6 +9,7 @@ func Registry() []*Check {
 		SoftnetBacklogDrops,
 		NICRxFIFOMissed,
 		CloudNICLimits,
+		NICLinkErrors,
 		IRQHTSiblings,
 		TCPTwRecycleNAT,
 		AppOnIRQCPUs,
