@@ -2,8 +2,10 @@ package checks
 
 import (
 	"fmt"
-	"github.com/netdoctor/netdoctor/internal/hostview"
+	"slices"
 	"strings"
+
+	"github.com/netdoctor/netdoctor/internal/hostview"
 
 	"github.com/netdoctor/netdoctor/internal/host"
 )
@@ -71,6 +73,10 @@ names, so the kernel's statistics alone say nothing.
 - Fires when HW > 0 over the window; critical when HW / (Δrx_packets + HW) ≥ %s (FIFOCriticalRatio:
   the error ratio at which the common node-exporter alert packs page), else warning; notice when only
   rx_no_buffer_count grew, or only an unknown driver counter.
+- Only rx_dropped of a physical NIC grew (sysfs), no softnet drop grew on any CPU, the RX ring is below
+  its maximum, and the NIC is no bond's slave (a backup slave drops everything by design): a notice
+  to find the driver counter with ethtool -S, since several drivers count their ring drops only in
+  rx_dropped (Red Hat's guidance for rx_dropped on physical NICs).
 - gve's rx_drops_packet_over_mru counts frames larger than the MTU: the finding says so, since that
   is an MTU mismatch rather than a ring too small.
 
@@ -111,6 +117,8 @@ func runNICRxFIFOMissed(ev *Evidence) Result {
 		if f, ok := fifoFinding(ev, nl); ok {
 			fs = append(fs, f)
 		} else if f, ok := unknownDropFinding(ev, nl); ok {
+			fs = append(fs, f)
+		} else if f, ok := rxDroppedOnlyFinding(ev, nl); ok {
 			fs = append(fs, f)
 		} else if g := nicLossGaps(ev, nl.Name); g != "" && nl.Loss.Reset {
 			gaps = append(gaps, g)
@@ -361,4 +369,66 @@ func unknownDropFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
 			Why:  "watch which driver counters grow and on which queue",
 		}},
 	}, true
+}
+
+// rxDroppedOnlyFinding is the notice for a physical NIC whose only growing
+// loss counter is the kernel's rx_dropped, with no softnet drop anywhere
+// and the ring below its maximum: the drops may be the driver's ring
+// drops under that generic name.
+func rxDroppedOnlyFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
+	n := nl.NIC
+	if !ev.TwoSample() || nl.Paravirtual || n == nil || len(n.Stats) == 0 {
+		return Finding{}, false
+	}
+	ring := n.Ring
+	if ring == nil || ring.RXMax == 0 || ring.RX >= ring.RXMax || isBondSlave(ev, n.Name) {
+		return Finding{}, false
+	}
+	dropped, ok := ev.NICCounter(n.Name, hostview.FromSysfs, "rx_dropped")
+	if !ok || dropped == 0 {
+		return Finding{}, false
+	}
+	known := false
+	for _, c := range ev.CPUs {
+		if !c.SoftnetKnown {
+			continue
+		}
+		known = true
+		if c.Softnet.Dropped > 0 {
+			return Finding{}, false
+		}
+	}
+	if !known {
+		return Finding{}, false
+	}
+	val := fmtInt(dropped)
+	if ev.HasRates() {
+		val += " (" + fmtRate(ev.Rate(dropped)) + ")"
+	}
+	return Finding{
+		Severity:   Notice,
+		Confidence: Low,
+		Score:      10,
+		Subject:    nl.Name,
+		NIC:        nl.Name,
+		Summary:    fmt.Sprintf("%s: rx_dropped grew by %s with no softnet drop and no driver loss counter", nl.Name, fmtInt(dropped)),
+		Evidence: []Figure{
+			figure(nl.Name+" rx_dropped (statistics)", val, "> 0 without softnet drops", ev.WindowLabel),
+			figure(nl.Name+" RX ring", fmt.Sprintf("%d of %d", ring.RX, ring.RXMax), "maximum", "configuration"),
+		},
+		Explanation: "rx_dropped counts frames dropped after the adapter: by the kernel (no protocol handler, an unknown VLAN, a backup bond slave) or, for several drivers, the ring's own drops under this generic name. " +
+			"No softnet backlog drop grew, so it is not the backlog; the driver's statistics say which.",
+		Commands: fifoCommands(nl),
+	}, true
+}
+
+// isBondSlave reports whether another interface lists name as a lower
+// device (a bond's or team's slave).
+func isBondSlave(ev *Evidence, name string) bool {
+	for _, o := range ev.NICs {
+		if o.NIC != nil && o.Name != name && slices.Contains(o.NIC.Lower, name) {
+			return true
+		}
+	}
+	return false
 }

@@ -86,11 +86,51 @@ func TestNICRxFIFOMissed(t *testing.T) {
 			verdict: Fail, want: "eth2  notice",
 		},
 		{
-			name: "rx_dropped alone is kernel-side: pass",
+			name: "rx_dropped alone with the ring below maximum: notice to find the driver counter",
 			pair: func(t *testing.T) *host.Pair {
 				return later(t, fifoHost(), func(a *host.Snapshot) {
 					grow(a, 1_000_000, 0, 0)
 					a.NIC("eth2").Stats["rx_dropped"] += 5000
+				})
+			},
+			verdict: Fail, want: "eth2  notice",
+			also: func(t *testing.T, o Outcome) {
+				if !strings.Contains(o.Findings[0].Summary, "rx_dropped grew") || !strings.Contains(commandText(o.Findings[0]), "ethtool -S") {
+					t.Errorf("summary %q commands %s", o.Findings[0].Summary, commandText(o.Findings[0]))
+				}
+			},
+		},
+		{
+			name: "rx_dropped alone with the ring at maximum is kernel-side: pass",
+			pair: func(t *testing.T) *host.Pair {
+				s := fifoHost()
+				s.NIC("eth2").Ring.RX = 4096
+				return later(t, s, func(a *host.Snapshot) {
+					grow(a, 1_000_000, 0, 0)
+					a.NIC("eth2").Stats["rx_dropped"] += 5000
+				})
+			},
+			verdict: Pass,
+		},
+		{
+			name: "rx_dropped of a bond slave is by design: pass",
+			pair: func(t *testing.T) *host.Pair {
+				s := fifoHost()
+				s.NICs = append(s.NICs, host.NIC{Name: "bond0", Kind: "bond", Lower: []string{"eth2"}, NUMANode: -1, Speed: -1})
+				return later(t, s, func(a *host.Snapshot) {
+					grow(a, 1_000_000, 0, 0)
+					a.NIC("eth2").Stats["rx_dropped"] += 5000
+				})
+			},
+			verdict: Pass,
+		},
+		{
+			name: "rx_dropped with softnet drops is the backlog's: pass here",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, fifoHost(), func(a *host.Snapshot) {
+					grow(a, 1_000_000, 0, 0)
+					a.NIC("eth2").Stats["rx_dropped"] += 5000
+					a.Softnet[1].Dropped += 5000
 				})
 			},
 			verdict: Pass,

@@ -139,8 +139,8 @@ func i40ePortDiscards() Scenario {
 
 func i40eNotLosses() Scenario {
 	sc := healthyWith("i40e-not-losses",
-		"healthy-2socket-ht with Intel i40e NICs whose drop-named counters that are not receive losses grow: port.tx_dropped_link_down (transmit), veb.rx_discards (the embedded switch), rx_queue_N_xdp_drops-style XDP verdicts; rx_dropped grows in the kernel.",
-		"Nothing fires: transmit, embedded-switch and XDP counters are excluded from the unknown-counter notice, and rx_dropped alone is kernel-side.",
+		"healthy-2socket-ht with Intel i40e NICs whose drop-named counters that are not receive losses grow: port.tx_dropped_link_down (transmit), veb.rx_discards (the embedded switch), an XDP program's rx-0.xdp_drops, and ethtool -S's copy of the kernel's rx_dropped.",
+		"Nothing fires: transmit, embedded-switch and XDP counters are excluded from the unknown-counter notice, and the rx_dropped copy is the kernel's own.",
 		"i40e", "2.22.18", false, map[string]Counter{
 			"port.tx_dropped_link_down": {Rate: 30}, "veb.rx_discards": {Rate: 50}, "rx-0.xdp_drops": {Rate: 800}, "rx_dropped": {Rate: 5},
 		}, nil)
