@@ -39,7 +39,7 @@ var CloudNICLimits = &Check{
 	Title:    "Cloud instance network limits queued or dropped packets",
 	Doc:      cloudNICLimitsDoc,
 	Severity: Warning,
-	Needs:    []string{host.InputNICs, host.InputEthtoolInfo, host.InputEthtoolStats},
+	Needs:    []string{host.InputNICs, host.InputEthtoolInfo, host.InputEthtoolStats, host.InputNICSysfs},
 	Run:      runCloudNICLimits,
 }
 
