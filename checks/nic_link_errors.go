@@ -86,9 +86,9 @@ Not software: reseat or replace the cable or optic, clean the fibre, try another
 check the switch's own error counters. Force speed and duplex (ethtool -s DEV speed S duplex full
 autoneg off) only where the peer is fixed too: forcing one end of an autonegotiating link causes the
 half-duplex mismatch it means to fix. Verify with ethtool DEV and ethtool -m DEV.
-`, textfmtInt(int(1/LinkErrorCriticalRatio)), strconv.FormatFloat(LinkErrorCriticalRate, 'f', -1, 64), LinkLogDownMin)
+`, intText(int(1/LinkErrorCriticalRatio)), strconv.FormatFloat(LinkErrorCriticalRate, 'f', -1, 64), LinkLogDownMin)
 
-func textfmtInt(n int) string { return fmtInt(uint64(n)) }
+func intText(n int) string { return fmtInt(uint64(n)) }
 
 // perTenK writes a small share as frames in 10,000: "0.37 in 10,000".
 func perTenK(f float64) string {
@@ -138,7 +138,7 @@ func runNICLinkErrors(ev *Evidence) Result {
 		return Result{Verdict: NotEvaluated, Reason: "no link error counters: " + ev.InputReason(host.InputNICSysfs, missing[0])}
 	}
 	if !ev.TwoSample() {
-		return Result{Verdict: NotEvaluated, Reason: "single sample: speed, duplex, module and kernel log fine, few link errors since boot; their growth needs two samples"}
+		return Result{Verdict: NotEvaluated, Reason: "single sample: no link trouble since boot; the growth of link errors and carrier changes needs two samples"}
 	}
 	r := Result{Verdict: Pass, Reason: "no link errors or flaps in the " + ev.WindowLabel}
 	if len(missing) > 0 {
