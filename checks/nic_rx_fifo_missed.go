@@ -2,8 +2,10 @@ package checks
 
 import (
 	"fmt"
-	"github.com/netdoctor/netdoctor/internal/hostview"
+	"slices"
 	"strings"
+
+	"github.com/netdoctor/netdoctor/internal/hostview"
 
 	"github.com/netdoctor/netdoctor/internal/host"
 )
@@ -31,38 +33,60 @@ var NICRxFIFOMissed = &Check{
 	Run:      runNICRxFIFOMissed,
 }
 
-var nicRxFIFOMissedDoc = fmt.Sprintf(`Finds a physical NIC's hardware or ring overflow counters growing: rx_fifo_errors, rx_missed_errors,
-rx_over_errors and the driver counters rx_no_dma_resources, rx_out_of_buffer, rx_discards_phy,
-rx_discards, rx_fw_discards and per-queue drops. rx_no_buffer_count alone is an early warning.
+var nicRxFIFOMissedDoc = fmt.Sprintf(`Finds a NIC's hardware, ring or driver overflow counters growing: rx_fifo_errors, rx_missed_errors,
+rx_over_errors and each driver's own names, read from the NIC loss table (hostview.LossTable): ixgbe
+rx_no_dma_resources; mlx5 rx_out_of_buffer and rx_discards_phy; bnx2x rx_discards and rx_fw_discards;
+i40e port.rx_discards (older drivers port.rx_dropped); ice rx_dropped.nic (out-of-tree drivers
+port-rx-dropped_pkts); bnxt rx_total_discard_pkts and its per-ring [N]: rx_discards; gve
+rx_no_buffers_posted[N] and rx_drops_packet_over_mru[N]; igb and virtio_net rx_queue_N_drops; ENA's
+device overruns (reported as rx_over_errors). rx_no_buffer_count alone is an early warning. Any other
+ethtool -S counter whose name says drop or discard and that grew is reported as a notice, "unknown
+driver counter grew".
 
 ## Why it matters
 
-The NIC had no free descriptor in time, so frames waited in its FIFO until it overflowed: the host did
-not drain the ring fast enough (a small ring, a busy or concentrated IRQ CPU, a low clock), or the
-adapter or its PCIe path is congested (mlx5 rx_discards_phy without rx_out_of_buffer).
+The NIC or its driver had no free buffer in time, so frames waited in the adapter's FIFO until it
+overflowed, or the driver dropped them: the host did not drain the ring fast enough (a small ring, a
+busy or concentrated IRQ CPU, a low clock), or the adapter or its PCIe path is congested (mlx5
+rx_discards_phy without rx_out_of_buffer). Several drivers report these losses only under their own
+names, so the kernel's statistics alone say nothing.
 
 ## When it does not apply
 
-- Virtual NICs (virtio, vmxnet3, netvsc, xen-netfront) have no FIFO counters: the loss is in the host,
-  so the check is not applicable to them.
-- rx_dropped alone is kernel-side (backlog, no handler, bad VLAN): see softnet-backlog-drops.
+- Virtual NICs (virtio, vmxnet3, netvsc, xen-netfront, ENA, gve) have no FIFO the guest can see: they
+  are judged only on their driver's own drop counters (virtio_net rx_queue_N_drops where the driver
+  has them, gve's per-queue drops, ENA's overruns); without such counters the check is not applicable.
+- rx_dropped alone is kernel-side (backlog, no handler, bad VLAN): see softnet-backlog-drops. The
+  unknown-counter notice leaves out transmit counters, byte counts, XDP programs' own drops, checksum
+  and offload statistics, embedded-switch (veb) and BMC counters, VLAN filters, and the names the
+  table already reads.
 - Since-boot totals are mostly history: one sample gives at most a notice ("since driver load").
   The sosreport's sysfs and ethtool copies are never used as a pair of samples.
 - Counters that go backwards (driver reset, ring resize) are not evaluated for that window.
 
 ## Thresholds
 
-- HW is the largest growth among the overflow counters, not their sum (igb's fifo includes missed;
-  /proc/net/dev's drop column includes kernel drops and is not used).
-- Fires when HW > 0 over the window; critical when HW / (Δrx_packets + HW) ≥ %s (FIFOCriticalRatio),
-  else warning; notice when only rx_no_buffer_count grew.
+- HW is the largest growth among the overflow counters, not their sum: igb's fifo includes missed,
+  ice folds rx_dropped.nic into rx_missed_errors, bnxt's rx_total_discard_pkts is the sum of its
+  rings, and /proc/net/dev's drop column includes kernel drops and is not used. A per-queue counter
+  is summed over its queues first (the queues are disjoint).
+- Fires when HW > 0 over the window; critical when HW / (Δrx_packets + HW) ≥ %s (FIFOCriticalRatio:
+  the error ratio at which the common node-exporter alert packs page), else warning; notice when only
+  rx_no_buffer_count grew, or only an unknown driver counter.
+- Only rx_dropped of a physical NIC grew (sysfs), no softnet drop grew on any CPU, the RX ring is below
+  its maximum, and the NIC is no bond's slave (a backup slave drops everything by design): a notice
+  to find the driver counter with ethtool -S, since several drivers count their ring drops only in
+  rx_dropped (Red Hat's guidance for rx_dropped on physical NICs).
+- gve's rx_drops_packet_over_mru counts frames larger than the MTU: the finding says so, since that
+  is an MTU mismatch rather than a ring too small.
 
 ## Fix and risks
 
 Check the queue CPUs first (concentrated or busy: irq-concentration, app-on-irq-cpus), then enlarge the
 RX ring to its maximum with ethtool -G: many drivers reset the link briefly while doing it, and larger
 rings cost memory and some latency. Coalescing (ethtool -c/-C) and the CPU frequency governor also
-decide how fast the ring is drained.
+decide how fast the ring is drained. For an unknown counter, read the driver's documentation of it
+first.
 `, fmtPct(FIFOCriticalRatio))
 
 func runNICRxFIFOMissed(ev *Evidence) Result {
@@ -70,7 +94,7 @@ func runNICRxFIFOMissed(ev *Evidence) Result {
 	for _, nl := range ev.NICs {
 		if nl.Physical {
 			physical = append(physical, nl)
-			if !nl.Paravirtual {
+			if !nl.Paravirtual || nl.Loss.Driver {
 				hw = append(hw, nl)
 			}
 		}
@@ -79,7 +103,7 @@ func runNICRxFIFOMissed(ev *Evidence) Result {
 	case len(physical) == 0:
 		return ev.noDeviceNIC()
 	case len(hw) == 0:
-		return Result{Verdict: NotApplicable, Reason: "only virtual NICs (virtio, vmxnet3, ...): they have no FIFO counters; the loss is in the hypervisor"}
+		return Result{Verdict: NotApplicable, Reason: "only virtual NICs (virtio, vmxnet3, ...) without driver drop counters: they have no FIFO counters; the loss is in the hypervisor"}
 	}
 	var fs []Finding
 	var unknown, gaps []string
@@ -91,6 +115,10 @@ func runNICRxFIFOMissed(ev *Evidence) Result {
 		}
 		known++
 		if f, ok := fifoFinding(ev, nl); ok {
+			fs = append(fs, f)
+		} else if f, ok := unknownDropFinding(ev, nl); ok {
+			fs = append(fs, f)
+		} else if f, ok := rxDroppedOnlyFinding(ev, nl); ok {
 			fs = append(fs, f)
 		} else if g := nicLossGaps(ev, nl.Name); g != "" && nl.Loss.Reset {
 			gaps = append(gaps, g)
@@ -193,6 +221,14 @@ func fifoFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
 	if phy > 0 && oob == 0 {
 		diag = append(diag, "rx_discards_phy grew without rx_out_of_buffer: the adapter or its PCIe path is congested, not the CPU")
 	}
+	if mru, _ := l.CounterValue("rx_drops_packet_over_mru[N]"); mru > 0 {
+		diag = append(diag, "rx_drops_packet_over_mru grew: frames larger than the MTU arrive (an MTU mismatch with the peer or the VPC), which no ring size fixes")
+	}
+	for _, c := range l.Unknown {
+		if c.Value > 0 && ev.TwoSample() {
+			diag = append(diag, fmt.Sprintf("the driver counter %s also grew by %s (not in the loss table)", c.Name, fmtInt(c.Value)))
+		}
+	}
 
 	var summary, expl string
 	switch {
@@ -289,4 +325,110 @@ func fifoCommands(nl *hostview.NICLoad) []Command {
 			Caveats:   []string{"Costs power; BIOS power-saving settings may still cap the clock."},
 		})
 	return cmds
+}
+
+// unknownDropFinding is the notice for an ethtool -S counter outside the
+// loss table whose name says drop or discard and that grew over two
+// samples (a since-boot total of an unknown counter is not a finding).
+func unknownDropFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
+	if !ev.TwoSample() {
+		return Finding{}, false
+	}
+	var grew []hostview.Counter
+	for _, c := range nl.Loss.Unknown {
+		if c.Value > 0 {
+			grew = append(grew, c)
+		}
+	}
+	if len(grew) == 0 {
+		return Finding{}, false
+	}
+	var figs []Figure
+	var names []string
+	for _, c := range grew {
+		val := fmtInt(c.Value)
+		if ev.HasRates() {
+			val += " (" + fmtRate(ev.Rate(c.Value)) + ")"
+		}
+		figs = append(figs, figure(fmt.Sprintf("%s %s (%s)", nl.Name, c.Name, c.Source), val, "> 0: unknown driver counter", ev.WindowLabel))
+		names = append(names, c.Name)
+	}
+	return Finding{
+		Severity:   Notice,
+		Confidence: Low,
+		Score:      15,
+		Subject:    nl.Name,
+		NIC:        nl.Name,
+		Summary:    fmt.Sprintf("%s: unknown driver counter grew: %s", nl.Name, strings.Join(names, ", ")),
+		Evidence:   figs,
+		Explanation: "The driver's statistics hold a counter netdoctor does not know whose name says it dropped or discarded frames, and it grew. " +
+			"It may be a receive loss the kernel's statistics do not show; the driver's documentation says what it counts.",
+		Commands: []Command{{
+			Run:  fmt.Sprintf("ethtool -S %s | grep -iE 'drop|discard'", shq(nl.Name)),
+			Kind: Verify,
+			Why:  "watch which driver counters grow and on which queue",
+		}},
+	}, true
+}
+
+// rxDroppedOnlyFinding is the notice for a physical NIC whose only growing
+// loss counter is the kernel's rx_dropped, with no softnet drop anywhere
+// and the ring below its maximum: the drops may be the driver's ring
+// drops under that generic name.
+func rxDroppedOnlyFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
+	n := nl.NIC
+	if !ev.TwoSample() || nl.Paravirtual || n == nil || len(n.Stats) == 0 {
+		return Finding{}, false
+	}
+	ring := n.Ring
+	if ring == nil || ring.RXMax == 0 || ring.RX >= ring.RXMax || isBondSlave(ev, n.Name) {
+		return Finding{}, false
+	}
+	dropped, ok := ev.NICCounter(n.Name, hostview.FromSysfs, "rx_dropped")
+	if !ok || dropped == 0 {
+		return Finding{}, false
+	}
+	known := false
+	for _, c := range ev.CPUs {
+		if !c.SoftnetKnown {
+			continue
+		}
+		known = true
+		if c.Softnet.Dropped > 0 {
+			return Finding{}, false
+		}
+	}
+	if !known {
+		return Finding{}, false
+	}
+	val := fmtInt(dropped)
+	if ev.HasRates() {
+		val += " (" + fmtRate(ev.Rate(dropped)) + ")"
+	}
+	return Finding{
+		Severity:   Notice,
+		Confidence: Low,
+		Score:      10,
+		Subject:    nl.Name,
+		NIC:        nl.Name,
+		Summary:    fmt.Sprintf("%s: rx_dropped grew by %s with no softnet drop and no driver loss counter", nl.Name, fmtInt(dropped)),
+		Evidence: []Figure{
+			figure(nl.Name+" rx_dropped (statistics)", val, "> 0 without softnet drops", ev.WindowLabel),
+			figure(nl.Name+" RX ring", fmt.Sprintf("%d of %d", ring.RX, ring.RXMax), "maximum", "configuration"),
+		},
+		Explanation: "rx_dropped counts frames dropped after the adapter: by the kernel (no protocol handler, an unknown VLAN, a backup bond slave) or, for several drivers, the ring's own drops under this generic name. " +
+			"No softnet backlog drop grew, so it is not the backlog; the driver's statistics say which.",
+		Commands: fifoCommands(nl),
+	}, true
+}
+
+// isBondSlave reports whether another interface lists name as a lower
+// device (a bond's or team's slave).
+func isBondSlave(ev *Evidence, name string) bool {
+	for _, o := range ev.NICs {
+		if o.NIC != nil && o.Name != name && slices.Contains(o.NIC.Lower, name) {
+			return true
+		}
+	}
+	return false
 }

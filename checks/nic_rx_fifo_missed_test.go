@@ -86,11 +86,51 @@ func TestNICRxFIFOMissed(t *testing.T) {
 			verdict: Fail, want: "eth2  notice",
 		},
 		{
-			name: "rx_dropped alone is kernel-side: pass",
+			name: "rx_dropped alone with the ring below maximum: notice to find the driver counter",
 			pair: func(t *testing.T) *host.Pair {
 				return later(t, fifoHost(), func(a *host.Snapshot) {
 					grow(a, 1_000_000, 0, 0)
 					a.NIC("eth2").Stats["rx_dropped"] += 5000
+				})
+			},
+			verdict: Fail, want: "eth2  notice",
+			also: func(t *testing.T, o Outcome) {
+				if !strings.Contains(o.Findings[0].Summary, "rx_dropped grew") || !strings.Contains(commandText(o.Findings[0]), "ethtool -S") {
+					t.Errorf("summary %q commands %s", o.Findings[0].Summary, commandText(o.Findings[0]))
+				}
+			},
+		},
+		{
+			name: "rx_dropped alone with the ring at maximum is kernel-side: pass",
+			pair: func(t *testing.T) *host.Pair {
+				s := fifoHost()
+				s.NIC("eth2").Ring.RX = 4096
+				return later(t, s, func(a *host.Snapshot) {
+					grow(a, 1_000_000, 0, 0)
+					a.NIC("eth2").Stats["rx_dropped"] += 5000
+				})
+			},
+			verdict: Pass,
+		},
+		{
+			name: "rx_dropped of a bond slave is by design: pass",
+			pair: func(t *testing.T) *host.Pair {
+				s := fifoHost()
+				s.NICs = append(s.NICs, host.NIC{Name: "bond0", Kind: "bond", Lower: []string{"eth2"}, NUMANode: -1, Speed: -1})
+				return later(t, s, func(a *host.Snapshot) {
+					grow(a, 1_000_000, 0, 0)
+					a.NIC("eth2").Stats["rx_dropped"] += 5000
+				})
+			},
+			verdict: Pass,
+		},
+		{
+			name: "rx_dropped with softnet drops is the backlog's: pass here",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, fifoHost(), func(a *host.Snapshot) {
+					grow(a, 1_000_000, 0, 0)
+					a.NIC("eth2").Stats["rx_dropped"] += 5000
+					a.Softnet[1].Dropped += 5000
 				})
 			},
 			verdict: Pass,
@@ -155,6 +195,111 @@ func TestNICRxFIFOMissed(t *testing.T) {
 				return later(t, s, nil)
 			},
 			verdict: NotApplicable, reason: "virtual NICs",
+		},
+		{
+			name: "virtio_net per-queue drops are judged",
+			pair: func(t *testing.T) *host.Pair {
+				s := newHost(4)
+				n := addNIC(s, "eth0", "virtio_net", -1, 100, 2, []int{0, 1})
+				n.Device, n.VirtualHW = "virtio0", true
+				n.Stats["rx_packets"] = 1000
+				n.EthtoolStats = map[string]uint64{"rx_queue_0_drops": 0, "rx_queue_1_drops": 0, "rx_queue_0_packets": 500}
+				return later(t, s, func(a *host.Snapshot) {
+					a.NIC("eth0").Stats["rx_packets"] += 100_000
+					a.NIC("eth0").EthtoolStats["rx_queue_1_drops"] += 30
+				})
+			},
+			verdict: Fail, want: "eth0  warning",
+		},
+		{
+			name: "gve rx_no_buffers_posted[N] at 10,000/s is critical",
+			pair: func(t *testing.T) *host.Pair {
+				s := newHost(4)
+				n := addNIC(s, "ens4", "gve", 0, 100, 2, []int{0, 1})
+				n.VirtualHW = true
+				n.Stats["rx_packets"] = 1000
+				n.EthtoolStats = map[string]uint64{"rx_no_buffers_posted[0]": 0, "rx_no_buffers_posted[1]": 0, "rx_drops_packet_over_mru[0]": 0}
+				return later(t, s, func(a *host.Snapshot) {
+					a.NIC("ens4").Stats["rx_packets"] += 500_000
+					a.NIC("ens4").EthtoolStats["rx_no_buffers_posted[0]"] += 50_000
+				})
+			},
+			verdict: Fail, want: "ens4  critical",
+			also: func(t *testing.T, o Outcome) {
+				if !strings.Contains(o.Findings[0].Summary, "rx_no_buffers_posted[N]") {
+					t.Errorf("summary %q", o.Findings[0].Summary)
+				}
+			},
+		},
+		{
+			name: "gve over-MRU drops say MTU",
+			pair: func(t *testing.T) *host.Pair {
+				s := newHost(4)
+				n := addNIC(s, "ens4", "gve", 0, 100, 2, []int{0, 1})
+				n.VirtualHW = true
+				n.EthtoolStats = map[string]uint64{"rx_drops_packet_over_mru[0]": 0}
+				return later(t, s, func(a *host.Snapshot) {
+					a.NIC("ens4").Stats["rx_packets"] += 500_000
+					a.NIC("ens4").EthtoolStats["rx_drops_packet_over_mru[0]"] += 10
+				})
+			},
+			verdict: Fail, want: "ens4  warning",
+			also: func(t *testing.T, o Outcome) {
+				if !strings.Contains(o.Findings[0].Explanation, "MTU") {
+					t.Errorf("explanation %q", o.Findings[0].Explanation)
+				}
+			},
+		},
+		{
+			name: "bnxt rx_total_discard_pkts",
+			pair: func(t *testing.T) *host.Pair {
+				s := fifoHost()
+				s.NIC("eth2").Driver = "bnxt_en"
+				s.NIC("eth2").EthtoolStats["rx_total_discard_pkts"] = 0
+				return later(t, s, func(a *host.Snapshot) {
+					grow(a, 1_000_000, 0, 0)
+					a.NIC("eth2").EthtoolStats["rx_total_discard_pkts"] += 100
+				})
+			},
+			verdict: Fail, want: "eth2  warning",
+		},
+		{
+			name: "i40e port.rx_discards is not read for igb",
+			pair: func(t *testing.T) *host.Pair {
+				return later(t, fifoHost(), func(a *host.Snapshot) {
+					grow(a, 1_000_000, 0, 0)
+					a.NIC("eth2").EthtoolStats["port.rx_discards"] += 100
+				})
+			},
+			verdict: Pass,
+		},
+		{
+			name: "an unknown driver counter that grew is a notice",
+			pair: func(t *testing.T) *host.Pair {
+				s := fifoHost()
+				s.NIC("eth2").EthtoolStats["rx_prio0_discards"] = 10
+				s.NIC("eth2").EthtoolStats["rx_queue_0_xdp_drops"] = 10
+				return later(t, s, func(a *host.Snapshot) {
+					grow(a, 1_000_000, 0, 0)
+					a.NIC("eth2").EthtoolStats["rx_prio0_discards"] += 9
+					a.NIC("eth2").EthtoolStats["rx_queue_0_xdp_drops"] += 900
+				})
+			},
+			verdict: Fail, want: "eth2  notice",
+			also: func(t *testing.T, o Outcome) {
+				if s := o.Findings[0].Summary; !strings.Contains(s, "unknown driver counter grew: rx_prio0_discards") || strings.Contains(s, "xdp") {
+					t.Errorf("summary %q", s)
+				}
+			},
+		},
+		{
+			name: "an unknown driver counter since boot is not a finding",
+			pair: func(t *testing.T) *host.Pair {
+				s := fifoHost()
+				s.NIC("eth2").EthtoolStats["rx_prio0_discards"] = 10
+				return host.Single(s)
+			},
+			verdict: NotEvaluated, reason: "single sample",
 		},
 		{
 			name: "no counters at all is not evaluated",

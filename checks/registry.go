@@ -8,6 +8,8 @@ func Registry() []*Check {
 		NICNUMARemote,
 		SoftnetBacklogDrops,
 		NICRxFIFOMissed,
+		CloudNICLimits,
+		NICLinkErrors,
 		IRQHTSiblings,
 		TCPTwRecycleNAT,
 		AppOnIRQCPUs,

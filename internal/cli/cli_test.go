@@ -119,9 +119,9 @@ func TestReportJSONContract(t *testing.T) {
 	if first["check"] != "irq-concentration" || first["severity"] != "critical" {
 		t.Errorf("worst finding = %v/%v, want irq-concentration/critical", first["check"], first["severity"])
 	}
-	outcomes, _ := doc["checks"].([]any)
-	if want := len(checks.Registry()); len(outcomes) != want {
-		t.Errorf("%d check verdicts, want %d", len(outcomes), want)
+	verdicts, _ := doc["checks"].([]any)
+	if want := len(checks.Registry()); len(verdicts) != want {
+		t.Errorf("%d check verdicts, want one per registered check (%d)", len(verdicts), want)
 	}
 }
 

@@ -558,6 +558,7 @@ func mustResolve(t *testing.T, tr *tree, p string) string {
 func TestExpectDocs(t *testing.T) {
 	checksIDs := append([]string{chkConcentration, chkNUMARemote, chkSoftnet, chkFifo, chkHTSiblings, chkTwRecycle, chkAppOnIRQ}, configBChecks...)
 	checksIDs = append(checksIDs, stackLossChecks...)
+	checksIDs = append(checksIDs, chkCloudLimits, chkLinkErrors)
 	names := map[string]bool{}
 	gens := map[string]bool{}
 	for _, sc := range Fixtures() {

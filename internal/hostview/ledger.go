@@ -238,6 +238,8 @@ func (l *Ledger) Losing() bool {
 var RoleLayers = map[LossRole]LossLayer{
 	Overflow:     LayerNIC,
 	EarlyWarning: LayerNIC,
+	LinkError:    LayerLink,
+	CloudLimit:   LayerCloud,
 }
 
 // linkCounter is true for a NIC counter of physical-layer errors.

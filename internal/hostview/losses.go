@@ -40,24 +40,44 @@ type HWLoss struct {
 	// Reset is true when a counter went backwards (driver reset): the
 	// window is not evaluable for that counter.
 	Reset bool `json:"reset,omitempty"`
+	// Driver is true when a driver's own drop counter was read (a row of
+	// the loss table for its driver, or a per-queue row): such a NIC is
+	// judged even when it is virtual hardware (gve, ENA, virtio_net).
+	Driver bool `json:"driver,omitempty"`
+	// Unknown are ethtool -S counters outside the table whose names say
+	// drop or discard (UnknownDropCounter), over the window.
+	Unknown []Counter `json:"unknown,omitempty"`
 }
 
 // LossRow is one row of the loss table: a counter the NIC reports, where it
 // is read, and what it says.
 type LossRow struct {
 	Source CounterSource
-	Name   string
-	// Role says how the counter enters HWLoss.
+	// Name is the counter's name; for a per-queue row (PerQueue) it holds
+	// the placeholder N where the driver prints the queue number:
+	// "rx_queue_N_drops", "rx_no_buffers_posted[N]", "[N]: rx_discards".
+	Name string
+	// Role says how the counter enters HWLoss and the ledger.
 	Role LossRole
+	// PerQueue rows are summed over the queues into one counter named by
+	// the pattern (the queues are disjoint, so their sum is the NIC's).
+	PerQueue bool
+	// Drivers, when set, restricts the row to these drivers (ethtool -i):
+	// a counter of the same name from another driver means something else.
+	Drivers []string
+	// Note says what the counter counts, for documentation and evidence.
+	Note string
 }
 
-// LossRole is what a loss counter means to HWLoss.
+// LossRole is what a loss counter means to HWLoss and to the ledger.
 type LossRole int
 
 // The roles of the loss table's counters.
 const (
-	// Overflow: frames lost at the adapter or ring; HWLoss.Max is the
-	// largest of them (not their sum: igb's fifo count includes missed).
+	// Overflow: frames lost at the adapter, the ring or the driver for want
+	// of room or buffers; HWLoss.Max is the largest of them (not their sum:
+	// igb's fifo count includes missed, ice folds rx_dropped.nic into
+	// rx_missed_errors, bnxt's total is the sum of its rings).
 	Overflow LossRole = iota + 1
 	// EarlyWarning: the adapter ran out of descriptors but lost nothing
 	// yet (HWLoss.NoBuffer).
@@ -65,65 +85,129 @@ const (
 	// Packets: frames received, the denominator of a loss ratio, from the
 	// first source that has it.
 	Packets
+	// LinkError: frames that arrived damaged (CRC, frame alignment, symbol,
+	// length): the cable, optic, switch port or a peer's MTU, not the host.
+	LinkError
+	// CloudLimit: packets a cloud provider's per-instance limits queued or
+	// dropped before they reached the guest (ENA's allowance counters).
+	CloudLimit
 )
+
+// String names a role as the ledger and tests print it.
+func (r LossRole) String() string {
+	switch r {
+	case Overflow:
+		return "overflow"
+	case EarlyWarning:
+		return "early-warning"
+	case Packets:
+		return "packets"
+	case LinkError:
+		return "link-error"
+	case CloudLimit:
+		return "cloud-limit"
+	}
+	return "unknown"
+}
 
 // PerQueueDrops names the sum of igb-style per-queue drop counters
 // (rx_queue_3_drops) in HWLoss.Counters.
 const PerQueueDrops = "rx_queue_N_drops"
 
-// LossTable lists the loss counters read from each source, in the order
-// they are read. Sysfs statistics first; /proc/net/dev only when sysfs is
-// absent, and then its fifo column alone (its drop column mixes in drops of
-// the kernel). Add a row here to read one more counter.
+// LossTable lists the NIC counters that say a frame was lost or damaged,
+// read from each source, in the order they are read: the one list of NIC
+// loss counters (HWLoss, the checks and the loss ledger all read it by
+// role). Sysfs statistics first; /proc/net/dev only when sysfs is absent,
+// and then its fifo and frame columns alone (its drop column mixes in drops
+// of the kernel). Add a row here to read one more counter; give it a test.
 var LossTable = []LossRow{
-	{FromSysfs, "rx_missed_errors", Overflow},
-	{FromSysfs, "rx_fifo_errors", Overflow},
-	{FromSysfs, "rx_over_errors", Overflow},
-	{FromNetDev, "rx_fifo", Overflow},
-	{FromEthtool, "rx_missed_errors", Overflow},
-	{FromEthtool, "rx_fifo_errors", Overflow},
-	{FromEthtool, "rx_no_dma_resources", Overflow},
-	{FromEthtool, "rx_out_of_buffer", Overflow},
-	{FromEthtool, "rx_discards_phy", Overflow},
-	{FromEthtool, "rx_discards", Overflow},
-	{FromEthtool, "rx_fw_discards", Overflow},
-	{FromEthtool, "rx_no_buffer_count", EarlyWarning},
-	{FromSysfs, "rx_packets", Packets},
-	{FromNetDev, "rx_packets", Packets},
-	{FromEthtool, "rx_packets", Packets},
+	{Source: FromSysfs, Name: "rx_missed_errors", Role: Overflow, Note: "frames the adapter missed for want of a free descriptor or FIFO room"},
+	{Source: FromSysfs, Name: "rx_fifo_errors", Role: Overflow, Note: "receive FIFO overruns"},
+	{Source: FromSysfs, Name: "rx_over_errors", Role: Overflow, Note: "ring overruns (ENA's rx_overruns arrive here)"},
+	{Source: FromNetDev, Name: "rx_fifo", Role: Overflow, Note: "/proc/net/dev fifo column"},
+	{Source: FromEthtool, Name: "rx_missed_errors", Role: Overflow, Note: "as sysfs, as the driver prints it"},
+	{Source: FromEthtool, Name: "rx_fifo_errors", Role: Overflow, Note: "as sysfs, as the driver prints it"},
+	{Source: FromEthtool, Name: "rx_no_dma_resources", Role: Overflow, Note: "ixgbe: no descriptor for a frame the adapter accepted"},
+	{Source: FromEthtool, Name: "rx_out_of_buffer", Role: Overflow, Note: "mlx5: no receive WQE posted (the host drained the ring late)"},
+	{Source: FromEthtool, Name: "rx_discards_phy", Role: Overflow, Note: "mlx5: the port dropped for lack of buffer (adapter or PCIe congestion)"},
+	{Source: FromEthtool, Name: "rx_discards", Role: Overflow, Note: "bnx2x, qede and others: frames discarded for lack of buffers"},
+	{Source: FromEthtool, Name: "rx_fw_discards", Role: Overflow, Note: "bnx2x: firmware discards"},
+	{Source: FromEthtool, Name: "port.rx_discards", Role: Overflow, Drivers: []string{"i40e"}, Note: "i40e: the port discarded for lack of buffers"},
+	{Source: FromEthtool, Name: "port.rx_dropped", Role: Overflow, Drivers: []string{"i40e"}, Note: "i40e (older drivers): port drops"},
+	{Source: FromEthtool, Name: "rx_dropped.nic", Role: Overflow, Drivers: []string{"ice"}, Note: "ice: port drops (also folded into rx_missed_errors)"},
+	{Source: FromEthtool, Name: "port-rx-dropped_pkts", Role: Overflow, Drivers: []string{"ice"}, Note: "ice (out-of-tree drivers): port drops"},
+	{Source: FromEthtool, Name: "rx_total_discard_pkts", Role: Overflow, Drivers: []string{"bnxt_en"}, Note: "bnxt: the rings' discards, summed by the driver"},
+	{Source: FromEthtool, Name: "[N]: rx_discards", Role: Overflow, PerQueue: true, Drivers: []string{"bnxt_en"}, Note: "bnxt: one ring's discards"},
+	{Source: FromEthtool, Name: "rx_no_buffers_posted[N]", Role: Overflow, PerQueue: true, Drivers: []string{"gve"}, Note: "gve: frames dropped because the guest had posted no receive buffer"},
+	{Source: FromEthtool, Name: "rx_drops_packet_over_mru[N]", Role: Overflow, PerQueue: true, Drivers: []string{"gve"}, Note: "gve: frames larger than the MRU (an MTU mismatch, not the ring)"},
+	{Source: FromEthtool, Name: PerQueueDrops, Role: Overflow, PerQueue: true, Note: "igb and virtio_net: one queue's drops"},
+	{Source: FromEthtool, Name: "rx_no_buffer_count", Role: EarlyWarning, Note: "igb, ixgbe: no free descriptor, the FIFO held the frame"},
+
+	{Source: FromSysfs, Name: "rx_crc_errors", Role: LinkError, Note: "frames with a bad checksum (FCS)"},
+	{Source: FromSysfs, Name: "rx_frame_errors", Role: LinkError, Note: "frame alignment errors"},
+	{Source: FromSysfs, Name: "rx_length_errors", Role: LinkError, Note: "frames of an invalid length (runts, giants, a peer's larger MTU)"},
+	{Source: FromNetDev, Name: "rx_frame", Role: LinkError, Note: "/proc/net/dev frame column (length, alignment and CRC errors)"},
+	{Source: FromEthtool, Name: "rx_crc_errors_phy", Role: LinkError, Drivers: []string{"mlx5_core"}, Note: "mlx5: FCS errors at the port"},
+	{Source: FromEthtool, Name: "rx_symbol_err_phy", Role: LinkError, Drivers: []string{"mlx5_core"}, Note: "mlx5: symbol errors at the port"},
+	{Source: FromEthtool, Name: "rx_crc_errors.nic", Role: LinkError, Drivers: []string{"ice"}, Note: "ice: FCS errors at the port"},
+	{Source: FromEthtool, Name: "port.rx_crc_errors", Role: LinkError, Drivers: []string{"i40e"}, Note: "i40e: FCS errors at the port"},
+	{Source: FromEthtool, Name: "port.rx_length_errors", Role: LinkError, Drivers: []string{"i40e"}, Note: "i40e: length errors at the port"},
+	{Source: FromEthtool, Name: "rx_align_errors", Role: LinkError, Drivers: []string{"igb", "e1000e"}, Note: "igb, e1000e: alignment errors"},
+	{Source: FromEthtool, Name: "rx_fcs_err_frames", Role: LinkError, Drivers: []string{"bnxt_en"}, Note: "bnxt: FCS errors at the port"},
+	{Source: FromEthtool, Name: "rx_pcs_symbol_err", Role: LinkError, Drivers: []string{"bnxt_en"}, Note: "bnxt: PCS symbol errors"},
+
+	{Source: FromEthtool, Name: "bw_in_allowance_exceeded", Role: CloudLimit, Drivers: []string{"ena"}, Note: "packets queued or dropped: inbound bandwidth above the instance's allowance"},
+	{Source: FromEthtool, Name: "bw_out_allowance_exceeded", Role: CloudLimit, Drivers: []string{"ena"}, Note: "packets queued or dropped: outbound bandwidth above the instance's allowance"},
+	{Source: FromEthtool, Name: "pps_allowance_exceeded", Role: CloudLimit, Drivers: []string{"ena"}, Note: "packets queued or dropped: bidirectional packet rate above the instance's allowance"},
+	{Source: FromEthtool, Name: "conntrack_allowance_exceeded", Role: CloudLimit, Drivers: []string{"ena"}, Note: "packets dropped: the instance's connection-tracking allowance is full (new flows refused)"},
+	{Source: FromEthtool, Name: "linklocal_allowance_exceeded", Role: CloudLimit, Drivers: []string{"ena"}, Note: "packets dropped: traffic to link-local services (DNS resolver, IMDS, NTP) above its rate"},
+
+	{Source: FromSysfs, Name: "rx_packets", Role: Packets},
+	{Source: FromNetDev, Name: "rx_packets", Role: Packets},
+	{Source: FromEthtool, Name: "rx_packets", Role: Packets},
 }
 
 // IsOverflowCounter reports whether the loss table reads name from src as
-// an overflow counter (or an igb-style per-queue drop counter of ethtool
-// -S), so that a discontinuity of that series concerns the NIC's loss.
+// an overflow counter (directly or as one queue of a per-queue row), so
+// that a discontinuity of that series concerns the NIC's loss.
 func IsOverflowCounter(src CounterSource, name string) bool {
-	if src == FromEthtool && perQueueDrops(name) {
-		return true
-	}
-	for _, r := range LossTable {
-		if r.Role == Overflow && r.Source == src && r.Name == name {
+	for i := range LossTable {
+		if r := &LossTable[i]; r.Role == Overflow && r.Source == src && r.Matches(name) {
 			return true
 		}
 	}
 	return false
 }
 
-// perQueueDrops matches igb-style per-queue drop counters: rx_queue_3_drops.
-func perQueueDrops(name string) bool {
-	rest, ok := strings.CutPrefix(name, "rx_queue_")
+// Matches reports whether a counter name is this row's: the name itself,
+// or for a per-queue row the pattern with a queue number in place of N.
+func (r *LossRow) Matches(name string) bool {
+	if !r.PerQueue {
+		return name == r.Name
+	}
+	pre, suf, ok := strings.Cut(r.Name, "N")
 	if !ok {
 		return false
 	}
-	num, ok := strings.CutSuffix(rest, "_drops")
-	if !ok || num == "" {
+	num, ok := strings.CutPrefix(name, pre)
+	if !ok {
 		return false
 	}
-	for _, r := range num {
-		if r < '0' || r > '9' {
+	num, ok = strings.CutSuffix(num, suf)
+	if !ok || num == "" || len(num) > 5 {
+		return false
+	}
+	for _, c := range num {
+		if c < '0' || c > '9' {
 			return false
 		}
 	}
 	return true
+}
+
+// forDriver reports whether the row applies to a NIC of this driver.
+func (r *LossRow) forDriver(driver string) bool {
+	return len(r.Drivers) == 0 || slices.Contains(r.Drivers, driver)
 }
 
 // reads says whether a NIC's loss table reads src: sysfs when present,
@@ -140,30 +224,28 @@ func reads(n *host.NIC, src CounterSource) bool {
 	return false
 }
 
-// hwLoss reads the loss table of n over the window.
-func (v *View) hwLoss(n *host.NIC) HWLoss {
-	l := HWLoss{Sysfs: len(n.Stats) > 0, Ethtool: len(n.EthtoolStats) > 0}
-	add := func(src CounterSource, name string, val uint64) {
-		l.Known = true
-		l.Counters = append(l.Counters, Counter{Name: name, Source: src, Value: val})
-		if val > l.Max {
-			l.Max, l.MaxName = val, name
-		}
-	}
-	for _, r := range LossTable {
-		if r.Role != Overflow || !reads(n, r.Source) {
+// NICLossCounters reads the loss table's rows of one role for n over the
+// window, in table order: one Counter per row the NIC reports (a per-queue
+// row summed over its queues, named by its pattern). Rows of another
+// driver, and sources the table does not read for n, are skipped. reset is
+// true when some counter went backwards (a driver reset): it has no value.
+func (v *View) NICLossCounters(n *host.NIC, role LossRole) (cs []Counter, reset bool) {
+	for i := range LossTable {
+		r := &LossTable[i]
+		if r.Role != role || !reads(n, r.Source) || !r.forDriver(n.Driver) {
 			continue
 		}
-		val, ok, reset := v.nicCounter(n, r.Source, r.Name)
-		l.Reset = l.Reset || reset
-		if ok {
-			add(r.Source, r.Name, val)
+		if !r.PerQueue {
+			val, ok, rs := v.nicCounter(n, r.Source, r.Name)
+			reset = reset || rs
+			if ok {
+				cs = append(cs, Counter{Name: r.Name, Source: r.Source, Value: val})
+			}
+			continue
 		}
-	}
-	if l.Ethtool {
 		var names []string
-		for name := range n.EthtoolStats {
-			if perQueueDrops(name) {
+		for name := range r.Source.stats(n) {
+			if r.Matches(name) {
 				names = append(names, name)
 			}
 		}
@@ -171,16 +253,34 @@ func (v *View) hwLoss(n *host.NIC) HWLoss {
 		var sum uint64
 		found := false
 		for _, name := range names {
-			val, ok, reset := v.nicCounter(n, FromEthtool, name)
+			val, ok, rs := v.nicCounter(n, r.Source, name)
+			reset = reset || rs
 			if ok {
 				sum += val
 				found = true
-			} else if reset {
-				l.Reset = true
 			}
 		}
 		if found {
-			add(FromEthtool, PerQueueDrops, sum)
+			cs = append(cs, Counter{Name: r.Name, Source: r.Source, Value: sum})
+		}
+	}
+	return cs, reset
+}
+
+// hwLoss reads the loss table of n over the window.
+func (v *View) hwLoss(n *host.NIC) HWLoss {
+	l := HWLoss{Sysfs: len(n.Stats) > 0, Ethtool: len(n.EthtoolStats) > 0}
+	cs, reset := v.NICLossCounters(n, Overflow)
+	l.Reset = reset
+	l.Driver = ownOverflow[n.Driver] && l.Sysfs
+	for _, c := range cs {
+		l.Known = true
+		l.Counters = append(l.Counters, c)
+		if c.Value > l.Max {
+			l.Max, l.MaxName = c.Value, c.Name
+		}
+		if c.Source == FromEthtool && driverOwn(c.Name) {
+			l.Driver = true
 		}
 	}
 	packets := false
@@ -196,7 +296,73 @@ func (v *View) hwLoss(n *host.NIC) HWLoss {
 			}
 		}
 	}
+	if l.Ethtool {
+		var names []string
+		for name := range n.EthtoolStats {
+			if UnknownDropCounter(name) {
+				names = append(names, name)
+			}
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			if val, ok, _ := v.nicCounter(n, FromEthtool, name); ok {
+				l.Unknown = append(l.Unknown, Counter{Name: name, Source: FromEthtool, Value: val})
+			}
+		}
+	}
 	return l
+}
+
+// ownOverflow are virtual-hardware drivers whose sysfs overflow counters
+// are the device's own: ENA reports the device's rx_overruns as
+// rx_over_errors, gve its ring drops as rx_missed or rx_dropped counts.
+var ownOverflow = map[string]bool{"ena": true, "gve": true}
+
+// driverOwn reports whether an ethtool overflow row is a driver's own
+// counter (restricted to its driver, or per-queue) rather than a copy of a
+// sysfs statistic.
+func driverOwn(name string) bool {
+	for i := range LossTable {
+		r := &LossTable[i]
+		if r.Role == Overflow && r.Source == FromEthtool && r.Name == name {
+			return r.PerQueue || len(r.Drivers) > 0
+		}
+	}
+	return false
+}
+
+// UnknownDropCounter reports whether an ethtool -S counter outside the loss
+// table says, by its name, that the driver dropped or discarded received
+// frames: the name holds "drop" or "discard", and none of its words marks
+// a transmit counter (tx, xmit), a byte count, an XDP program's own
+// verdict, a checksum or offload statistic (csum, tso, fdir), an embedded
+// switch (veb), the BMC pass-through (bmc, smbus), or a VLAN filter; the
+// kernel's own rx_dropped copy is left out too (drops after the driver).
+// Names any row of the loss table reads, for any driver, are known.
+func UnknownDropCounter(name string) bool {
+	low := strings.ToLower(name)
+	if !strings.Contains(low, "drop") && !strings.Contains(low, "discard") {
+		return false
+	}
+	if low == "rx_dropped" || low == "dropped" {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(low, func(r rune) bool {
+		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
+	}) {
+		switch {
+		case strings.HasPrefix(w, "tx"), w == "xmit", w == "bytes", w == "xdp", w == "csum", w == "checksum",
+			strings.HasPrefix(w, "tso"), strings.HasPrefix(w, "fdir"), w == "veb", strings.Contains(w, "bmc"),
+			w == "smbus", w == "vlan", w == "allowance":
+			return false
+		}
+	}
+	for i := range LossTable {
+		if r := &LossTable[i]; r.Source == FromEthtool && r.Matches(name) {
+			return false
+		}
+	}
+	return true
 }
 
 // CounterValue returns a counter of the hardware-loss table by name.
