@@ -278,4 +278,3 @@ func sevChange(f DiffFinding) string {
 	}
 	return f.NewSeverity.String()
 }
-

@@ -443,4 +443,3 @@ func pairAndDedupe(ctx context.Context, hosts []Host, o ReadOptions) ([]Host, []
 	}
 	return out, unread
 }
-
