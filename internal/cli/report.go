@@ -23,15 +23,16 @@ type reportOptions struct {
 
 // renderers maps --format to its renderer.
 var renderers = map[string]func(io.Writer, *report.Report) error{
-	"markdown": report.Markdown,
-	"json":     report.JSON,
-	"script":   report.Script,
-	"html":     report.HTML,
+	"markdown":   report.Markdown,
+	"json":       report.JSON,
+	"script":     report.Script,
+	"html":       report.HTML,
+	"prometheus": report.Prometheus,
 }
 
 func formatNames() string {
 	names := make([]string, 0, len(renderers))
-	for _, n := range []string{"markdown", "html", "json", "script"} {
+	for _, n := range []string{"markdown", "html", "json", "script", "prometheus"} {
 		if _, ok := renderers[n]; ok {
 			names = append(names, n)
 		}
