@@ -52,7 +52,10 @@ refused. The destination is checked before sampling starts. Exit codes: 0 writte
 				return err
 			}
 			defer out.Abort()
-			so := source.Options{Interval: o.interval, Now: io.Now, Limits: bundle.DefaultLimits()}
+			if err := o.validateRoot(0); err != nil {
+				return err
+			}
+			so := source.Options{Interval: o.interval, Now: io.Now, Limits: bundle.DefaultLimits(), Root: o.root}
 			if io.ErrIsTerminal {
 				so.Progress = io.Err
 			}
@@ -72,5 +75,6 @@ refused. The destination is checked before sampling starts. Exit codes: 0 writte
 	}
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "the archive to write (.tar.gz; \"-\": standard output, never a terminal); a new file is mode 0600")
 	cmd.Flags().DurationVar(&o.interval, "interval", defaultInterval, "time between the two samples")
+	addRootFlag(cmd, &o.sampleFlags)
 	return cmd
 }

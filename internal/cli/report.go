@@ -128,5 +128,6 @@ is refused. The destination is checked before sampling starts.`,
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "none", "exit 1 when a finding is at or above: none, notice, warning or critical")
 	cmd.Flags().BoolVar(&o.strict, "strict", false, "exit 5 when any check could not be evaluated (an input is missing), for sign-off gates that refuse incomplete bundles")
 	cmd.Flags().DurationVar(&o.interval, "interval", defaultInterval, "time between the two samples of a live host")
+	addRootFlag(cmd, &o.sampleFlags)
 	return cmd
 }

@@ -22,8 +22,8 @@ type Diff struct {
 	SchemaVersion int       `json:"schema_version"`
 	Tool          Tool      `json:"tool"`
 	Generated     time.Time `json:"generated"`
-	Old           Side      `json:"old"`
-	New           Side      `json:"new"`
+	Old           Side      `json:"before"`
+	New           Side      `json:"after"`
 	// DifferentHosts is true when the hostnames differ (allowed by --force).
 	DifferentHosts bool          `json:"different_hosts"`
 	Resolved       []DiffFinding `json:"resolved"`

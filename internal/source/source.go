@@ -39,6 +39,11 @@ type Options struct {
 	// Limits bound what a bundle may make netdoctor read; the zero value
 	// means bundle.DefaultLimits().
 	Limits bundle.Limits
+	// Root is where the live host's "/" is mounted ("" or "/": here): a
+	// container reading its node's /proc and /sys under /host. It is read
+	// only; the ethtool ioctls ask the reader's network namespace, so run
+	// in the host's.
+	Root string
 }
 
 // DefaultInterval is the time between two live samples when Options.Interval is unset.
