@@ -28,11 +28,12 @@ var renderers = map[string]func(io.Writer, *report.Report) error{
 	"script":     report.Script,
 	"html":       report.HTML,
 	"prometheus": report.Prometheus,
+	"line":       report.Line,
 }
 
 func formatNames() string {
 	names := make([]string, 0, len(renderers))
-	for _, n := range []string{"markdown", "html", "json", "script", "prometheus"} {
+	for _, n := range []string{"markdown", "html", "json", "script", "prometheus", "line"} {
 		if _, ok := renderers[n]; ok {
 			names = append(names, n)
 		}
