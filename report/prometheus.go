@@ -153,7 +153,7 @@ func promValue(v float64) string {
 	case math.IsInf(v, -1):
 		return "-Inf"
 	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // promLabels writes a label set in a stable order, values escaped as the

@@ -1,0 +1,132 @@
+package report
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netdoctor/netdoctor/checks"
+)
+
+// promLine is one sample line of the text exposition format.
+var promLine = regexp.MustCompile(`^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\\n])*"(,[a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\\n])*")*)\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)$`)
+
+// parseProm checks the exposition format: every sample line is well
+// formed, follows its metric's HELP and TYPE, each metric's lines are
+// together, and no series repeats. It returns metric name → label sets.
+func parseProm(t *testing.T, text string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	typed := map[string]bool{}
+	seen := map[string]bool{}
+	last := ""
+	for i, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		if strings.HasPrefix(line, "# HELP ") {
+			continue
+		}
+		if strings.HasPrefix(line, "# TYPE ") {
+			f := strings.Fields(line)
+			if typed[f[2]] {
+				t.Errorf("line %d: %s typed twice", i+1, f[2])
+			}
+			typed[f[2]] = true
+			last = f[2]
+			continue
+		}
+		m := promLine.FindStringSubmatch(line)
+		if m == nil {
+			t.Errorf("line %d: not a sample: %q", i+1, line)
+			continue
+		}
+		if m[1] != last {
+			t.Errorf("line %d: %s is not after its TYPE line", i+1, m[1])
+		}
+		if seen[m[1]+m[2]] {
+			t.Errorf("line %d: repeated series %s%s", i+1, m[1], m[2])
+		}
+		seen[m[1]+m[2]] = true
+		out[m[1]] = append(out[m[1]], m[3])
+	}
+	return out
+}
+
+func TestPrometheus(t *testing.T) {
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: "netdoctor", Version: "1.2.3", FailOn: "warning"},
+		Generated:     time.Date(2024, 3, 5, 10, 11, 12, 0, time.UTC),
+		Host:          Host{Hostname: "web\"1\\\n<b>"},
+		Samples:       2,
+		SampleTimes:   []time.Time{time.Date(2024, 3, 5, 10, 11, 0, 0, time.UTC), time.Date(2024, 3, 5, 10, 11, 5, 0, time.UTC)},
+		Findings: []Finding{
+			{Check: "irq-concentration", Severity: checks.Critical, Subject: "eth0", CPUs: []int{0, 1}, PIDs: []int{42}},
+			{Check: "irq-concentration", Severity: checks.Critical, Subject: "eth0"},
+			{Check: "app-on-irq-cpus", Severity: checks.Warning, Subject: "redis\"server"},
+		},
+		Checks: []CheckResult{
+			{ID: "irq-concentration", Verdict: checks.Fail, Findings: 2},
+			{ID: "app-on-irq-cpus", Verdict: checks.Fail, Findings: 1},
+			{ID: "tcp-tw-recycle-nat", Verdict: checks.NotEvaluated},
+		},
+		CPULoad: []CPULoad{{CPU: 0, DropsPerS: 1.5, SqueezePerS: 2}, {CPU: 1, DropsPerS: 2.5}},
+	}
+	r.Summary = summarize(r.Findings, r.Checks)
+	var b bytes.Buffer
+	if err := Prometheus(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	text := b.String()
+	m := parseProm(t, text)
+	for _, want := range []string{
+		`netdoctor_info{hostname="web\"1\\ <b>",schema_version="1",version="1.2.3"} 1`,
+		"netdoctor_report_timestamp_seconds 1709633472",
+		`netdoctor_check_verdict{check="tcp-tw-recycle-nat",verdict="not-evaluated"} 1`,
+		`netdoctor_check_verdict{check="tcp-tw-recycle-nat",verdict="pass"} 0`,
+		`netdoctor_findings{check="irq-concentration",severity="critical",subject="eth0"} 2`,
+		`netdoctor_findings{check="app-on-irq-cpus",severity="warning",subject="redis\"server"} 1`,
+		`netdoctor_findings_by_severity{severity="critical"} 2`,
+		"netdoctor_softnet_dropped_per_second 4",
+		"netdoctor_exit_code 1",
+	} {
+		if !strings.Contains(text, want+"\n") {
+			t.Errorf("no line %s in:\n%s", want, text)
+		}
+	}
+	if n := len(m["netdoctor_check_verdict"]); n != 15 {
+		t.Errorf("%d verdict series, want 3 checks x 5 verdicts", n)
+	}
+	for name, sets := range m {
+		for _, l := range sets {
+			if strings.Contains(l, "pid") || strings.Contains(l, "cpus=") {
+				t.Errorf("%s has an unbounded label: %s", name, l)
+			}
+		}
+	}
+}
+
+// TestPrometheusLossGeneric: a loss table in the report, whatever its
+// rows, becomes metrics by field, its short strings labels, its text
+// fields and lists left out.
+func TestPrometheusLossGeneric(t *testing.T) {
+	p := &promSet{series: map[string]*promMetric{}}
+	rows := []any{
+		map[string]any{"layer": "nic", "counter": "rx_missed_errors", "subject": "eth0", "per_s": 12.5, "count": 100.0, "reason": "a long explanation", "cpus": []any{1.0, 2.0}},
+		map[string]any{"layer": "tcp", "counter": "ListenOverflows", "subject": "", "per_s": 3.0, "count": 30.0},
+	}
+	p.walkLoss("netdoctor_losses", rows, map[string]string{}, 0)
+	text := p.String()
+	parseProm(t, text)
+	for _, want := range []string{
+		`netdoctor_losses_per_s{counter="rx_missed_errors",layer="nic",subject="eth0"} 12.5`,
+		`netdoctor_losses_count{counter="ListenOverflows",layer="tcp",subject=""} 30`,
+	} {
+		if !strings.Contains(text, want+"\n") {
+			t.Errorf("no line %s in:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "reason=") || strings.Contains(text, "cpus") {
+		t.Errorf("a text field or a list became a label or a metric:\n%s", text)
+	}
+}
