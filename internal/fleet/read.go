@@ -306,35 +306,58 @@ func ReadReport(path string) (*report.Report, error) {
 	return DecodeReport(data)
 }
 
-// DecodeReport decodes a JSON report and checks its schema_version.
+// DecodeReport decodes a JSON report and checks its schema_version. It
+// decodes what the summary and the diff read, in one pass; the NICs, CPU
+// loads, inputs and discontinuities are skipped.
 func DecodeReport(data []byte) (*report.Report, error) {
-	var head struct {
-		SchemaVersion *int `json:"schema_version"`
-		Tool          struct {
-			Name string `json:"name"`
-		} `json:"tool"`
-		Totals *json.RawMessage `json:"totals"`
+	var doc struct {
+		SchemaVersion *int                 `json:"schema_version"`
+		Tool          report.Tool          `json:"tool"`
+		Totals        *json.RawMessage     `json:"totals"`
+		Generated     time.Time            `json:"generated"`
+		Host          report.Host          `json:"host"`
+		Samples       int                  `json:"samples"`
+		SampleTimes   []time.Time          `json:"sample_times"`
+		Source        report.Source        `json:"source"`
+		Summary       report.Summary       `json:"summary"`
+		Findings      []report.Finding     `json:"findings"`
+		Checks        []report.CheckResult `json:"checks"`
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	if err := json.Unmarshal(data, &doc); err != nil {
+		// A report of another version may not decode: say so rather
+		// than name the field.
+		var head struct {
+			SchemaVersion *int `json:"schema_version"`
+		}
+		if json.Unmarshal(data, &head) == nil && head.SchemaVersion != nil && *head.SchemaVersion != report.SchemaVersion {
+			return nil, schemaErr(*head.SchemaVersion)
+		}
+		if json.Valid(data) {
+			return nil, fmt.Errorf("not a valid report: %w", err)
+		}
 		return nil, fmt.Errorf("not valid JSON (truncated or damaged?): %w", err)
 	}
-	if head.SchemaVersion == nil || head.Tool.Name != "netdoctor" {
+	if doc.SchemaVersion == nil || doc.Tool.Name != "netdoctor" {
 		return nil, errors.New("not a netdoctor JSON report (no schema_version or tool.name)")
 	}
-	if head.Totals != nil {
+	if doc.Totals != nil {
 		return nil, errors.New("a netdoctor summary, not one host's report")
 	}
-	if *head.SchemaVersion != report.SchemaVersion {
-		return nil, fmt.Errorf("report schema_version %d; this netdoctor reads version %d (run the same netdoctor version across the fleet, or report from the bundle again)", *head.SchemaVersion, report.SchemaVersion)
+	if *doc.SchemaVersion != report.SchemaVersion {
+		return nil, schemaErr(*doc.SchemaVersion)
 	}
-	r := &report.Report{}
-	if err := json.Unmarshal(data, r); err != nil {
-		return nil, fmt.Errorf("not a valid report: %w", err)
-	}
-	if r.Host.Hostname == "" && len(r.Checks) == 0 {
+	if doc.Host.Hostname == "" && len(doc.Checks) == 0 {
 		return nil, errors.New("a report without host and checks")
 	}
-	return r, nil
+	return &report.Report{
+		SchemaVersion: *doc.SchemaVersion, Tool: doc.Tool, Generated: doc.Generated, Host: doc.Host,
+		Samples: doc.Samples, SampleTimes: doc.SampleTimes, Source: doc.Source, Summary: doc.Summary,
+		Findings: doc.Findings, Checks: doc.Checks,
+	}, nil
+}
+
+func schemaErr(v int) error {
+	return fmt.Errorf("report schema_version %d; this netdoctor reads version %d (run the same netdoctor version across the fleet, or report from the bundle again)", v, report.SchemaVersion)
 }
 
 // BundleReport reads one bundle (or two sosreports of one host) and makes
