@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -128,5 +129,30 @@ func TestPrometheusLossGeneric(t *testing.T) {
 	}
 	if strings.Contains(text, "reason=") || strings.Contains(text, "cpus") {
 		t.Errorf("a text field or a list became a label or a metric:\n%s", text)
+	}
+}
+
+// TestPrometheusContract: every metric the renderer writes is listed in
+// CONTRACT.md's Prometheus section.
+func TestPrometheusContract(t *testing.T) {
+	doc, err := os.ReadFile("CONTRACT.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(doc), "## Prometheus metrics")
+	if i < 0 {
+		t.Fatal("CONTRACT.md has no Prometheus section")
+	}
+	section := string(doc[i:])
+	r := &Report{SchemaVersion: SchemaVersion, SampleTimes: []time.Time{time.Unix(1, 0)},
+		Checks: []CheckResult{{ID: "x", Verdict: checks.Pass}}, CPULoad: []CPULoad{{CPU: 0}}}
+	var b bytes.Buffer
+	if err := Prometheus(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	for name := range parseProm(t, b.String()) {
+		if !strings.Contains(section, "`"+name+"`") {
+			t.Errorf("CONTRACT.md does not list the metric %s", name)
+		}
 	}
 }

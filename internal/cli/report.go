@@ -54,7 +54,8 @@ of every input.
 Formats: markdown (for tickets; the default), html (one self-contained page with pictures),
 json (the documented contract), script (every suggested change as one shell script to review
 and run by hand; checks and alternatives appear as comments). netdoctor itself never runs any
-of them.
+of them. prometheus writes metrics for node_exporter's textfile collector (-o DIR/netdoctor.prom
+is replaced atomically); line writes one line for monitors (node-problem-detector).
 
 --fail-on makes the exit code 1 when a finding is at or above that severity, for sign-off
 gates. --strict also refuses a report in which any check could not be evaluated (a missing
