@@ -20,4 +20,19 @@ if [ ! -x /usr/bin/chromium ]; then
 		echo "install-test-deps: chromium missing and not installable here (needs root and apt-get); TestHTMLBrowser will skip" >&2
 	fi
 fi
+
+# Debian's ansible, for the Ansible recipe's real run against localhost
+# (deploy/ansible_test.go: TestAnsiblePlaybook). Best effort as above: the
+# test skips where ansible cannot be installed, except under CI=true.
+if ! command -v ansible-playbook >/dev/null; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		echo "install-test-deps: installing ansible for the Ansible recipe's test" >&2
+		if ! { DEBIAN_FRONTEND=noninteractive apt-get -qq update &&
+			DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends ansible; }; then
+			echo "install-test-deps: could not install ansible; TestAnsiblePlaybook will skip" >&2
+		fi
+	else
+		echo "install-test-deps: ansible missing and not installable here (needs root and apt-get); TestAnsiblePlaybook will skip" >&2
+	fi
+fi
 exit "$rc"

@@ -17,6 +17,18 @@ func Live() FS {
 	return liveAt("/", DefaultLimits())
 }
 
+// LiveAt is Live for a host whose "/" is mounted at root: a container
+// reading its node's /proc and /sys mounted read-only under /host reads
+// them as LiveAt("/host"). Names resolve under root; links are followed by
+// the kernel as for Live (the /proc mount answers for the reader's own PID
+// and network namespaces: run in the host's).
+func LiveAt(root string) FS {
+	if root == "" {
+		root = "/"
+	}
+	return liveAt(root, DefaultLimits())
+}
+
 // liveFS reads a real directory tree with plain os calls.
 type liveFS struct {
 	root string // ends in "/"

@@ -31,7 +31,16 @@ const maxPreopened = 1 << 16
 // them. Names outside proc/ and sys/, and names that cannot be opened, are
 // read the usual way when asked for.
 func LivePreopened(names []string, deadline time.Time) *Preopened {
-	a := &Preopened{liveFS: liveAt("/", DefaultLimits()), fds: map[string]int{}}
+	return LivePreopenedAt("/", names, deadline)
+}
+
+// LivePreopenedAt is LivePreopened for a host whose "/" is at root (see
+// LiveAt).
+func LivePreopenedAt(root string, names []string, deadline time.Time) *Preopened {
+	if root == "" {
+		root = "/"
+	}
+	a := &Preopened{liveFS: liveAt(root, DefaultLimits()), fds: map[string]int{}}
 	limit := min(maxPreopened, openFileLimit()/2)
 	for _, name := range names {
 		if len(a.fds) >= limit || !time.Now().Before(deadline) {
@@ -41,7 +50,7 @@ func LivePreopened(names []string, deadline time.Time) *Preopened {
 			continue
 		}
 		p, err := a.path("read", name)
-		if err != nil || !kernelPseudoFS(p) {
+		if err != nil || !kernelPseudoFS("/"+name) {
 			continue
 		}
 		if fd, ok := preopen(p); ok {

@@ -73,7 +73,10 @@ refused. The destination is checked before sampling starts. Exit codes: 0 writte
 				return err
 			}
 			defer out.Abort()
-			so := source.Options{Interval: o.interval, Now: io.Now, Limits: bundle.DefaultLimits(), Privacy: o.privacy}
+			if err := o.validateRoot(0); err != nil {
+				return err
+			}
+			so := source.Options{Interval: o.interval, Now: io.Now, Limits: bundle.DefaultLimits(), Privacy: o.privacy, Root: o.root}
 			if io.ErrIsTerminal {
 				so.Progress = io.Err
 			}
@@ -95,5 +98,6 @@ refused. The destination is checked before sampling starts. Exit codes: 0 writte
 	cmd.Flags().DurationVar(&o.interval, "interval", defaultInterval, "time between the two samples")
 	cmd.Flags().BoolVar(&o.privacy.KeepCmdlines, "keep-cmdlines", false, "store whole process command lines (default: the program only)")
 	cmd.Flags().BoolVar(&o.privacy.KeepUserNames, "keep-user-names", false, "store user names with their uids (default: uids only, no etc/passwd)")
+	addRootFlag(cmd, &o.sampleFlags)
 	return cmd
 }

@@ -16,6 +16,8 @@ import (
 // sampleFlags are the flags of every command that samples a host or reads bundles.
 type sampleFlags struct {
 	interval time.Duration
+	// root is where the live host's "/" is mounted (--root); "" is "/".
+	root string
 }
 
 // maxInterval bounds --interval: a sample pair is minutes apart at most.
@@ -36,11 +38,14 @@ func loadPair(ctx context.Context, env IO, f *sampleFlags, args []string) (*host
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
+	if err := f.validateRoot(len(args)); err != nil {
+		return nil, err
+	}
 	var progress io.Writer
 	if env.ErrIsTerminal {
 		progress = env.Err
 	}
-	o := source.Options{Interval: f.interval, Progress: progress, Now: env.Now, Limits: bundle.DefaultLimits(),
+	o := source.Options{Interval: f.interval, Progress: progress, Now: env.Now, Limits: bundle.DefaultLimits(), Root: f.root,
 		Note: func(msg string) { printError(env.Err, errors.New("note: "+msg)) }}
 	var (
 		p   *host.Pair

@@ -26,16 +26,18 @@ type reportOptions struct {
 
 // renderers maps --format to its renderer.
 var renderers = map[string]func(io.Writer, *report.Report) error{
-	"markdown": report.Markdown,
-	"json":     report.JSON,
-	"script":   report.Script,
-	"html":     report.HTML,
-	"junit":    report.JUnit,
+	"markdown":   report.Markdown,
+	"json":       report.JSON,
+	"script":     report.Script,
+	"html":       report.HTML,
+	"junit":      report.JUnit,
+	"prometheus": report.Prometheus,
+	"line":       report.Line,
 }
 
 func formatNames() string {
 	names := make([]string, 0, len(renderers))
-	for _, n := range []string{"markdown", "html", "json", "script", "junit"} {
+	for _, n := range []string{"markdown", "html", "json", "script", "junit", "prometheus", "line"} {
 		if _, ok := renderers[n]; ok {
 			names = append(names, n)
 		}
@@ -57,7 +59,9 @@ Formats: markdown (for tickets; the default), html (one self-contained page with
 json (the documented contract), script (every suggested change as one shell script to review
 and run by hand; checks and alternatives appear as comments), junit (one test case per check
 for CI: a failed check is a failure, a check that could not be evaluated is skipped).
-netdoctor itself never runs any of the commands.
+netdoctor itself never runs any of the commands. prometheus writes metrics for node_exporter's
+textfile collector (-o DIR/netdoctor.prom is replaced atomically); line writes one line for
+monitors (node-problem-detector).
 
 --fail-on makes the exit code 1 when a finding is at or above that severity, for sign-off
 gates, and prints one line on standard error saying which. --strict also refuses a report in
@@ -163,9 +167,10 @@ is refused. The destination is checked before sampling starts.`,
 	cmd.Flags().BoolVar(&o.brief, "brief", false, "markdown only: the verdict and the findings summary table, under 60 lines")
 	o.gateFlags.add(cmd)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(
-		[]string{"markdown", "html", "json", "script", "junit"}, cobra.ShellCompDirectiveNoFileComp))
+		[]string{"markdown", "html", "json", "script", "junit", "prometheus", "line"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(
 		[]string{"none", "notice", "warning", "critical"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().DurationVar(&o.interval, "interval", defaultInterval, "time between the two samples of a live host")
+	addRootFlag(cmd, &o.sampleFlags)
 	return cmd
 }

@@ -86,6 +86,7 @@ netdoctor is read-only: it never changes the host and never runs external progra
 	root.SetErr(io.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
 	root.AddCommand(newReportCmd(io), newShowCmd(io), newCollectCmd(io), newChecksCmd(io), newExplainCmd(io))
+	root.AddCommand(newSummaryCmd(io), newDiffCmd(io))
 	return root
 }
 

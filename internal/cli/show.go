@@ -65,5 +65,6 @@ one host, the earlier first, give two samples.`,
 	cmd.Flags().StringVar(&o.format, "format", "text", "output format: text or json")
 	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the inventory to FILE (\"-\": standard output), as report -o does")
 	cmd.Flags().DurationVar(&o.interval, "interval", defaultInterval, "time between the two samples of a live host")
+	addRootFlag(cmd, &o.sampleFlags)
 	return cmd
 }

@@ -45,14 +45,14 @@ func twoSamples(ctx context.Context, o Options, take func(fsys bundle.FS, now ti
 	}
 	progress(o, "sampling 1/2")
 	start := time.Now()
-	s, err := take(bundle.Live(), o.Now())
+	s, err := take(bundle.LiveAt(o.Root), o.Now())
 	if err != nil {
 		return out, fmt.Errorf("sample 1: %w", err)
 	}
 	out[0] = s
 	// The files are opened until shortly before the second sample is due.
 	due := start.Add(o.Interval)
-	early := bundle.LivePreopened(threadStatNames(s), due.Add(-preopenMargin))
+	early := bundle.LivePreopenedAt(o.Root, threadStatNames(s), due.Add(-preopenMargin))
 	defer early.Close()
 	if wait := time.Until(due); wait > 0 {
 		progress(o, "waiting %s", wait.Round(100*time.Millisecond))
@@ -100,6 +100,9 @@ func liveSnapshot(fsys bundle.FS, o Options, now time.Time, put func(string, []b
 	l.load(now)
 	s := l.snap
 	s.Origin = "/"
+	if o.Root != "" {
+		s.Origin = o.Root
+	}
 	if !l.anyOK() {
 		return nil, fmt.Errorf("no input of the live host could be read (%s)", l.firstProblem())
 	}

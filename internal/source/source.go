@@ -45,6 +45,11 @@ type Options struct {
 	// Note receives a one-line remark about the input that does not stop
 	// the run (two bundles given in the wrong order); nil keeps quiet.
 	Note func(msg string)
+	// Root is where the live host's "/" is mounted ("" or "/": here): a
+	// container reading its node's /proc and /sys under /host. It is read
+	// only; the ethtool ioctls ask the reader's network namespace, so run
+	// in the host's.
+	Root string
 }
 
 // DefaultInterval is the time between two live samples when Options.Interval is unset.
