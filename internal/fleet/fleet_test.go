@@ -59,7 +59,7 @@ func TestReadBadInput(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "truncated.json"), whole[:len(whole)/2], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	other := bytes.Replace(whole, []byte(`"schema_version": 1,`), []byte(`"schema_version": 2,`), 1)
+	other := bytes.Replace(whole, []byte(`"schema_version": 2,`), []byte(`"schema_version": 3,`), 1)
 	if err := os.WriteFile(filepath.Join(dir, "v2.json"), other, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestReadBadInput(t *testing.T) {
 	}
 	for name, want := range map[string]string{
 		"truncated.json": "not valid JSON",
-		"v2.json":        "schema_version 2",
+		"v2.json":        "schema_version 3",
 		"broken.tar.gz":  "gzip",
 		"older.json":     "duplicate host db-cache-07",
 		"missing.json":   "no such file",
