@@ -1,6 +1,10 @@
 package checks
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/netdoctor/netdoctor/internal/hostview"
+)
 
 // The rule "a configuration finding never outranks a loss": a setting
 // that is merely unusual (a queue count, a placement, a ring, a mask) is a
@@ -33,28 +37,34 @@ func (l growingLoss) String() string {
 // finding about nic (may be "") or cpus: the NIC's hardware or ring loss,
 // then softnet drops, then time_squeeze on one of the CPUs. Only growth
 // over two samples counts: cumulative totals of one sample are history.
-// The body reads the view's loss data; the loss ledger can replace it.
+// NIC and softnet losses come from the loss ledger (hostview.Ledger).
 func lossOn(ev *Evidence, nic string, cpus []int) (growingLoss, bool) {
 	if !ev.TwoSample() {
 		return growingLoss{}, false
 	}
-	if nl := ev.NIC(nic); nl != nil && nl.Loss.Max > 0 {
-		return growingLoss{NIC: nic, CPU: -1, Counter: nl.Loss.MaxName, Count: nl.Loss.Max}, true
+	// The NIC's adapter and ring loss: the ledger keeps its largest
+	// overflow counter as the one row of the NIC layer that is not part of
+	// another.
+	for _, e := range ev.Ledger.LossesOnNIC(nic) {
+		if e.Layer == hostview.LayerNIC {
+			return growingLoss{NIC: nic, CPU: -1, Counter: e.Counter, Count: e.Value}, true
+		}
 	}
-	var squeeze growingLoss
 	for _, c := range cpus {
-		row := ev.CPU(c)
-		if row == nil || !row.SoftnetKnown {
-			continue
-		}
-		if row.Softnet.Dropped > 0 {
-			return growingLoss{CPU: c, Counter: "softnet dropped", Count: uint64(row.Softnet.Dropped)}, true
-		}
-		if row.Softnet.TimeSqueeze > 0 && squeeze.Count == 0 {
-			squeeze = growingLoss{CPU: c, Counter: "softnet time_squeeze", Count: uint64(row.Softnet.TimeSqueeze)}
+		for _, e := range ev.Ledger.LossesOnCPU(c) {
+			if e.Layer == hostview.LayerBacklog && e.Counter == "dropped" {
+				return growingLoss{CPU: c, Counter: "softnet dropped", Count: e.Value}, true
+			}
 		}
 	}
-	return squeeze, squeeze.Count > 0
+	// time_squeeze is no loss by itself (the ledger does not add it), but
+	// a squeezed CPU under a setting that concentrates work still counts.
+	for _, c := range cpus {
+		if row := ev.CPU(c); row != nil && row.SoftnetKnown && row.Softnet.TimeSqueeze > 0 {
+			return growingLoss{CPU: c, Counter: "softnet time_squeeze", Count: uint64(row.Softnet.TimeSqueeze)}, true
+		}
+	}
+	return growingLoss{}, false
 }
 
 // escalate applies the rule to a configuration finding built as a notice:

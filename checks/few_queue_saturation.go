@@ -108,18 +108,10 @@ func runFewQueueSaturation(ev *Evidence) Result {
 	if len(ev.Online) == 0 {
 		return Result{Verdict: NotEvaluated, Reason: "online CPUs unknown"}
 	}
+	active, physical := activeNICs(ev)
 	var fs []Finding
-	physical, judged := 0, 0
 	var notes, unknown []string
-	for _, nl := range ev.NICs {
-		if !nl.Physical || nl.NIC == nil {
-			continue
-		}
-		physical++
-		if len(nl.ActiveIRQs) == 0 {
-			continue
-		}
-		judged++
+	for _, nl := range active {
 		if f, ok := fewQueueFinding(ev, nl); ok {
 			fs = append(fs, f)
 		} else if nl.RPS {
@@ -128,16 +120,11 @@ func runFewQueueSaturation(ev *Evidence) Result {
 			unknown = append(unknown, nl.Name)
 		}
 	}
-	switch {
-	case len(fs) > 0:
+	if len(fs) > 0 {
 		return Result{Verdict: Fail, Findings: fs}
-	case physical == 0:
-		return ev.noDeviceNIC()
-	case judged == 0:
-		if len(ev.Now.Interrupts.IRQs) == 0 {
-			return Result{Verdict: NotEvaluated, Reason: ev.InputReason(host.InputInterrupts, "")}
-		}
-		return Result{Verdict: Pass, Reason: "no NIC has an active receive queue " + during(ev)}
+	}
+	if r, ok := noActiveNIC(ev, active, physical); ok {
+		return r
 	}
 	if len(unknown) > 0 {
 		return Result{Verdict: NotEvaluated, Reason: "the load of the queue CPUs of " + joinStrings(unknown) + " is unknown (no irq/softirq time in /proc/stat, no NET_RX in /proc/softirqs)"}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/netdoctor/netdoctor/internal/host"
+	"github.com/netdoctor/netdoctor/internal/hostview"
 )
 
 // noDeviceNIC is the verdict of a NIC check that found no device-backed
@@ -55,4 +56,34 @@ func (ev *Evidence) noQueueMap() Result {
 		drivers = append(drivers, nl.NIC.Driver)
 	}
 	return Result{Verdict: NotApplicable, Reason: "the NICs' drivers (" + strings.Join(slices.Compact(drivers), ", ") + ") have no per-queue interrupts"}
+}
+
+// activeNICs returns the device-backed NICs with active receive queue
+// IRQs, in the view's order, and how many device-backed NICs there are.
+func activeNICs(ev *Evidence) (active []*hostview.NICLoad, physical int) {
+	for _, nl := range ev.NICs {
+		if !nl.Physical || nl.NIC == nil {
+			continue
+		}
+		physical++
+		if len(nl.ActiveIRQs) > 0 {
+			active = append(active, nl)
+		}
+	}
+	return active, physical
+}
+
+// noActiveNIC is the verdict of a queue check that found no NIC to judge:
+// no device-backed NIC, no interrupts read, or no active receive queue.
+// ok is false when some NIC has active queues.
+func noActiveNIC(ev *Evidence, active []*hostview.NICLoad, physical int) (r Result, ok bool) {
+	switch {
+	case physical == 0:
+		return ev.noDeviceNIC(), true
+	case len(active) > 0:
+		return Result{}, false
+	case len(ev.Now.Interrupts.IRQs) == 0:
+		return Result{Verdict: NotEvaluated, Reason: ev.InputReason(host.InputInterrupts, "")}, true
+	}
+	return Result{Verdict: Pass, Reason: "no NIC has an active receive queue " + during(ev)}, true
 }

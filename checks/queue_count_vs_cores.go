@@ -61,33 +61,20 @@ func runQueueCountVsCores(ev *Evidence) Result {
 	if len(ev.Online) == 0 {
 		return Result{Verdict: NotEvaluated, Reason: "online CPUs unknown"}
 	}
-	physical, judged := 0, 0
+	active, physical := activeNICs(ev)
 	var fs []Finding
-	for _, nl := range ev.NICs {
-		if !nl.Physical || nl.NIC == nil {
-			continue
-		}
-		physical++
-		if len(nl.ActiveIRQs) == 0 {
-			continue
-		}
-		judged++
+	for _, nl := range active {
 		cores := len(ev.CoreThreads(nl.LocalCPUs))
 		if cores == 0 || len(nl.ActiveIRQs) <= cores {
 			continue
 		}
 		fs = append(fs, queueCountFinding(ev, nl, cores))
 	}
-	switch {
-	case len(fs) > 0:
+	if len(fs) > 0 {
 		return Result{Verdict: Fail, Findings: fs}
-	case physical == 0:
-		return ev.noDeviceNIC()
-	case judged == 0:
-		if len(ev.Now.Interrupts.IRQs) == 0 {
-			return Result{Verdict: NotEvaluated, Reason: ev.InputReason(host.InputInterrupts, "")}
-		}
-		return Result{Verdict: Pass, Reason: "no NIC has an active receive queue " + during(ev)}
+	}
+	if r, ok := noActiveNIC(ev, active, physical); ok {
+		return r
 	}
 	return Result{Verdict: Pass, Reason: "every NIC's active receive queues fit the physical cores of its node"}
 }

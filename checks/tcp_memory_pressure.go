@@ -137,9 +137,17 @@ func runTCPMemoryPressure(ev *Evidence) Result {
 		return Result{Verdict: NotEvaluated, Reason: ev.InputReason(host.InputSockstat, "") + "; " + ev.InputReason(host.InputNetstat, "")}
 	}
 	if memFigs == nil {
-		return Result{Verdict: Pass, Reason: "no TCP pruning " + during(ev) + " (TCP memory unknown: " + ev.InputReason(host.InputSockstat, "") + ")"}
+		return Result{Verdict: Pass, Reason: "no TCP pruning " + during(ev) + " (TCP memory unknown: " + tcpMemUnknown(ev) + ")"}
 	}
 	return Result{Verdict: Pass, Reason: "TCP memory below tcp_mem's pressure value and no pruning " + during(ev)}
+}
+
+// tcpMemUnknown says which half of the TCP memory comparison is missing.
+func tcpMemUnknown(ev *Evidence) string {
+	if _, ok := ev.Now.Sockstat["TCP"]["mem"]; !ok {
+		return "no TCP mem in sockstat: " + ev.InputReason(host.InputSockstat, "")
+	}
+	return "net.ipv4.tcp_mem not read: " + ev.InputReason(host.InputSysctl, "")
 }
 
 // tcpMem compares sockstat's TCP memory with tcp_mem: the figures, the

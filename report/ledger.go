@@ -1,7 +1,6 @@
 package report
 
 import (
-	"math"
 	"strconv"
 
 	"github.com/netdoctor/netdoctor/internal/hostview"
@@ -97,19 +96,6 @@ func buildLosses(v *hostview.View) Losses {
 // layerTitle is the title of a layer by its name.
 func layerTitle(name string) string { return hostview.LossLayer(name).Title() }
 
-// lossRate writes a rate per second for the ledger: "1,000/s", "0.5/s".
-func lossRate(r float64) string {
-	switch {
-	case r == 0 || math.IsNaN(r):
-		return ""
-	case r >= 100:
-		return textfmt.Thousands(uint64(math.Round(r))) + "/s"
-	case r >= 1:
-		return strconv.FormatFloat(r, 'f', 1, 64) + "/s"
-	}
-	return strconv.FormatFloat(r, 'g', 2, 64) + "/s"
-}
-
 // lossValue is a row's value as text: the count, or "no value" with a gap.
 func lossValue(e LossRow) string {
 	if !e.Known {
@@ -167,7 +153,7 @@ func (m *mdWriter) losses(r *Report) {
 			if t.Gaps > 0 {
 				gaps = strconv.Itoa(t.Gaps) + " without a value"
 			}
-			rows = append(rows, []string{mdText(t.Title), textfmt.Thousands(t.Value), lossRate(t.RatePerS), gaps})
+			rows = append(rows, []string{mdText(t.Title), textfmt.Thousands(t.Value), textfmt.Rate(t.RatePerS), gaps})
 		}
 		m.table([]string{"layer", "lost", "rate", "gaps"}, rows)
 	}
@@ -177,7 +163,7 @@ func (m *mdWriter) losses(r *Report) {
 	var rows [][]string
 	for _, e := range l.Rows {
 		rows = append(rows, []string{mdText(layerTitle(e.Layer)), mdText(e.Subject), mdText(e.Counter), mdText(e.Source),
-			lossValue(e), lossRate(e.RatePerS), mdText(lossNote(e))})
+			lossValue(e), textfmt.Rate(e.RatePerS), mdText(lossNote(e))})
 	}
 	m.table([]string{"layer", "subject", "counter", "source", "value", "rate", "note"}, rows)
 }
@@ -205,11 +191,11 @@ func newLossesView(r *Report) *lossesView {
 		if t.Gaps > 0 {
 			g = strconv.Itoa(t.Gaps) + " without a value"
 		}
-		v.Layers = append(v.Layers, lossLayerView{Title: oneLine(t.Title), Value: textfmt.Thousands(t.Value), Rate: lossRate(t.RatePerS), Gaps: g})
+		v.Layers = append(v.Layers, lossLayerView{Title: oneLine(t.Title), Value: textfmt.Thousands(t.Value), Rate: textfmt.Rate(t.RatePerS), Gaps: g})
 	}
 	for _, e := range l.Rows {
 		v.Rows = append(v.Rows, lossRowView{Layer: oneLine(layerTitle(e.Layer)), Subject: oneLine(e.Subject), Counter: oneLine(e.Counter),
-			Source: oneLine(e.Source), Value: lossValue(e), Rate: lossRate(e.RatePerS), Note: oneLine(lossNote(e)), Added: e.Known && e.PartOf == ""})
+			Source: oneLine(e.Source), Value: lossValue(e), Rate: textfmt.Rate(e.RatePerS), Note: oneLine(lossNote(e)), Added: e.Known && e.PartOf == ""})
 	}
 	return v
 }

@@ -181,28 +181,6 @@ func promLabels(labels map[string]string) string {
 	return b.String()
 }
 
-// promName makes a metric or label name of a JSON field name.
-func promName(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '_', r >= '0' && r <= '9' && i > 0:
-			b.WriteRune(r)
-		default:
-			b.WriteByte('_')
-		}
-	}
-	return b.String()
-}
-
-// promMaxLabel bounds a string field used as a label: longer text (a
-// reason, an explanation) is not an identity and is left out.
-const promMaxLabel = 64
-
-// promTextFields are string fields that describe rather than identify a
-// row; they never become labels.
-var promTextFields = map[string]bool{"reason": true, "explanation": true, "summary": true, "why": true, "title": true, "window": true, "note": true}
-
 // losses exports the loss ledger: each layer's total and each counter's
 // value and rate over the window. Rows of one CPU (softnet) are summed
 // under the subject "cpus", so no label names a CPU; rows that another row

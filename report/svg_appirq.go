@@ -57,12 +57,7 @@ func layoutAppIRQ(r *Report, cols *cpuColumns) *svgStrip {
 	}
 	s.Base = append(s.Base, svgRect{X: left, Y: y + barH, W: right - left, H: 1, Fill: "#98a2b3"})
 	for _, c := range cols.Cols {
-		v, at := 0.0, -1
-		for _, cpu := range c.CPUs {
-			if nicRate[cpu] > v || at < 0 {
-				v, at = nicRate[cpu], cpu
-			}
-		}
+		v, at := c.busiest(nicRate)
 		if v <= 0 {
 			continue
 		}

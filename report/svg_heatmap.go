@@ -424,12 +424,7 @@ func layoutHeatmap(r *Report, cols *cpuColumns) *svgHeatmap {
 			nicRate[l.CPU] = l.NICIRQPerS
 		}
 		for _, c := range cols.Cols {
-			v, at := 0.0, -1
-			for _, cpu := range c.CPUs {
-				if nicRate[cpu] > v || at < 0 {
-					v, at = nicRate[cpu], cpu
-				}
-			}
+			v, at := c.busiest(nicRate)
 			if v <= 0 {
 				continue
 			}

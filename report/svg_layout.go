@@ -394,3 +394,15 @@ func cpuText(cpus []int) string {
 	}
 	return "CPUs " + host.FormatCPUList(host.SortedCPUs(cpus))
 }
+
+// busiest returns the highest rate among the column's CPUs and that CPU
+// (the first CPU when every rate is 0).
+func (c cpuColumn) busiest(rate map[int]float64) (v float64, at int) {
+	at = -1
+	for _, cpu := range c.CPUs {
+		if rate[cpu] > v || at < 0 {
+			v, at = rate[cpu], cpu
+		}
+	}
+	return v, at
+}

@@ -197,13 +197,7 @@ func (l *Ledger) Find(layer LossLayer, name string) []LossEntry {
 // window (Losing: known, non-zero, not part of another row): link, NIC and
 // cloud-limit rows. Nil when the NIC lost nothing that the ledger can see.
 func (l *Ledger) LossesOnNIC(name string) []LossEntry {
-	var out []LossEntry
-	for _, e := range l.Rows {
-		if e.NIC == name && e.Losing() {
-			out = append(out, e)
-		}
-	}
-	return out
+	return l.losing(func(e *LossEntry) bool { return e.NIC == name })
 }
 
 // LossesOnCPU returns the per-CPU rows of cpu that count losses over the
@@ -211,10 +205,15 @@ func (l *Ledger) LossesOnNIC(name string) []LossEntry {
 // to CPUs here (a NIC's counters are not per CPU): ask LossesOnNIC for the
 // NICs whose queues the CPU services.
 func (l *Ledger) LossesOnCPU(cpu int) []LossEntry {
+	return l.losing(func(e *LossEntry) bool { return e.CPU == cpu })
+}
+
+// losing returns the rows that match and count losses (Losing).
+func (l *Ledger) losing(match func(*LossEntry) bool) []LossEntry {
 	var out []LossEntry
-	for _, e := range l.Rows {
-		if e.CPU == cpu && e.Losing() {
-			out = append(out, e)
+	for i := range l.Rows {
+		if e := &l.Rows[i]; match(e) && e.Losing() {
+			out = append(out, *e)
 		}
 	}
 	return out

@@ -2,8 +2,6 @@ package inventory
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"text/tabwriter"
 
 	"github.com/netdoctor/netdoctor/internal/hostview"
@@ -54,7 +52,7 @@ func lossesText(ew *errWriter, l Losses) {
 		val, rate, note := "no value", "", ""
 		if e.Known {
 			val = textfmt.Thousands(e.Value)
-			rate = rateText(e.Rate)
+			rate = textfmt.Rate(e.Rate)
 		}
 		switch {
 		case e.Gap != "":
@@ -65,17 +63,4 @@ func lossesText(ew *errWriter, l Losses) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Layer, clean(e.Subject()), clean(e.Name()), clean(e.Source), val, rate, clean(note))
 	}
 	tw.Flush()
-}
-
-// rateText writes a rate per second: "1,000/s", "4.0/s", "0.05/s"; "" for 0.
-func rateText(r float64) string {
-	switch {
-	case r <= 0 || math.IsNaN(r):
-		return ""
-	case r >= 100:
-		return textfmt.Thousands(uint64(math.Round(r))) + "/s"
-	case r >= 1:
-		return strconv.FormatFloat(r, 'f', 1, 64) + "/s"
-	}
-	return strconv.FormatFloat(r, 'g', 2, 64) + "/s"
 }

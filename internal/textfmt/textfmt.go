@@ -4,10 +4,25 @@
 package textfmt
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
 )
+
+// Rate writes a rate per second: "1,000/s" from 100 up, "4.0/s" from 1,
+// "0.05/s" below; "" for 0 (or less, or NaN).
+func Rate(r float64) string {
+	switch {
+	case r <= 0 || math.IsNaN(r):
+		return ""
+	case r >= 100:
+		return Thousands(uint64(math.Round(r))) + "/s"
+	case r >= 1:
+		return strconv.FormatFloat(r, 'f', 1, 64) + "/s"
+	}
+	return strconv.FormatFloat(r, 'g', 2, 64) + "/s"
+}
 
 // Thousands writes n with thousands separators: 84210 → "84,210".
 func Thousands(n uint64) string { return GroupDigits(strconv.FormatUint(n, 10)) }

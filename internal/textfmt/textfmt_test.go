@@ -38,3 +38,11 @@ func TestUptimeAndTime(t *testing.T) {
 		t.Error("zero time")
 	}
 }
+
+func TestRate(t *testing.T) {
+	for r, want := range map[float64]string{0: "", -1: "", 0.05: "0.05/s", 4: "4.0/s", 99.94: "99.9/s", 1234.5: "1,235/s"} {
+		if got := Rate(r); got != want {
+			t.Errorf("Rate(%v) = %q, want %q", r, got, want)
+		}
+	}
+}
