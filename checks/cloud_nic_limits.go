@@ -124,30 +124,22 @@ func runCloudNICLimits(ev *Evidence) Result {
 	var fs []Finding
 	var notEv []string
 	judged := 0
-	for _, nl := range ena {
-		f, reason, ok := enaLimits(ev, nl)
-		switch {
-		case reason != "":
-			notEv = append(notEv, reason)
-		case ok:
-			judged++
-			fs = append(fs, f)
-		default:
-			judged++
+	judge := func(nics []*hostview.NICLoad, rule func(*Evidence, *hostview.NICLoad) (Finding, string, bool)) {
+		for _, nl := range nics {
+			f, reason, ok := rule(ev, nl)
+			switch {
+			case reason != "":
+				notEv = append(notEv, reason)
+			case ok:
+				judged++
+				fs = append(fs, f)
+			default:
+				judged++
+			}
 		}
 	}
-	for _, nl := range netvsc {
-		f, reason, ok := netvscVF(ev, nl)
-		switch {
-		case reason != "":
-			notEv = append(notEv, reason)
-		case ok:
-			judged++
-			fs = append(fs, f)
-		default:
-			judged++
-		}
-	}
+	judge(ena, enaLimits)
+	judge(netvsc, netvscVF)
 	if len(fs) > 0 {
 		return Result{Verdict: Fail, Findings: fs}
 	}
