@@ -176,6 +176,9 @@ func (m *mdWriter) hostTable(r *Report) {
 	}
 
 	add("samples", samplesText(r))
+	if s := overLimitText(r); s != "" {
+		add("not read", s)
+	}
 	if r.LoadWindow != "" {
 		add("rate window", mdText(r.LoadWindow))
 	}

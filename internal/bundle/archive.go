@@ -870,7 +870,7 @@ func (a *archiveBackend) readFile(p string) ([]byte, error) {
 		return nil, ErrNotKept
 	}
 	if n.refused != "" {
-		return nil, refused(n.refused)
+		return nil, memberRefusal(n.refused)
 	}
 	return bytes.Clone(n.data), nil
 }
@@ -889,7 +889,7 @@ func (a *archiveBackend) readFileShared(p string) ([]byte, error) {
 		return nil, ErrNotKept
 	}
 	if n.refused != "" {
-		return nil, refused(n.refused)
+		return nil, memberRefusal(n.refused)
 	}
 	return n.data[:len(n.data):len(n.data)], nil
 }
@@ -967,4 +967,13 @@ func (e *archEntry) String() string             { return fs.FormatDirEntry(e) }
 func (a *archiveBackend) close() error {
 	a.idx.Store(nil)
 	return nil
+}
+
+// memberRefusal is the error for reading a member the index refused with
+// reason r: over the size cap, it wraps ErrTooLarge.
+func memberRefusal(r string) error {
+	if rest, ok := strings.CutPrefix(r, reasonTooLarge); ok {
+		return fmt.Errorf("%w%s", ErrTooLarge, rest)
+	}
+	return refused(r)
 }

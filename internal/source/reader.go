@@ -196,7 +196,8 @@ func (l *loader) input(name, subject, at string, err error, note string) host.In
 	if extra := l.sos.noteFor(at, st); extra != "" {
 		note = joinNote(note, extra)
 	}
-	return host.Input{Name: name, Subject: subject, Path: at, Status: st, Reason: joinNote(reason, note)}
+	return host.Input{Name: name, Subject: subject, Path: at, Status: st, Reason: joinNote(reason, note),
+		OverLimit: errors.Is(err, bundle.ErrTooLarge)}
 }
 
 func (l *loader) add(in host.Input, replace bool) {
