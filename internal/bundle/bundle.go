@@ -32,6 +32,10 @@
 //     size says it is over the cap is refused before any of it is read.
 //     The loader marks such an input over the limit, and every check
 //     that needs it is not evaluated.
+//   - MaxStreamSize, 4 GiB: a file read one line at a time through
+//     OpenStream (/proc/interrupts, /proc/softirqs) from a directory
+//     bundle or the live host, where the per-file cap does not apply:
+//     the parser keeps its model, never the file.
 //   - Limits.MaxTotalSize, 2 GiB: the uncompressed bytes streamed out of
 //     an archive (headers, kept and skipped content), with every sparse
 //     member counted at its full size, holes included. The index keeps
