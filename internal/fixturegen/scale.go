@@ -18,6 +18,17 @@ func Scale(cpus, nics, queuesPerNIC, nvmeVectors, procs int) Scenario {
 	if nq := min(cpus, 128); nvmeVectors > 0 {
 		sc.NVMe = max(1, nvmeVectors/(nq+1))
 	}
+	// Large numbers its processes from 10,000; the kernel's per-CPU
+	// threads and the system daemons take PIDs up to about 6 per CPU.
+	shift := 6*cpus + 2000
+	for i := range sc.Procs {
+		sc.Procs[i].PID += shift
+		for k := range sc.Procs[i].Threads {
+			if sc.Procs[i].Threads[k].TID != 0 {
+				sc.Procs[i].Threads[k].TID += shift
+			}
+		}
+	}
 	for i := range sc.NICs {
 		if sc.NICs[i].Kind == KindLoopback {
 			continue
