@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -187,7 +188,10 @@ func indexArchiveKeep(r io.Reader, lim Limits, keep func(string) bool) (*archive
 		if err != nil {
 			return nil, err
 		}
-		dr, kind = xr, "xz"
+		// Blocks of multi-threaded xz decompress on every core.
+		pr := xr.parallel(runtime.GOMAXPROCS(0))
+		defer pr.Close()
+		dr, kind = pr, "xz"
 	case bytes.HasPrefix(head, bzip2Magic) && len(head) >= 4 && head[3] >= '1' && head[3] <= '9':
 		dr, kind = bzip2.NewReader(br), "bzip2"
 	case bytes.HasPrefix(head, zstdMagic):
