@@ -179,7 +179,7 @@ func (p *xzPar) fail(err error) {
 // are comp, with every check the stream reader makes.
 func decodeXZBlock(comp []byte, h xzBlock, check byte) ([]byte, error) {
 	br := bytes.NewReader(comp)
-	jx := &xzReader{r: bufio.NewReaderSize(br, 16), check: check}
+	jx := &xzReader{r: bufio.NewReaderSize(br, 64<<10), check: check}
 	if err := jx.startBlock(h); err != nil {
 		return nil, err
 	}
