@@ -1,10 +1,13 @@
 package cli_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -27,27 +30,30 @@ import (
 // BenchmarkReportScale512 is the scale host at 512 CPUs: 8 NICs x 64
 // queues, 1,024 NVMe vectors.
 func BenchmarkReportScale512(b *testing.B) {
-	benchScale(b, fixturegen.Scale(512, 8, 64, 1024, 2000))
+	benchScale(b, fixturegen.Scale(512, 8, 64, 1024, 2000), true)
 }
 
 // BenchmarkReportScale2048: 32 NICs x 64 queues, 4,096 NVMe vectors.
 func BenchmarkReportScale2048(b *testing.B) {
-	benchScale(b, fixturegen.Scale(2048, 32, 64, 4096, 2000))
+	benchScale(b, fixturegen.Scale(2048, 32, 64, 4096, 2000), true)
 }
 
 // BenchmarkReportScale4096 is the 4096-CPU host: 2 sockets, 64 NICs x 64
 // queues, 8,192 NVMe vectors, every queue of one NIC on CPU 0.
 func BenchmarkReportScale4096(b *testing.B) {
-	benchScale(b, fixturegen.Scale(4096, 64, 64, 8192, 2000))
+	benchScale(b, fixturegen.Scale(4096, 64, 64, 8192, 2000), true)
 }
 
 // BenchmarkReportThreads10k, 50k and 100k report on a 64-CPU host with
 // one process of that many threads: pairing them is linear.
-func BenchmarkReportThreads10k(b *testing.B)  { benchScale(b, fixturegen.ManyThreads(10_000)) }
-func BenchmarkReportThreads50k(b *testing.B)  { benchScale(b, fixturegen.ManyThreads(50_000)) }
-func BenchmarkReportThreads100k(b *testing.B) { benchScale(b, fixturegen.ManyThreads(100_000)) }
+func BenchmarkReportThreads10k(b *testing.B)  { benchScale(b, fixturegen.ManyThreads(10_000), false) }
+func BenchmarkReportThreads50k(b *testing.B)  { benchScale(b, fixturegen.ManyThreads(50_000), false) }
+func BenchmarkReportThreads100k(b *testing.B) { benchScale(b, fixturegen.ManyThreads(100_000), false) }
 
-func benchScale(b *testing.B, sc fixturegen.Scenario) {
+// benchScale reports on sc; fault says the scale host's fault (every
+// queue of its first NIC on CPU 0) must be found, which the warm-up run
+// checks in the JSON report.
+func benchScale(b *testing.B, sc fixturegen.Scenario, fault bool) {
 	dir := filepath.Join(b.TempDir(), "bundle")
 	if err := fixturegen.WriteCollect(dir, sc); err != nil {
 		b.Fatal(err)
@@ -55,9 +61,32 @@ func benchScale(b *testing.B, sc fixturegen.Scenario) {
 	var out benchutil.CountingWriter
 	env := cli.IO{In: strings.NewReader(""), Out: &out, Err: io.Discard, Now: time.Now}
 	args := []string{"report", dir}
-	if code := cli.Main(args, env); code > 1 { // 1: the scale host's fault
+	var js bytes.Buffer
+	jsEnv := env
+	jsEnv.Out = &js
+	if code := cli.Main([]string{"report", "--fail-on", "warning", "--format", "json", dir}, jsEnv); code > 1 || fault && code != 1 {
 		b.Fatalf("netdoctor report: exit %d", code)
 	}
+	if fault {
+		var rep struct {
+			Findings []struct {
+				Check string `json:"check"`
+				NIC   string `json:"nic"`
+				CPUs  []int  `json:"cpus"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal(js.Bytes(), &rep); err != nil {
+			b.Fatal(err)
+		}
+		found := false
+		for _, f := range rep.Findings {
+			found = found || f.Check == "irq-concentration" && f.NIC == sc.NICs[1].Name && slices.Equal(f.CPUs, []int{0})
+		}
+		if !found {
+			b.Fatalf("the fault (every queue of %s on CPU 0) was not found: %+v", sc.NICs[1].Name, rep.Findings)
+		}
+	}
+	js = bytes.Buffer{}
 	input, files := bareRead(b, dir) // warm the page cache as report did
 	var bare, rep time.Duration
 	peak := benchutil.WatchHeap()
