@@ -18,7 +18,7 @@ const xzParBudget = 128 << 20
 
 // xzPar decompresses the blocks of an xz stream on several cores: a block
 // whose header states both its sizes (every block multi-threaded xz
-// writes) is read whole and decoded by its own goroutine, up to workers at
+// writes), each at most xzParBudget, is read whole and decoded by its own goroutine, up to workers at
 // once, and handed to the reader in stream order; a block that does not
 // state them is decoded by the reader from the stream, after the blocks
 // before it. Every check of the single-threaded reader holds, and so does
@@ -110,7 +110,9 @@ func (p *xzPar) dispatch() {
 			p.fail(err)
 			return
 		}
-		sized := h.comp >= 0 && h.uncomp >= 0
+		// Decoded ahead only with both sizes stated and within the
+		// budget: the buffers are allocated from them.
+		sized := h.comp >= 0 && h.uncomp >= 0 && h.comp <= xzParBudget && h.uncomp <= xzParBudget
 		p.mu.Lock()
 		for p.inflight > 0 && !p.isStopped() &&
 			(p.dicts+h.dict > xzMaxDict+p.produced || (sized && p.buffered+h.uncomp > xzParBudget)) {

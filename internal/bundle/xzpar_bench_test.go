@@ -20,6 +20,12 @@ import (
 // dictionaries, CRC64 checks). The index after the blocks is only its
 // indicator: the reader stops there.
 func xzSizedBlocks(tb testing.TB, raw []byte, blockSize int) []byte {
+	return xzSizedBlocksLie(tb, raw, blockSize, 0)
+}
+
+// xzSizedBlocksLie is xzSizedBlocks with every block declaring lie
+// uncompressed bytes when lie is not 0.
+func xzSizedBlocksLie(tb testing.TB, raw []byte, blockSize int, lie uint64) []byte {
 	var out bytes.Buffer
 	flags := []byte{0x00, 0x04}
 	out.Write(xzMagic)
@@ -39,7 +45,11 @@ func xzSizedBlocks(tb testing.TB, raw []byte, blockSize int) []byte {
 		}
 		h := []byte{0, 0xc0}
 		h = binary.AppendUvarint(h, uint64(c.Len()))
-		h = binary.AppendUvarint(h, uint64(len(chunk)))
+		uncomp := uint64(len(chunk))
+		if lie != 0 {
+			uncomp = lie
+		}
+		h = binary.AppendUvarint(h, uncomp)
 		h = append(h, 0x21, 0x01, 22) // LZMA2, 8 MiB dictionary
 		for (len(h)+4)%4 != 0 {
 			h = append(h, 0)
@@ -120,5 +130,33 @@ func TestXZSizedBlocksParallel(t *testing.T) {
 	got, err := io.ReadAll(p)
 	if err != nil || !bytes.Equal(got, raw) {
 		t.Fatalf("%d bytes of %d, %v", len(got), len(raw), err)
+	}
+}
+
+// TestXZParallelLyingSizes checks blocks declaring far more data than they
+// hold fail in the parallel reader as in the single-threaded one, without
+// allocating what they declare.
+func TestXZParallelLyingSizes(t *testing.T) {
+	raw := benchText(100 << 10)
+	for _, lie := range []uint64{1, 1 << 20, 1 << 40, 1 << 60} {
+		data := xzSizedBlocksLie(t, raw, 40<<10, lie)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		x, err := newXZReader(bufio.NewReader(bytes.NewReader(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := x.parallel(2)
+		_, perr := io.ReadAll(p)
+		p.Close()
+		runtime.ReadMemStats(&after)
+		x, _ = newXZReader(bufio.NewReader(bytes.NewReader(data)))
+		_, serr := io.ReadAll(x)
+		if perr == nil || serr == nil {
+			t.Errorf("declared %d: parallel %v, single-threaded %v; want both to fail", lie, perr, serr)
+		}
+		if d := after.TotalAlloc - before.TotalAlloc; d > 64<<20 {
+			t.Errorf("declared %d: allocated %d MiB", lie, d>>20)
+		}
 	}
 }
