@@ -86,7 +86,6 @@ func benchScale(b *testing.B, sc fixturegen.Scenario, fault bool) {
 			b.Fatalf("the fault (every queue of %s on CPU 0) was not found: %+v", sc.NICs[1].Name, rep.Findings)
 		}
 	}
-	js = bytes.Buffer{}
 	input, files := bareRead(b, dir) // warm the page cache as report did
 	var bare, rep time.Duration
 	peak := benchutil.WatchHeap()
