@@ -58,6 +58,10 @@ func runOne(ev *Evidence, c *Check) Outcome {
 		o.Verdict, o.Reason = Error, "check has no Run function"
 		return o
 	}
+	if r := overLimitReason(ev, c); r != "" {
+		o.Verdict, o.Reason, o.Findings = NotEvaluated, r, nil
+		return o
+	}
 	res, err := call(ev, c)
 	if err != nil {
 		o.Verdict, o.Reason = Error, err.Error()
@@ -238,4 +242,35 @@ func validateDoc(doc string) error {
 		}
 	}
 	return nil
+}
+
+// overLimitReason names the first input check c needs that a sample could
+// not read for its size (host.Input.OverLimit), or is "". Such an input
+// exists, so a check that ran on what the source gathered around it (the
+// /proc/irq directories without /proc/interrupts' counts) would pass on
+// nothing: it is not evaluated instead, for every check alike.
+func overLimitReason(ev *Evidence, c *Check) string {
+	for _, s := range []*host.Snapshot{ev.Prev, ev.Now} {
+		if s == nil {
+			continue
+		}
+		for _, in := range s.Inputs {
+			if !in.OverLimit || !slices.Contains(c.Needs, in.Name) {
+				continue
+			}
+			label := in.Name
+			if in.Subject != "" {
+				label += " " + in.Subject
+			}
+			r := "input " + label + " not read"
+			if in.Path != "" {
+				r += " (" + in.Path + ")"
+			}
+			if in.Reason != "" {
+				r += ": " + in.Reason
+			}
+			return r
+		}
+	}
+	return ""
 }

@@ -190,6 +190,9 @@ func (m *mdWriter) hostTable(r *Report) {
 		add("processes", strconv.Itoa(r.Processes.Seen)+" seen")
 	}
 	add("samples", samplesText(r))
+	if s := overLimitText(r); s != "" {
+		add("not read", s)
+	}
 	if r.LoadWindow != "" {
 		add("rate window", mdText(r.LoadWindow))
 	}

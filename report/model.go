@@ -306,6 +306,10 @@ type Input struct {
 	Path    string      `json:"path"`
 	Status  host.Status `json:"status"`
 	Reason  string      `json:"reason"`
+	// OverLimit is set when the input exists but was too large to read:
+	// the checks that need it are not evaluated (added in schema version
+	// 1, additive).
+	OverLimit bool `json:"over_limit"`
 }
 
 // NIC is one interface of the latest sample with its queue vectors.
@@ -441,7 +445,7 @@ func build(v *hostview.View, outcomes []checks.Outcome, loads rates, meta Meta) 
 		for _, in := range s.Inputs {
 			r.Inputs = append(r.Inputs, Input{
 				Sample: i + 1, Name: in.Name, Subject: in.Subject,
-				Path: in.Path, Status: in.Status, Reason: in.Reason,
+				Path: in.Path, Status: in.Status, Reason: in.Reason, OverLimit: in.OverLimit,
 			})
 		}
 	}

@@ -192,7 +192,7 @@ func TestJSONContract(t *testing.T) {
 				keys(t, "check", c, "id", "title", "verdict", "reason", "findings", "severity", "waived")
 			}
 			for _, in := range doc["inputs"].([]any) {
-				keys(t, "input", in, "sample", "name", "subject", "path", "status", "reason")
+				keys(t, "input", in, "sample", "name", "subject", "path", "status", "reason", "over_limit")
 			}
 			for _, n := range doc["nics"].([]any) {
 				keys(t, "nic", n, "name", "kind", "driver", "pci", "numa_node", "speed", "queue_map", "queues")

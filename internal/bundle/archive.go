@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -187,7 +188,10 @@ func indexArchiveKeep(r io.Reader, lim Limits, keep func(string) bool) (*archive
 		if err != nil {
 			return nil, err
 		}
-		dr, kind = xr, "xz"
+		// Blocks of multi-threaded xz decompress on every core.
+		pr := xr.parallel(runtime.GOMAXPROCS(0))
+		defer pr.Close()
+		dr, kind = pr, "xz"
 	case bytes.HasPrefix(head, bzip2Magic) && len(head) >= 4 && head[3] >= '1' && head[3] <= '9':
 		dr, kind = bzip2.NewReader(br), "bzip2"
 	case bytes.HasPrefix(head, zstdMagic):
@@ -870,7 +874,7 @@ func (a *archiveBackend) readFile(p string) ([]byte, error) {
 		return nil, ErrNotKept
 	}
 	if n.refused != "" {
-		return nil, refused(n.refused)
+		return nil, memberRefusal(n.refused)
 	}
 	return bytes.Clone(n.data), nil
 }
@@ -889,7 +893,7 @@ func (a *archiveBackend) readFileShared(p string) ([]byte, error) {
 		return nil, ErrNotKept
 	}
 	if n.refused != "" {
-		return nil, refused(n.refused)
+		return nil, memberRefusal(n.refused)
 	}
 	return n.data[:len(n.data):len(n.data)], nil
 }
@@ -967,4 +971,13 @@ func (e *archEntry) String() string             { return fs.FormatDirEntry(e) }
 func (a *archiveBackend) close() error {
 	a.idx.Store(nil)
 	return nil
+}
+
+// memberRefusal is the error for reading a member the index refused with
+// reason r: over the size cap, it wraps ErrTooLarge.
+func memberRefusal(r string) error {
+	if rest, ok := strings.CutPrefix(r, reasonTooLarge); ok {
+		return fmt.Errorf("%w%s", ErrTooLarge, rest)
+	}
+	return refused(r)
 }

@@ -28,7 +28,14 @@
 //   - Limits.MaxFileSize, 64 MiB: the largest file or member read. sos
 //     cuts a collected file to its last 25 MiB by default, so a larger
 //     member is nothing sos wrote; it is listed, and reading it says
-//     "file too large".
+//     "file too large" (ErrTooLarge). A directory's regular file whose
+//     size says it is over the cap is refused before any of it is read.
+//     The loader marks such an input over the limit, and every check
+//     that needs it is not evaluated.
+//   - MaxStreamSize, 4 GiB: a file read one line at a time through
+//     OpenStream (/proc/interrupts, /proc/softirqs) from a directory
+//     bundle or the live host, where the per-file cap does not apply:
+//     the parser keeps its model, never the file.
 //   - Limits.MaxTotalSize, 2 GiB: the uncompressed bytes streamed out of
 //     an archive (headers, kept and skipped content), with every sparse
 //     member counted at its full size, holes included. The index keeps
@@ -170,6 +177,11 @@ const (
 // safety grounds; the message carries the reason, for example "link escapes
 // the bundle", "not a regular file" or "file too large".
 var ErrRefused = errors.New("refused")
+
+// ErrTooLarge wraps ErrRefused for a file or member over Limits.MaxFileSize:
+// the input exists but was not read, so whatever needed it could not be
+// judged (it is never "missing").
+var ErrTooLarge = fmt.Errorf("%w: %s", ErrRefused, reasonTooLarge)
 
 // Reasons for refusals, shared by the directory and archive views.
 const (

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -280,10 +281,52 @@ func TestFileTooLarge(t *testing.T) {
 		for _, name := range []string{"big", "link"} {
 			_, err := b.FS.ReadFile(name)
 			wantRefused(t, err, reasonTooLarge)
+			if !errors.Is(err, ErrTooLarge) {
+				t.Errorf("%s: %v does not wrap ErrTooLarge", name, err)
+			}
 			_, err = b.FS.Open(name)
 			wantRefused(t, err, reasonTooLarge)
+			if !errors.Is(err, ErrTooLarge) {
+				t.Errorf("open %s: %v does not wrap ErrTooLarge", name, err)
+			}
 		}
 	})
+}
+
+// TestDirTooLargeNotRead checks a directory bundle's file larger than the
+// cap is refused from its size, before any of it is read: reading it
+// allocates far less than the cap.
+func TestDirTooLargeNotRead(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "big"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sparse: 64 MiB on disk costs nothing.
+	if err := f.Truncate(64 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	lim := DefaultLimits()
+	lim.MaxFileSize = 8 << 20
+	b, err := Open(dir, lim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, rerr := b.FS.ReadFile("big")
+	_, oerr := b.FS.Open("big")
+	runtime.ReadMemStats(&after)
+	for _, err := range []error{rerr, oerr} {
+		if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "64 MiB") {
+			t.Errorf("err = %v, want a too-large refusal naming the file's size", err)
+		}
+	}
+	if d := after.TotalAlloc - before.TotalAlloc; d > 1<<20 {
+		t.Errorf("refusing a 64 MiB file allocated %d bytes: it was read", d)
+	}
 }
 
 // TestReadFileCopies checks a caller may modify what ReadFile returns.

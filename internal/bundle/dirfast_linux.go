@@ -4,7 +4,6 @@ package bundle
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"strings"
@@ -335,6 +334,9 @@ func readFD(fd int, size, max int64) ([]byte, bool) {
 // is read on to EOF. A size of 0 (proc files) starts with 512 bytes and
 // reads until read returns 0. Errors are bare: an errno, or the refusal.
 func readFull(fd int, size, max int64) ([]byte, error) {
+	if size > max {
+		return nil, tooLarge(size, max)
+	}
 	n0 := size + 1
 	if size <= 0 {
 		n0 = 512
@@ -364,7 +366,7 @@ func readFull(fd int, size, max int64) ([]byte, error) {
 		}
 		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > max {
-			return nil, refused(fmt.Sprintf("%s (more than %s)", reasonTooLarge, sizeString(max)))
+			return nil, tooLarge(0, max)
 		}
 		if n == 0 || (size > 0 && n < room && int64(len(buf)) == size) {
 			return buf, nil

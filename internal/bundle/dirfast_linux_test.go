@@ -225,7 +225,7 @@ func TestFastPathClose(t *testing.T) {
 
 // TestReadFDSizes checks reading to EOF whatever size fstat reported: a
 // file that grew or shrank after the fstat is read whole, and the cap
-// holds.
+// holds; a size over the cap is refused before anything is read.
 func TestReadFDSizes(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "f")
 	content := strings.Repeat("abcdefgh", 100) // 800 bytes
@@ -234,7 +234,7 @@ func TestReadFDSizes(t *testing.T) {
 		hint, max int64
 		ok        bool
 	}{
-		{800, 1000, true}, {0, 1000, true}, {10, 1000, true}, {5000, 1000, true},
+		{800, 1000, true}, {0, 1000, true}, {10, 1000, true}, {5000, 1000, false},
 		{799, 1000, true}, {801, 1000, true}, {800, 800, true}, {800, 799, false},
 	} {
 		f, err := os.Open(p)

@@ -138,6 +138,15 @@ func refused(reason string) error {
 	return fmt.Errorf("%w: %s", ErrRefused, reason)
 }
 
+// tooLarge builds the refusal of a file over the size cap max; size is the
+// size the file declares (its stat size or tar header), 0 when unknown.
+func tooLarge(size, max int64) error {
+	if size > max {
+		return fmt.Errorf("%w (%s, more than %s)", ErrTooLarge, sizeString(size), sizeString(max))
+	}
+	return fmt.Errorf("%w (more than %s)", ErrTooLarge, sizeString(max))
+}
+
 // join joins a canonical directory and a name.
 func join(dir, name string) string {
 	if dir == "" {
@@ -539,6 +548,11 @@ func sortEntries(d []fs.DirEntry) {
 // readCapped reads r to EOF, refusing more than max bytes. hint is the size
 // a stat reported, used only to size the buffer (proc files report 0).
 func readCapped(r io.Reader, hint, max int64) ([]byte, error) {
+	if hint > max {
+		// A regular file's stat size is its size: refuse before reading
+		// (proc files say 0 and are read up to the cap).
+		return nil, tooLarge(hint, max)
+	}
 	n := int64(512)
 	if hint > 0 && hint < max {
 		n = hint + 1
@@ -555,7 +569,7 @@ func readCapped(r io.Reader, hint, max int64) ([]byte, error) {
 		m, err := r.Read(buf[len(buf) : len(buf)+room])
 		buf = buf[:len(buf)+m]
 		if int64(len(buf)) > max {
-			return nil, refused(fmt.Sprintf("%s (more than %s)", reasonTooLarge, sizeString(max)))
+			return nil, tooLarge(0, max)
 		}
 		if err == io.EOF {
 			return buf, nil

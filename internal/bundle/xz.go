@@ -151,92 +151,150 @@ func (x *xzReader) Read(p []byte) (int, error) {
 	}
 }
 
+// readBlock reads the current block's data (started by startBlock),
+// hashing it; at the block's end it checks it and returns io.EOF.
+func (x *xzReader) readBlock(p []byte) (int, error) {
+	n, err := x.block.Read(p)
+	if n > 0 {
+		if x.hash != nil {
+			x.hash.Write(p[:n])
+		}
+		x.uncomp += int64(n)
+		x.produced += int64(n)
+	}
+	if err == io.EOF {
+		if err := x.endBlock(); err != nil {
+			return n, err
+		}
+		x.block = nil
+		return n, io.EOF
+	}
+	if err != nil {
+		return n, fmt.Errorf("xz: %w", noEOF(err))
+	}
+	return n, nil
+}
+
 // nextBlock reads a block header and sets up its LZMA2 reader. At the index
 // it returns io.EOF.
 func (x *xzReader) nextBlock() error {
-	b, err := x.r.ReadByte()
+	h, err := x.readBlockHeader()
 	if err != nil {
-		return fmt.Errorf("xz block header: %w", noEOF(err))
+		return err
 	}
-	if b == 0 {
-		return io.EOF // index indicator: no more blocks in this stream
-	}
-	size := (int(b) + 1) * 4
-	h := make([]byte, size)
-	h[0] = b
-	if _, err := io.ReadFull(x.r, h[1:]); err != nil {
-		return fmt.Errorf("xz block header: %w", noEOF(err))
-	}
-	if crc32.ChecksumIEEE(h[:size-4]) != binary.LittleEndian.Uint32(h[size-4:]) {
-		return errors.New("xz: block header checksum mismatch")
-	}
-	flags := h[1]
-	if flags&0x3c != 0 {
-		return errors.New("xz: unsupported block flags")
-	}
-	body := h[2 : size-4]
-	x.declComp, x.declUncomp = -1, -1
-	if flags&0x40 != 0 {
-		v, rest, err := xzVarint(body)
-		if err != nil || v == 0 || v > 1<<62 {
-			return errors.New("xz: bad compressed size in block header")
-		}
-		x.declComp, body = int64(v), rest
-	}
-	if flags&0x80 != 0 {
-		v, rest, err := xzVarint(body)
-		if err != nil || v > 1<<62 {
-			return errors.New("xz: bad uncompressed size in block header")
-		}
-		x.declUncomp, body = int64(v), rest
-	}
-	if flags&0x03 != 0 {
-		return errors.New("xz: filter chains other than a single LZMA2 filter are not supported")
-	}
-	id, body, err := xzVarint(body)
-	if err != nil {
-		return errors.New("xz: bad filter flags")
-	}
-	plen, body, err := xzVarint(body)
-	if err != nil || id != 0x21 || plen != 1 || len(body) < 1 {
-		return fmt.Errorf("xz: unsupported filter %#x (only LZMA2)", id)
-	}
-	dict, err := lzma.DecodeDictCap(body[0])
-	if err != nil {
-		return fmt.Errorf("xz: %w", err)
-	}
-	for _, c := range body[1:] {
-		if c != 0 {
-			return errors.New("xz: non-zero block header padding")
-		}
-	}
-	if dict > xzMaxDict {
-		return refused(fmt.Sprintf("xz dictionary of %d MiB exceeds the %d MiB limit", dict>>20, xzMaxDict>>20))
-	}
-	// Every block starts with a fresh dictionary, so one declaring its
-	// uncompressed size never needs more than that.
-	size64 := int64(dict)
-	if x.declUncomp >= 0 {
-		size64 = min(size64, x.declUncomp)
-	}
-	size64 = max(size64, lzma.MinDictCap)
 	// The dictionaries of all blocks together: one of the largest size,
 	// and then no more than the data decompressed so far.
-	if x.dicts+size64 > xzMaxDict+x.produced {
-		return refused(fmt.Sprintf("xz blocks declare %s of dictionaries for %s of data (at most %s more than the data)",
-			sizeString(x.dicts+size64), sizeString(x.produced), sizeString(xzMaxDict)))
+	if err := dictBound(x.dicts, h.dict, x.produced); err != nil {
+		return err
 	}
-	x.dicts += size64
+	x.dicts += h.dict
+	return x.startBlock(h)
+}
+
+// startBlock sets up the LZMA2 reader of the block whose header is h, on
+// the stream.
+func (x *xzReader) startBlock(h xzBlock) error {
+	x.declComp, x.declUncomp, x.hdrSize = h.comp, h.uncomp, h.hdrSize
 	x.cr = &countReader{r: x.r}
-	lz, err := lzma.Reader2Config{DictCap: int(size64)}.NewReader2(x.cr)
+	lz, err := lzma.Reader2Config{DictCap: int(h.dict)}.NewReader2(x.cr)
 	if err != nil {
 		return fmt.Errorf("xz: %w", err)
 	}
 	x.block = lz
 	x.hash = x.newHash()
-	x.hdrSize = int64(size)
 	x.uncomp = 0
 	return nil
+}
+
+// dictBound refuses a block's dictionary of size bytes when the blocks'
+// dictionaries, dicts so far, would total more than xzMaxDict beyond the
+// data decompressed so far.
+func dictBound(dicts, size, produced int64) error {
+	if dicts+size > xzMaxDict+produced {
+		return refused(fmt.Sprintf("xz blocks declare %s of dictionaries for %s of data (at most %s more than the data)",
+			sizeString(dicts+size), sizeString(produced), sizeString(xzMaxDict)))
+	}
+	return nil
+}
+
+// xzBlock is what a block header declares: the compressed and
+// uncompressed sizes (-1 when not stated), the dictionary the block needs
+// (cut to its uncompressed size) and the header's own size.
+type xzBlock struct {
+	comp, uncomp, dict, hdrSize int64
+}
+
+// readBlockHeader reads and checks a block header; at the index it
+// returns io.EOF.
+func (x *xzReader) readBlockHeader() (xzBlock, error) {
+	var blk xzBlock
+	b, err := x.r.ReadByte()
+	if err != nil {
+		return blk, fmt.Errorf("xz block header: %w", noEOF(err))
+	}
+	if b == 0 {
+		return blk, io.EOF // index indicator: no more blocks in this stream
+	}
+	size := (int(b) + 1) * 4
+	h := make([]byte, size)
+	h[0] = b
+	if _, err := io.ReadFull(x.r, h[1:]); err != nil {
+		return blk, fmt.Errorf("xz block header: %w", noEOF(err))
+	}
+	if crc32.ChecksumIEEE(h[:size-4]) != binary.LittleEndian.Uint32(h[size-4:]) {
+		return blk, errors.New("xz: block header checksum mismatch")
+	}
+	flags := h[1]
+	if flags&0x3c != 0 {
+		return blk, errors.New("xz: unsupported block flags")
+	}
+	body := h[2 : size-4]
+	blk.comp, blk.uncomp, blk.hdrSize = -1, -1, int64(size)
+	if flags&0x40 != 0 {
+		v, rest, err := xzVarint(body)
+		if err != nil || v == 0 || v > 1<<62 {
+			return blk, errors.New("xz: bad compressed size in block header")
+		}
+		blk.comp, body = int64(v), rest
+	}
+	if flags&0x80 != 0 {
+		v, rest, err := xzVarint(body)
+		if err != nil || v > 1<<62 {
+			return blk, errors.New("xz: bad uncompressed size in block header")
+		}
+		blk.uncomp, body = int64(v), rest
+	}
+	if flags&0x03 != 0 {
+		return blk, errors.New("xz: filter chains other than a single LZMA2 filter are not supported")
+	}
+	id, body, err := xzVarint(body)
+	if err != nil {
+		return blk, errors.New("xz: bad filter flags")
+	}
+	plen, body, err := xzVarint(body)
+	if err != nil || id != 0x21 || plen != 1 || len(body) < 1 {
+		return blk, fmt.Errorf("xz: unsupported filter %#x (only LZMA2)", id)
+	}
+	dict, err := lzma.DecodeDictCap(body[0])
+	if err != nil {
+		return blk, fmt.Errorf("xz: %w", err)
+	}
+	for _, c := range body[1:] {
+		if c != 0 {
+			return blk, errors.New("xz: non-zero block header padding")
+		}
+	}
+	if dict > xzMaxDict {
+		return blk, refused(fmt.Sprintf("xz dictionary of %d MiB exceeds the %d MiB limit", dict>>20, xzMaxDict>>20))
+	}
+	// Every block starts with a fresh dictionary, so one declaring its
+	// uncompressed size never needs more than that.
+	blk.dict = int64(dict)
+	if blk.uncomp >= 0 {
+		blk.dict = min(blk.dict, blk.uncomp)
+	}
+	blk.dict = max(blk.dict, lzma.MinDictCap)
+	return blk, nil
 }
 
 // endBlock checks the sizes, the padding and the check of a finished block.

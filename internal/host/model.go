@@ -33,6 +33,11 @@ type Input struct {
 	Path    string `json:"path,omitempty"`
 	Status  Status `json:"status"`
 	Reason  string `json:"reason,omitempty"`
+	// OverLimit is set when the input exists but was not read because it
+	// is larger than a bound on what one file may cost (its Status is
+	// invalid): every check that needs it is not evaluated, whatever
+	// else the source could gather around it.
+	OverLimit bool `json:"over_limit,omitempty"`
 }
 
 // Input names: the stable kinds of input a source reads and a check may

@@ -2,8 +2,10 @@ package parse
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -55,6 +57,19 @@ func checkErr(t *testing.T, err error, want []string) {
 	for _, w := range want {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error %q does not contain %q", err, w)
+		}
+	}
+}
+
+// sameStreamed checks a streamed parse (with the default read buffer and
+// with bufio's smallest, which assembles every longer line) gives what
+// the parse of the whole file gave.
+func sameStreamed(t *testing.T, want any, wantErr error, parse func(buf int) (any, error)) {
+	t.Helper()
+	for _, buf := range []int{64 << 10, 16} {
+		got, err := parse(buf)
+		if !reflect.DeepEqual(got, want) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("streamed with a %d-byte buffer:\n%#v, %v\nwhole file:\n%#v, %v", buf, got, err, want, wantErr)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package parse
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
 
 	"github.com/netdoctor/netdoctor/internal/host"
 )
@@ -37,26 +38,53 @@ const maxIRQ = 1<<31 - 1
 // 1500 IRQs (9 MB) parses at several hundred MB/s
 // (BenchmarkInterrupts512CPU).
 func Interrupts(b []byte) (host.Interrupts, error) {
+	// One allocation serves the counts of many rows. A row needs at least
+	// two bytes per count, which bounds the estimate for hostile input.
+	nl := bytes.Count(b, []byte{'\n'})
+	return interrupts(&lineScanner{b: b}, nl, len(b))
+}
+
+// InterruptsFrom is Interrupts reading r one line at a time: memory grows
+// with what the model keeps (a count per IRQ and CPU, the names), not with
+// the file, so /proc/interrupts of the largest hosts (140 MB a sample at
+// 2048 CPUs) is read whole under no file-size cap. A read error is
+// returned with whatever rows came before it.
+func InterruptsFrom(r io.Reader) (host.Interrupts, error) {
+	return interruptsStream(streamLines(r))
+}
+
+func interruptsStream(ls *lineScanner) (host.Interrupts, error) {
+	out, err := interrupts(ls, -1, -1)
+	if rerr := ls.readErr(); rerr != nil {
+		return out, rerr
+	}
+	return out, err
+}
+
+// interrupts parses the lines of ls; nl and size are the file's lines and
+// bytes when known (the counts' arrays are sized from them), -1 when
+// streamed.
+func interrupts(ls *lineScanner, nl, size int) (host.Interrupts, error) {
 	out := host.Interrupts{CPUs: []int{}, IRQs: []host.IRQ{}, Arch: []host.ArchIRQ{}}
 	errs := rowErrors{file: "interrupts"}
-	ls := lineScanner{b: b}
 
-	cpus, err := readCPUHeader(&ls, "interrupts")
+	cpus, err := readCPUHeader(ls, "interrupts")
 	if err != nil {
 		return out, err
 	}
 	out.CPUs = cpus
 	n := len(cpus)
 
-	// One allocation serves the counts of many rows. A row needs at least
-	// two bytes per count, which bounds the estimate for hostile input.
-	nl := bytes.Count(b, []byte{'\n'})
-	estimate := (nl + 1) * n
-	if limit := len(b)/2 + n; estimate > limit {
-		estimate = limit
+	chunk := 1 << 16 // streamed: a few hundred KiB per array
+	if nl >= 0 {
+		chunk = (nl + 1) * n
+		if limit := size/2 + n; chunk > limit {
+			chunk = limit
+		}
+		chunk = min(chunk, 1<<20)
+		out.IRQs = make([]host.IRQ, 0, min(nl, 4096))
 	}
-	slab := countSlab{chunk: min(estimate, 1<<20)}
-	out.IRQs = make([]host.IRQ, 0, min(nl, 4096))
+	slab := countSlab{chunk: chunk}
 
 	seenIRQ := make(map[int]struct{})
 	seenArch := make(map[string]struct{})

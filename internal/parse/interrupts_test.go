@@ -1,8 +1,10 @@
 package parse
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -391,6 +393,9 @@ func FuzzInterrupts(f *testing.F) {
 	f.Add([]byte("  CPU0 CPU1\n 1: 1\n 2: 1 2 3 4\nERR: 0\nLOC: 1 2 3\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		got, err := Interrupts(b)
+		sameStreamed(t, got, err, func(buf int) (any, error) {
+			return interruptsStream(streamLinesSize(bytes.NewReader(b), buf))
+		})
 		seen := map[int]bool{}
 		for _, q := range got.IRQs {
 			if len(q.Counts) != len(got.CPUs) {
@@ -418,4 +423,37 @@ func FuzzInterrupts(f *testing.F) {
 			t.Fatal("no rows and no error")
 		}
 	})
+}
+
+// TestInterruptsFromMemory checks the streamed parser's memory follows the
+// model, not the file: rows whose counts are padded with runs of spaces
+// (a 12 MiB file for 96 KiB of counts) allocate a fraction of the
+// file, while the rows are all kept.
+func TestInterruptsFromMemory(t *testing.T) {
+	const cpus, rows, pad = 8, 1500, 1000
+	var b bytes.Buffer
+	for c := 0; c < cpus; c++ {
+		fmt.Fprintf(&b, " CPU%d", c)
+	}
+	b.WriteByte('\n')
+	spaces := strings.Repeat(" ", pad)
+	for i := 0; i < rows; i++ {
+		fmt.Fprintf(&b, "%d:", i)
+		for c := 0; c < cpus; c++ {
+			b.WriteString(spaces)
+			fmt.Fprint(&b, i+c)
+		}
+		b.WriteString("  IR-PCI-MSI 524288-edge      eth0-TxRx-0\n")
+	}
+	size := b.Len()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	got, err := InterruptsFrom(&b)
+	runtime.ReadMemStats(&after)
+	if err != nil || len(got.IRQs) != rows {
+		t.Fatalf("%d IRQs, %v", len(got.IRQs), err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(size/4) {
+		t.Errorf("streaming a %d-byte file allocated %d bytes: more than a quarter of the file", size, alloc)
+	}
 }

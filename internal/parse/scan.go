@@ -1,6 +1,11 @@
 package parse
 
-import "bytes"
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+)
 
 // isSpace reports whether c separates fields in kernel text files.
 func isSpace(c byte) bool { return spaceTab[c] }
@@ -27,13 +32,94 @@ func trimSpace(b []byte) []byte {
 // lineScanner iterates over the lines of a file: next returns the next line
 // (without its '\n') and its 1-based number, or ok=false at the end. A final
 // line without '\n' is returned; an empty input has no lines.
+//
+// A scanner made by streamLines reads an io.Reader instead, one line at a
+// time: a returned line is valid until the next call, so a parser copies
+// what it keeps (numbers into its model, text into strings) and memory
+// grows with the model, never with the file. A line longer than
+// maxStreamLine is returned cut to that length (the rest is skipped),
+// which a parser reports as a bad row; a read error ends the lines and is
+// kept in err.
 type lineScanner struct {
 	b    []byte
 	pos  int
 	line int
+
+	r    *bufio.Reader
+	long []byte // a line longer than r's buffer, assembled
+	err  error  // the read error that ended a stream, io.EOF excluded
+}
+
+// maxStreamLine bounds one line of a streamed file: a /proc/interrupts row
+// holds a count of up to 10 digits and a space per CPU (maxCPU + 1 CPUs),
+// then the chip, trigger and action names.
+const maxStreamLine = (maxCPU+1)*21 + 64<<10
+
+// streamLines returns a scanner reading r line by line.
+func streamLines(r io.Reader) *lineScanner {
+	return streamLinesSize(r, 64<<10)
+}
+
+// streamLinesSize is streamLines with a read buffer of size bytes (tests
+// use a small one to assemble long lines).
+func streamLinesSize(r io.Reader, size int) *lineScanner {
+	return &lineScanner{r: bufio.NewReaderSize(r, size)}
+}
+
+// nextStream is next for a streamed scanner.
+func (l *lineScanner) nextStream() (line []byte, num int, ok bool) {
+	if l.err != nil {
+		return nil, 0, false
+	}
+	l.long = l.long[:0]
+	for {
+		chunk, err := l.r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			if room := maxStreamLine - len(l.long); room > 0 {
+				l.long = append(l.long, chunk[:min(len(chunk), room)]...)
+			}
+			continue
+		}
+		if err != nil && err != io.EOF {
+			l.err = err
+			return nil, 0, false
+		}
+		if len(l.long) > 0 || len(chunk) > 0 || err == nil {
+			if len(l.long) > 0 {
+				if room := maxStreamLine - len(l.long); room > 0 {
+					l.long = append(l.long, chunk[:min(len(chunk), room)]...)
+				}
+				line = l.long
+			} else {
+				line = chunk
+			}
+		} else {
+			l.err = io.EOF
+			return nil, 0, false
+		}
+		if err == io.EOF {
+			l.err = io.EOF
+		}
+		if n := len(line); n > 0 && line[n-1] == '\n' {
+			line = line[:n-1]
+		}
+		l.line++
+		return line, l.line, true
+	}
+}
+
+// readErr is the error that ended a streamed scanner early, or nil.
+func (l *lineScanner) readErr() error {
+	if l.err == nil || errors.Is(l.err, io.EOF) {
+		return nil
+	}
+	return l.err
 }
 
 func (l *lineScanner) next() (line []byte, num int, ok bool) {
+	if l.r != nil {
+		return l.nextStream()
+	}
 	if l.pos >= len(l.b) {
 		return nil, 0, false
 	}

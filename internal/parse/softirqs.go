@@ -1,6 +1,10 @@
 package parse
 
-import "github.com/netdoctor/netdoctor/internal/host"
+import (
+	"io"
+
+	"github.com/netdoctor/netdoctor/internal/host"
+)
 
 // Softirqs parses /proc/softirqs: a header of CPU columns (all possible CPUs,
 // unlike /proc/interrupts; offline ones count zero), then one row per softirq
@@ -9,10 +13,27 @@ import "github.com/netdoctor/netdoctor/internal/host"
 // repeated name is dropped and named with its line in the error; the other
 // rows are kept.
 func Softirqs(b []byte) (host.Softirqs, error) {
+	return softirqs(&lineScanner{b: b})
+}
+
+// SoftirqsFrom is Softirqs reading r one line at a time (see
+// InterruptsFrom).
+func SoftirqsFrom(r io.Reader) (host.Softirqs, error) {
+	return softirqsStream(streamLines(r))
+}
+
+func softirqsStream(ls *lineScanner) (host.Softirqs, error) {
+	out, err := softirqs(ls)
+	if rerr := ls.readErr(); rerr != nil {
+		return out, rerr
+	}
+	return out, err
+}
+
+func softirqs(ls *lineScanner) (host.Softirqs, error) {
 	out := host.Softirqs{CPUs: []int{}, Counts: map[string][]uint64{}}
 	errs := rowErrors{file: "softirqs"}
-	ls := lineScanner{b: b}
-	cpus, err := readCPUHeader(&ls, "softirqs")
+	cpus, err := readCPUHeader(ls, "softirqs")
 	if err != nil {
 		return out, err
 	}

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"reflect"
 	"testing"
 )
@@ -80,6 +81,9 @@ func FuzzSoftirqs(f *testing.F) {
 	addSeeds(f, "softirqs")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		got, err := Softirqs(b)
+		sameStreamed(t, got, err, func(buf int) (any, error) {
+			return softirqsStream(streamLinesSize(bytes.NewReader(b), buf))
+		})
 		if got.Counts == nil || got.CPUs == nil {
 			t.Fatal("nil map or CPUs")
 		}

@@ -18,7 +18,7 @@ const maxIRQ = 1 << 24
 // loadInterrupts reads /proc/interrupts and the /proc/irq/N files.
 func (l *loader) loadInterrupts() {
 	s := l.snap
-	ints, ok := parseInput(l, host.InputInterrupts, "", candInterrupts, parse.Interrupts)
+	ints, ok := parseStreamInput(l, host.InputInterrupts, "", candInterrupts, parse.InterruptsFrom)
 	if ok {
 		s.Interrupts = ints
 	}

@@ -150,7 +150,7 @@ func (l *loader) loadSoftnet() {
 
 // loadSoftirqs reads /proc/softirqs.
 func (l *loader) loadSoftirqs() {
-	v, ok := parseInput(l, host.InputSoftirqs, "", candSoftirqs, parse.Softirqs)
+	v, ok := parseStreamInput(l, host.InputSoftirqs, "", candSoftirqs, parse.SoftirqsFrom)
 	if ok {
 		l.snap.Softirqs = v
 	}

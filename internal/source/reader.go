@@ -3,6 +3,7 @@ package source
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -71,6 +72,17 @@ var errAmbiguous = errors.New("several candidates match")
 // When none does, the error is the first one that says more than "does not
 // exist" (a permission or a refusal), else fs.ErrNotExist.
 func (l *loader) read(cands []cand) (data []byte, at string, err error) {
+	at, err = l.first(cands, func(p string) (err error) {
+		data, err = bundle.ReadFileShared(l.fsys, p)
+		return err
+	})
+	return data, at, err
+}
+
+// first tries the candidates in order with try, up to the first that
+// succeeds; it returns the path tried and the error of the first that
+// failed for another reason than not existing.
+func (l *loader) first(cands []cand, try func(p string) error) (at string, err error) {
 	var firstErr error
 	firstPath := ""
 	for _, c := range cands {
@@ -92,18 +104,18 @@ func (l *loader) read(cands []cand) (data []byte, at string, err error) {
 			}
 			p = m[0]
 		}
-		b, rerr := bundle.ReadFileShared(l.fsys, p)
+		rerr := try(p)
 		if rerr == nil {
-			return b, p, nil
+			return p, nil
 		}
 		if !errors.Is(rerr, fs.ErrNotExist) && !notADirectory(rerr) && firstErr == nil {
 			firstErr, firstPath = rerr, p
 		}
 	}
 	if firstErr != nil {
-		return nil, firstPath, firstErr
+		return firstPath, firstErr
 	}
-	return nil, firstCandPath(cands, l.live), fs.ErrNotExist
+	return firstCandPath(cands, l.live), fs.ErrNotExist
 }
 
 // notADirectory reports whether a read failed because a component of the
@@ -196,7 +208,8 @@ func (l *loader) input(name, subject, at string, err error, note string) host.In
 	if extra := l.sos.noteFor(at, st); extra != "" {
 		note = joinNote(note, extra)
 	}
-	return host.Input{Name: name, Subject: subject, Path: at, Status: st, Reason: joinNote(reason, note)}
+	return host.Input{Name: name, Subject: subject, Path: at, Status: st, Reason: joinNote(reason, note),
+		OverLimit: errors.Is(err, bundle.ErrTooLarge)}
 }
 
 func (l *loader) add(in host.Input, replace bool) {
@@ -281,6 +294,34 @@ func parseInput[T any](l *loader, name, subject string, cands []cand, parse func
 	v, perr := safe(func() (T, error) { return parse(b) })
 	l.record(name, subject, at, perr, "")
 	if perr != nil && (errors.Is(perr, cmdout.ErrUnavailable) || isPanic(perr)) {
+		return zero, false
+	}
+	return v, true
+}
+
+// parseStreamInput is parseInput for a parser that reads the file one line
+// at a time (bundle.OpenStream): the file is never held whole, and no
+// per-file cap applies where the bundle reads on demand.
+func parseStreamInput[T any](l *loader, name, subject string, cands []cand, parse func(io.Reader) (T, error)) (T, bool) {
+	var zero, v T
+	var perr error
+	at, err := l.first(cands, func(p string) error {
+		rc, err := bundle.OpenStream(l.fsys, p)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		v, perr = safe(func() (T, error) { return parse(rc) })
+		return nil
+	})
+	if err != nil {
+		l.record(name, subject, at, err, "")
+		return zero, false
+	}
+	l.record(name, subject, at, perr, "")
+	if perr != nil && (errors.Is(perr, cmdout.ErrUnavailable) || errors.As(perr, new(*fs.PathError)) || isPanic(perr)) {
+		// A read that failed part way (ErrTooLarge included) leaves
+		// counts of some rows only: none is used.
 		return zero, false
 	}
 	return v, true
