@@ -9,7 +9,10 @@
 // counter wrap handled, so that checks read numbers, never raw text.
 package host
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Status says whether an input could be used.
 type Status string
@@ -77,6 +80,9 @@ const (
 	InputEthtoolLink   = "ethtool_link"   // per NIC: plain ethtool DEV (ETHTOOL_GSET live)
 	InputEthtoolModule = "ethtool_module" // per NIC: ethtool -m (sosreport only)
 	InputNamespaces    = "net_namespaces" // per network namespace: its own counters
+
+	InputEthtoolFeatures = "ethtool_features" // per NIC: ethtool -k (ETHTOOL_GFEATURES live)
+	InputBonding         = "bonding"          // per bond: /proc/net/bonding/NAME
 )
 
 // Snapshot is everything one sample of a host saw.
@@ -329,6 +335,66 @@ type NIC struct {
 	// Module is the optical module's diagnostics from `ethtool -m DEV`;
 	// nil when not read or the module reports no power figures.
 	Module *ModulePower `json:"module,omitempty"`
+
+	// Features is `ethtool -k DEV` by the name ethtool prints
+	// ("large-receive-offload", "generic-receive-offload",
+	// "ntuple-filters", "rx-gro-hw"); nil when not read.
+	Features map[string]Feature `json:"features,omitempty"`
+	// Bond is /proc/net/bonding/NAME for a bonding master; nil otherwise
+	// or when not read.
+	Bond *Bond `json:"bond,omitempty"`
+}
+
+// Feature is one offload of `ethtool -k`: whether it is on, and whether
+// the driver reports it fixed ("[fixed]": it cannot be changed).
+type Feature struct {
+	On    bool `json:"on"`
+	Fixed bool `json:"fixed,omitempty"`
+}
+
+// FeatureOn reports whether the named feature was read and is on.
+func (n *NIC) FeatureOn(name string) (on, known bool) {
+	f, ok := n.Features[name]
+	return f.On, ok
+}
+
+// The names of ethtool -k features the checks read.
+const (
+	FeatureLRO    = "large-receive-offload"
+	FeatureGRO    = "generic-receive-offload"
+	FeatureNtuple = "ntuple-filters"
+	FeatureRxHash = "receive-hashing"
+)
+
+// Bond is the state of a bonding master, from /proc/net/bonding/NAME.
+type Bond struct {
+	// Mode is the "Bonding Mode" line ("IEEE 802.3ad Dynamic link
+	// aggregation", "fault-tolerance (active-backup)", ...).
+	Mode string `json:"mode"`
+	// MIIStatus is the master's "MII Status" ("up", "down").
+	MIIStatus string `json:"mii_status"`
+	// ActiveSlave is "Currently Active Slave" (active-backup); "" otherwise.
+	ActiveSlave string `json:"active_slave,omitempty"`
+	// AggregatorID is the master's active aggregator (802.3ad); 0 when
+	// not reported.
+	AggregatorID int         `json:"aggregator_id,omitempty"`
+	Slaves       []BondSlave `json:"slaves"`
+}
+
+// BondSlave is one "Slave Interface" section.
+type BondSlave struct {
+	Name         string `json:"name"`
+	MIIStatus    string `json:"mii_status"`
+	Speed        int    `json:"speed"` // Mb/s, -1 when unknown
+	LinkFailures uint64 `json:"link_failures"`
+	// AggregatorID is the slave's "Aggregator ID" (802.3ad); 0 when not
+	// reported (IDs start at 1).
+	AggregatorID int `json:"aggregator_id,omitempty"`
+}
+
+// IsLACP reports whether the bond runs 802.3ad.
+func (b *Bond) IsLACP() bool {
+	return strings.Contains(b.Mode, "802.3ad")
 }
 
 // Fact name keys of NIC.Facts.
