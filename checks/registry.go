@@ -11,6 +11,7 @@ func Registry() []*Check {
 		IRQHTSiblings,
 		TCPTwRecycleNAT,
 		AppOnIRQCPUs,
+		LROForwarding,
 	}
 }
 

@@ -112,6 +112,8 @@ func TestParsersAcceptFixtures(t *testing.T) {
 					_, err = cmdout.EthtoolChannels(b)
 				case strings.HasPrefix(p, "sos_commands/networking/ethtool_-m_"):
 					_, err = cmdout.EthtoolModule(b)
+				case strings.HasPrefix(p, "sos_commands/networking/ethtool_-k_"):
+					_, err = cmdout.EthtoolFeatures(b)
 				default:
 					_, err = cmdout.EthtoolSettings(b)
 					if err == nil {

@@ -208,6 +208,8 @@ type NIC struct {
 	// Hidden marks a NIC seen only through /proc/interrupts (the host's
 	// NIC as a container sees it): no sysfs, no ethtool, no /proc/net/dev.
 	Hidden bool
+	// Features overrides ethtool -k features (fixtures_config_a.go).
+	Features map[string]host.Feature
 }
 
 // Queue is one queue vector of a NIC.

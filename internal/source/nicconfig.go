@@ -1,0 +1,102 @@
+package source
+
+import (
+	"errors"
+
+	"github.com/safchain/ethtool"
+
+	"github.com/netdoctor/netdoctor/internal/host"
+	"github.com/netdoctor/netdoctor/internal/parse"
+	"github.com/netdoctor/netdoctor/internal/parse/cmdout"
+)
+
+// loadNICConfig reads the per-interface settings the configuration checks
+// judge: `ethtool -k` offload features of every interface (live through
+// ETHTOOL_GFEATURES; sosreports and collect bundles from ethtool_-k_DEV,
+// which sos writes for every device of sys/class/net), and the state of
+// every bonding master (/proc/net/bonding/NAME, copied by sos).
+func (l *loader) loadNICConfig() {
+	s := l.snap
+	for i := range s.NICs {
+		n := &s.NICs[i]
+		if l.live {
+			l.probeFeatures(n)
+		} else if m, ok := parseInput(l, host.InputEthtoolFeatures, n.Name, ethtoolCands("-k", n.Name), cmdout.EthtoolFeatures); ok {
+			n.Features = m
+		}
+		if n.Kind == kindBond {
+			if b, ok := parseInput(l, host.InputBonding, n.Name, netCands("bonding/"+n.Name), parse.Bonding); ok {
+				n.Bond = &b
+			}
+		}
+	}
+}
+
+// ioctlFeatures names the live source of ethtool -k.
+const ioctlFeatures = "ioctl ETHTOOL_GFEATURES"
+
+// unsupportedFeatures is what ethtool -k prints for a device without
+// feature names.
+const unsupportedFeatures = "Cannot get device feature names: Operation not supported\n"
+
+// featureProber answers ethtool -k live.
+type featureProber interface {
+	features(dev string) (map[string]host.Feature, error)
+}
+
+// probeFeatures asks ETHTOOL_GFEATURES and writes `ethtool -k DEV` into a
+// collect bundle.
+func (l *loader) probeFeatures(n *host.NIC) {
+	fp, ok := l.prober.(featureProber)
+	if !ok {
+		return
+	}
+	m, err := fp.features(n.Name)
+	l.record(host.InputEthtoolFeatures, n.Name, ioctlFeatures, err, "")
+	switch {
+	case err == nil:
+		n.Features = m
+		if l.put != nil {
+			l.put(ethtoolPath("-k", n.Name), cmdout.FormatEthtoolFeatures(n.Name, m))
+		}
+	case l.put != nil && errors.Is(err, errNotSupported):
+		l.put(ethtoolPath("-k", n.Name), []byte("Features for "+n.Name+":\n"+unsupportedFeatures))
+	}
+}
+
+// legacyFeatureNames maps the kernel's names of the one-bit features that
+// ethtool -k prints under their older names.
+var legacyFeatureNames = map[string]string{
+	"rx-lro":                  host.FeatureLRO,
+	"rx-gro":                  host.FeatureGRO,
+	"rx-ntuple-filter":        host.FeatureNtuple,
+	"rx-hashing":              host.FeatureRxHash,
+	"rx-checksum":             "rx-checksumming",
+	"tx-generic-segmentation": "generic-segmentation-offload",
+	"rx-vlan-hw-parse":        "rx-vlan-offload",
+	"tx-vlan-hw-insert":       "tx-vlan-offload",
+}
+
+// features reads the device's features as ethtool -k shows them: on when
+// active, fixed when the driver does not offer to change it or it was
+// never changeable (ethtool's own "[fixed]" rule).
+func (p *ethtoolProber) features(dev string) (map[string]host.Feature, error) {
+	st, err := call(p, dev, func(e *ethtool.Ethtool) (map[string]ethtool.FeatureState, error) {
+		return e.FeaturesWithState(dev)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]host.Feature, len(st))
+	for k, v := range st {
+		if k == "" {
+			continue
+		}
+		name := k
+		if legacy, ok := legacyFeatureNames[k]; ok {
+			name = legacy
+		}
+		out[name] = host.Feature{On: v.Active, Fixed: !v.Available || v.NeverChanged}
+	}
+	return out, nil
+}
