@@ -119,12 +119,11 @@ func runLROForwarding(ev *Evidence) Result {
 		})
 	}
 	if len(hits) == 0 {
+		if read == 0 && len(unread) == 0 {
+			return Result{Verdict: NotApplicable, Reason: "no device-backed interface or bridge port: LRO is an adapter's offload"}
+		}
 		if read == 0 {
-			r := "no interface's offload features (ethtool -k) could be read"
-			if len(unread) > 0 {
-				r = ev.InputReason(host.InputEthtoolFeatures, unread[0])
-			}
-			return Result{Verdict: NotEvaluated, Reason: r}
+			return Result{Verdict: NotEvaluated, Reason: ev.InputReason(host.InputEthtoolFeatures, unread[0])}
 		}
 		r := fmt.Sprintf("LRO is off on the %d interfaces read", read)
 		if len(unread) > 0 {

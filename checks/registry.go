@@ -12,6 +12,7 @@ func Registry() []*Check {
 		TCPTwRecycleNAT,
 		AppOnIRQCPUs,
 		LROForwarding,
+		BondDegraded,
 	}
 }
 

@@ -1,6 +1,8 @@
 package fixturegen
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/netdoctor/netdoctor/internal/host"
@@ -60,6 +62,117 @@ func lroRouter() Scenario {
 			{Check: chkLRO, Subject: "eth1", Severity: sevNotice},
 		},
 		Verdicts: Verdicts{chkLRO: vFail, chkFifo: vFail, chkTwRecycle: vNotApp},
+	}
+	return sc
+}
+
+// BondSpec is a bonding master's state as /proc/net/bonding/NAME shows it.
+type BondSpec struct {
+	// Mode is the "Bonding Mode" text.
+	Mode string
+	// Aggregator is the active aggregator's ID (802.3ad), 0 for none.
+	Aggregator int
+	Slaves     []BondSlaveSpec
+}
+
+// BondSlaveSpec is one slave of a BondSpec.
+type BondSlaveSpec struct {
+	Name         string
+	Down         bool
+	Speed        int
+	LinkFailures int
+	Aggregator   int
+}
+
+// bondEthtoolFiles are ethtool's outputs of a bonding master.
+func (m *model) bondEthtoolFiles(n *nicModel) map[string][]byte {
+	link := n.OperState == "up"
+	return map[string][]byte{
+		"":   cmdout.FormatEthtoolSettings(cmdout.LinkSettings{Name: n.Name, Speed: n.Speed, Duplex: "Full", Link: &link}),
+		"-S": []byte(ethtoolNoStats),
+		"-i": cmdout.FormatEthtoolInfo(cmdout.DriverInfo{Driver: "bonding", Version: m.sc.Kernel, Firmware: "2", BusInfo: ""}),
+		"-g": []byte(ethtoolNoRing),
+		"-l": []byte(ethtoolNoChan),
+	}
+}
+
+// writeBonding writes /proc/net/bonding/NAME of every bonding master.
+func (m *model) writeBonding(w *sampleWriter, netDir string) {
+	for _, n := range m.nics {
+		if n.Kind != KindBond || n.Bond == nil || n.Hidden {
+			continue
+		}
+		w.t.text(netDir+"bonding/"+n.Name, bondingText(n.Bond))
+	}
+}
+
+// bondingText is /proc/net/bonding/NAME as the bonding driver prints it.
+func bondingText(b *BondSpec) string {
+	var s strings.Builder
+	s.WriteString("Ethernet Channel Bonding Driver: v5.14.0\n\n")
+	fmt.Fprintf(&s, "Bonding Mode: %s\n", b.Mode)
+	up := "down"
+	for _, sl := range b.Slaves {
+		if !sl.Down {
+			up = "up"
+		}
+	}
+	lacp := strings.Contains(b.Mode, "802.3ad")
+	if !lacp && len(b.Slaves) > 0 && strings.Contains(b.Mode, "active-backup") {
+		fmt.Fprintf(&s, "Primary Slave: None\nCurrently Active Slave: %s\n", b.Slaves[0].Name)
+	}
+	fmt.Fprintf(&s, "MII Status: %s\nMII Polling Interval (ms): 100\nUp Delay (ms): 0\nDown Delay (ms): 0\n", up)
+	if lacp {
+		s.WriteString("\n802.3ad info\nLACP rate: fast\nMin links: 0\nAggregator selection policy (ad_select): stable\n")
+		fmt.Fprintf(&s, "Active Aggregator Info:\n\tAggregator ID: %d\n\tNumber of ports: %d\n\tActor Key: 15\n\tPartner Key: 32785\n\tPartner Mac Address: 00:23:04:ee:be:01\n", b.Aggregator, len(b.Slaves))
+	}
+	for i, sl := range b.Slaves {
+		st, speed := "up", itoa(sl.Speed)+" Mbps"
+		if sl.Down {
+			st, speed = "down", "Unknown"
+		}
+		fmt.Fprintf(&s, "\nSlave Interface: %s\nMII Status: %s\nSpeed: %s\nDuplex: full\nLink Failure Count: %d\nPermanent HW addr: 3c:fd:fe:00:00:0%d\nSlave queue ID: 0\n",
+			sl.Name, st, speed, sl.LinkFailures, i+1)
+		if lacp {
+			fmt.Fprintf(&s, "Aggregator ID: %d\n", sl.Aggregator)
+		}
+	}
+	return s.String()
+}
+
+const chkBond = "bond-degraded"
+
+// bondLACPSplit: a storage host's LACP bond whose second port joined
+// another aggregator (the switch ports are not in one port-channel), and an
+// active-backup bond whose backup idles as designed. A sosreport.
+func bondLACPSplit() Scenario {
+	q := func(nic string, cpus []int) []Queue { return queuesOn(nic, cpus, 3000) }
+	sc := rhel93.host(Scenario{
+		Name:        "bond-lacp-split",
+		Description: "RHEL 9 storage host, 8 CPUs, four ixgbe ports: bond0 (802.3ad over eth0 and eth1) with eth1 in aggregator 2 while the active aggregator is 1, so bond0 runs on one link; bond1 (active-backup over eth2 and eth3) healthy. Two sosreports, 60 s apart.",
+		NearMiss:    "bond1's backup slave carries no traffic by design and both its slaves are up: silent.",
+		Hostname:    "stor03",
+		Bundle:      BundleSosreports,
+		Sos:         "4.7.2",
+		Sysstat:     true,
+		Times:       pair(at(time.June, 3, 9, 0, 0), 60),
+		CPU:         CPUSpec{Model: "Intel(R) Xeon(R) Silver 4208 CPU @ 2.10GHz", MHz: 2100, Sockets: 1, CoresPerSocket: 8, ThreadsPerCore: 1},
+		NICs: []NIC{lo(),
+			{Name: "eth0", Driver: "ixgbe", PCI: "0000:3b:00.0", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 60, Queues: q("eth0", seq(0, 1))},
+			{Name: "eth1", Driver: "ixgbe", PCI: "0000:3b:00.1", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 70, Queues: q("eth1", seq(2, 3))},
+			{Name: "eth2", Driver: "ixgbe", PCI: "0000:5e:00.0", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 80, Queues: q("eth2", seq(4, 5))},
+			{Name: "eth3", Driver: "ixgbe", PCI: "0000:5e:00.1", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 90, Queues: q("eth3", seq(6, 7))},
+			{Name: "bond0", Driver: "bonding", Kind: KindBond, NUMANode: -1, Speed: 10000, Bond: &BondSpec{
+				Mode: "IEEE 802.3ad Dynamic link aggregation", Aggregator: 1,
+				Slaves: []BondSlaveSpec{{Name: "eth0", Speed: 10000, Aggregator: 1}, {Name: "eth1", Speed: 10000, Aggregator: 2, LinkFailures: 1}}}},
+			{Name: "bond1", Driver: "bonding", Kind: KindBond, NUMANode: -1, Speed: 10000, Bond: &BondSpec{
+				Mode:   "fault-tolerance (active-backup)",
+				Slaves: []BondSlaveSpec{{Name: "eth2", Speed: 10000}, {Name: "eth3", Speed: 10000}}}},
+		},
+	})
+	sc.Expect = Expect{
+		Findings: []ExpectFinding{{Check: chkBond, Subject: "bond0", Severity: sevWarning}},
+		Verdicts: Verdicts{chkBond: vFail, chkLRO: vNotApp},
 	}
 	return sc
 }

@@ -111,6 +111,7 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 		t.text(netDir+"netstat", m.netstat(s))
 		t.text(netDir+"snmp", m.snmp(s))
 		m.writeNetInputs(w, netDir)
+		m.writeBonding(w, netDir)
 	} else {
 		// The kernel plugin still runs without the networking one.
 		w.cmd("kernel", "dmesg", "dmesg", []byte(m.dmesg()))

@@ -23,6 +23,7 @@ const (
 	KindLoopback = "loopback"
 	KindVeth     = "veth"
 	KindBridge   = "bridge"
+	KindBond     = "bond" // a bonding master (fixtures_config_a.go)
 )
 
 // Scenario describes one host over one or more samples. Zero values take
@@ -210,6 +211,8 @@ type NIC struct {
 	Hidden bool
 	// Features overrides ethtool -k features (fixtures_config_a.go).
 	Features map[string]host.Feature
+	// Bond is /proc/net/bonding/NAME of a KindBond NIC.
+	Bond *BondSpec
 }
 
 // Queue is one queue vector of a NIC.
