@@ -83,6 +83,7 @@ const (
 
 	InputEthtoolFeatures = "ethtool_features" // per NIC: ethtool -k (ETHTOOL_GFEATURES live)
 	InputBonding         = "bonding"          // per bond: /proc/net/bonding/NAME
+	InputRPFilter        = "rp_filter"        // per NIC: net.ipv4.conf.NAME.rp_filter
 )
 
 // Snapshot is everything one sample of a host saw.
@@ -343,6 +344,9 @@ type NIC struct {
 	// Bond is /proc/net/bonding/NAME for a bonding master; nil otherwise
 	// or when not read.
 	Bond *Bond `json:"bond,omitempty"`
+	// RPFilter is net.ipv4.conf.NAME.rp_filter (0 off, 1 strict, 2
+	// loose); nil when not read (veths are not read).
+	RPFilter *int `json:"rp_filter,omitempty"`
 }
 
 // Feature is one offload of `ethtool -k`: whether it is on, and whether

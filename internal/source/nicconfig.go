@@ -2,6 +2,8 @@ package source
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/safchain/ethtool"
 
@@ -23,6 +25,9 @@ func (l *loader) loadNICConfig() {
 			l.probeFeatures(n)
 		} else if m, ok := parseInput(l, host.InputEthtoolFeatures, n.Name, ethtoolCands("-k", n.Name), cmdout.EthtoolFeatures); ok {
 			n.Features = m
+		}
+		if n.Kind != kindVeth {
+			l.readRPFilter(n)
 		}
 		if n.Kind == kindBond {
 			if b, ok := parseInput(l, host.InputBonding, n.Name, netCands("bonding/"+n.Name), parse.Bonding); ok {
@@ -99,4 +104,30 @@ func (p *ethtoolProber) features(dev string) (map[string]host.Feature, error) {
 		out[name] = host.Feature{On: v.Active, Fixed: !v.Available || v.NeverChanged}
 	}
 	return out, nil
+}
+
+// readRPFilter reads net.ipv4.conf.NAME.rp_filter: the proc/sys file
+// (live, collect, a sosreport that copied it), else sysctl -a, where an
+// interface name's dots are written as slashes.
+func (l *loader) readRPFilter(n *host.NIC) {
+	at := "proc/sys/net/ipv4/conf/" + n.Name + "/rp_filter"
+	b, err := l.readFile(at)
+	if err != nil && !l.live {
+		key := "net.ipv4.conf." + strings.ReplaceAll(n.Name, ".", "/") + ".rp_filter"
+		if v, ok := l.snap.Sysctls[key]; ok {
+			b, err, at = []byte(v), nil, "sysctl -a "+key
+		}
+	}
+	if err == nil {
+		v, perr := safe(func() (int64, error) { return parse.Int(b) })
+		if perr == nil && (v < 0 || v > 2) {
+			perr = fmt.Errorf("%s: rp_filter %d is not 0, 1 or 2", at, v)
+		}
+		if perr == nil {
+			r := int(v)
+			n.RPFilter = &r
+		}
+		err = perr
+	}
+	l.record(host.InputRPFilter, n.Name, at, err, "")
 }
