@@ -13,6 +13,7 @@ func Registry() []*Check {
 		AppOnIRQCPUs,
 		LROForwarding,
 		BondDegraded,
+		RPFilterDrops,
 	}
 }
 
