@@ -2,6 +2,7 @@ package fixturegen
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -202,3 +203,54 @@ func rpFilterMultiHomed() Scenario {
 	}
 	return sc
 }
+
+// pcieLink is a physical NIC's PCI Express link.
+func pcieLink(n *nicModel) host.PCIeLink {
+	if n.PCIe != nil {
+		return *n.PCIe
+	}
+	return host.PCIeLink{Speed: 8, Width: 8, MaxSpeed: 8, MaxWidth: 8}
+}
+
+// writePCIe writes the physical NICs' PCI Express links: the sysfs files
+// of the function in a collect bundle (sysfs true), lspci -nnvv in a
+// sosreport (which copies none of the sysfs files).
+func (m *model) writePCIe(w *sampleWriter, sysfs bool) {
+	var lspci strings.Builder
+	for _, n := range m.nics {
+		if n.Kind != KindPhysical || n.Hidden || n.PCI == "" {
+			continue
+		}
+		p := pcieLink(n)
+		if sysfs {
+			pd := n.pciDir()
+			w.t.line(pd+"/current_link_speed", gts(p.Speed)+" GT/s PCIe")
+			w.t.line(pd+"/max_link_speed", gts(p.MaxSpeed)+" GT/s PCIe")
+			w.t.line(pd+"/current_link_width", itoa(p.Width))
+			w.t.line(pd+"/max_link_width", itoa(p.MaxWidth))
+			continue
+		}
+		sta := "Speed " + gtsLspci(p.Speed)
+		if p.Speed < p.MaxSpeed {
+			sta += " (downgraded)"
+		}
+		sta += ", Width x" + itoa(p.Width)
+		if p.Width < p.MaxWidth {
+			sta += " (downgraded)"
+		}
+		fmt.Fprintf(&lspci, "%s Ethernet controller [0200]: %s [8086:1572] (rev 02)\n", strings.TrimPrefix(n.PCI, "0000:"), n.Driver)
+		fmt.Fprintf(&lspci, "\tCapabilities: [70] MSI-X: Enable+ Count=129 Masked-\n\tCapabilities: [a0] Express (v2) Endpoint, MSI 00\n")
+		fmt.Fprintf(&lspci, "\t\tLnkCap:\tPort #0, Speed %s, Width x%d, ASPM L1, Exit Latency L1 <16us\n", gtsLspci(p.MaxSpeed), p.MaxWidth)
+		fmt.Fprintf(&lspci, "\t\tLnkSta:\t%s\n\tKernel driver in use: %s\n\n", sta, n.Driver)
+	}
+	if !w.collect {
+		lspci.WriteString("00:00.0 Host bridge [0600]: Intel Corporation Sky Lake-E DMI3 Registers [8086:2020] (rev 04)\n\tSubsystem: Intel Corporation Device [8086:0000]\n")
+		w.cmd("pci", "lspci -nnvv", "lspci_-nnvv", []byte(lspci.String()))
+	}
+}
+
+// gts prints a link speed as sysfs does ("8.0", "2.5").
+func gts(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+
+// gtsLspci prints a link speed as lspci does ("8GT/s", "2.5GT/s").
+func gtsLspci(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "GT/s" }

@@ -126,6 +126,7 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 	if !noNet {
 		m.writeNICSysfs(t, s, collect)
 	}
+	m.writePCIe(w, collect && !noNet)
 	for _, n := range m.nics {
 		if n.Hidden || noNet {
 			continue

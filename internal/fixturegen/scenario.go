@@ -213,6 +213,9 @@ type NIC struct {
 	Features map[string]host.Feature
 	// Bond is /proc/net/bonding/NAME of a KindBond NIC.
 	Bond *BondSpec
+	// PCIe is the function's PCI Express link (default 8 GT/s x8 trained
+	// at its maximum).
+	PCIe *host.PCIeLink
 }
 
 // Queue is one queue vector of a NIC.

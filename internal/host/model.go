@@ -84,6 +84,7 @@ const (
 	InputEthtoolFeatures = "ethtool_features" // per NIC: ethtool -k (ETHTOOL_GFEATURES live)
 	InputBonding         = "bonding"          // per bond: /proc/net/bonding/NAME
 	InputRPFilter        = "rp_filter"        // per NIC: net.ipv4.conf.NAME.rp_filter
+	InputPCIeLink        = "pcie_link"        // per NIC: sysfs current/max_link_speed/width, lspci -nnvv offline
 )
 
 // Snapshot is everything one sample of a host saw.
@@ -347,6 +348,37 @@ type NIC struct {
 	// RPFilter is net.ipv4.conf.NAME.rp_filter (0 off, 1 strict, 2
 	// loose); nil when not read (veths are not read).
 	RPFilter *int `json:"rp_filter,omitempty"`
+	// PCIe is the PCI Express link of the NIC's function; nil when not
+	// read or not a PCIe device (virtio in most VMs).
+	PCIe *PCIeLink `json:"pcie,omitempty"`
+}
+
+// PCIeLink is a PCI Express link's trained and maximum speed (GT/s per
+// lane) and width (lanes). Zero means unknown.
+type PCIeLink struct {
+	Speed    float64 `json:"speed_gts"`
+	Width    int     `json:"width"`
+	MaxSpeed float64 `json:"max_speed_gts"`
+	MaxWidth int     `json:"max_width"`
+	// MSIX is lspci's "MSI-X: Enable+" (true) or "Enable-" (false); nil
+	// when not reported (sysfs does not say).
+	MSIX *bool `json:"msix,omitempty"`
+}
+
+// Downgraded reports whether the link trained below its capability.
+func (p *PCIeLink) Downgraded() bool {
+	return p.Speed > 0 && p.MaxSpeed > 0 && p.Speed < p.MaxSpeed || p.Width > 0 && p.MaxWidth > 0 && p.Width < p.MaxWidth
+}
+
+// GbitPerSec is the usable bandwidth of a link of this speed and width in
+// Gb/s per direction, after line encoding (8b/10b up to 5 GT/s,
+// 128b/130b from 8 GT/s).
+func PCIeGbitPerSec(gts float64, width int) float64 {
+	enc := 128.0 / 130.0
+	if gts <= 5 {
+		enc = 0.8
+	}
+	return gts * float64(width) * enc
 }
 
 // Feature is one offload of `ethtool -k`: whether it is on, and whether

@@ -3,6 +3,7 @@ package source
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/safchain/ethtool"
@@ -19,6 +20,7 @@ import (
 // every bonding master (/proc/net/bonding/NAME, copied by sos).
 func (l *loader) loadNICConfig() {
 	s := l.snap
+	lspci := &lspciCache{}
 	for i := range s.NICs {
 		n := &s.NICs[i]
 		if l.live {
@@ -28,6 +30,9 @@ func (l *loader) loadNICConfig() {
 		}
 		if n.Kind != kindVeth {
 			l.readRPFilter(n)
+		}
+		if n.Kind == kindPhysical && n.PCI != "" && !n.VirtualHW {
+			l.readPCIeLink(n, lspci)
 		}
 		if n.Kind == kindBond {
 			if b, ok := parseInput(l, host.InputBonding, n.Name, netCands("bonding/"+n.Name), parse.Bonding); ok {
@@ -130,4 +135,71 @@ func (l *loader) readRPFilter(n *host.NIC) {
 		err = perr
 	}
 	l.record(host.InputRPFilter, n.Name, at, err, "")
+}
+
+// lspciCache holds lspci -nnvv, parsed once per sample.
+type lspciCache struct {
+	done bool
+	devs map[string]host.PCIeLink
+	at   string
+	err  error
+}
+
+// candLspci is lspci -nnvv in a sosreport.
+var candLspci = []cand{sosCmd("pci/lspci_-nnvv")}
+
+// readPCIeLink reads the PCI Express link of a NIC's function: the
+// device's sysfs files (live, collect; kernels >= 4.13 for all four,
+// older ones have them for most devices) or, in a sosreport, which copies
+// none of them, the LnkCap and LnkSta lines of lspci -nnvv.
+func (l *loader) readPCIeLink(n *host.NIC, lc *lspciCache) {
+	if l.kind != KindSosreport {
+		dir := netDir + "/" + n.Name + "/device/"
+		var p host.PCIeLink
+		var firstErr error
+		read := func(name string) string {
+			b, err := l.readFile(dir + name)
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			return strings.TrimSpace(string(b))
+		}
+		p.Speed = cmdout.ParseGTs(read("current_link_speed"))
+		p.MaxSpeed = cmdout.ParseGTs(read("max_link_speed"))
+		p.Width = linkWidth(read("current_link_width"))
+		p.MaxWidth = linkWidth(read("max_link_width"))
+		if p.Speed > 0 || p.Width > 0 {
+			n.PCIe = &p
+			firstErr = nil
+		}
+		l.record(host.InputPCIeLink, n.Name, dir+"current_link_speed", firstErr, "")
+		return
+	}
+	if !lc.done {
+		lc.done = true
+		var b []byte
+		b, lc.at, lc.err = l.read(candLspci)
+		if lc.err == nil {
+			lc.devs, lc.err = safe(func() (map[string]host.PCIeLink, error) { return cmdout.Lspci(b) })
+		}
+	}
+	err := lc.err
+	if err == nil {
+		p, ok := lc.devs[strings.ToLower(n.PCI)]
+		if ok && (p.Speed > 0 || p.Width > 0) {
+			n.PCIe = &p
+		} else {
+			err = missingErr("lspci -nnvv shows no PCI Express link for " + n.PCI)
+		}
+	}
+	l.record(host.InputPCIeLink, n.Name, lc.at, err, "")
+}
+
+// linkWidth reads current_link_width ("8"; 0 or 255 when unknown).
+func linkWidth(s string) int {
+	v, err := strconv.Atoi(s)
+	if err != nil || v <= 0 || v > 64 {
+		return 0
+	}
+	return v
 }
