@@ -115,7 +115,7 @@ func runLROForwarding(ev *Evidence) Result {
 			fixed:   n.Features[host.FeatureLRO].Fixed,
 			bridged: bridgeOf[n.Name],
 			logged:  lroLogged(s, n.Name),
-			loss:    lroNICLoss(ev, n.Name),
+			loss:    configNICLoss(ev, n.Name),
 		})
 	}
 	if len(hits) == 0 {
@@ -152,17 +152,6 @@ func lroLogged(s *host.Snapshot, nic string) bool {
 		}
 	}
 	return false
-}
-
-// lroNICLoss is the one place lro-forwarding asks whether a loss of the
-// NIC grew over the window (its adapter overflow counters); "" when none
-// did or it is unknown. The shared loss ledger replaces it when merged.
-func lroNICLoss(ev *Evidence, nic string) string {
-	nl := ev.NIC(nic)
-	if nl == nil || !nl.Loss.Known || nl.Loss.Max == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%s grew by %s (%s)", nl.Loss.MaxName, fmtInt(nl.Loss.Max), ev.WindowLabel)
 }
 
 func lroFinding(ev *Evidence, h lroNIC, v4, v6 bool) Finding {

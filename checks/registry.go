@@ -14,6 +14,7 @@ func Registry() []*Check {
 		LROForwarding,
 		BondDegraded,
 		RPFilterDrops,
+		PCIeLinkDowngrade,
 	}
 }
 

@@ -105,7 +105,7 @@ func Fixtures() []Scenario {
 		twoSosreports(), sos412CPUCap(), sosVirtioMQCPU0(), sosPairAppOnIRQCPU(),
 		sosNoNetworkingENA(),
 		countersBackNoBtime(), driverReloadCPU0(), ethtoolCounterMax(), twoNICBans(),
-		lroRouter(), bondLACPSplit(), rpFilterMultiHomed(),
+		lroRouter(), bondLACPSplit(), rpFilterMultiHomed(), pcieX4Sosreport(),
 	}
 }
 

@@ -254,3 +254,31 @@ func gts(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 
 // gtsLspci prints a link speed as lspci does ("8GT/s", "2.5GT/s").
 func gtsLspci(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "GT/s" }
+
+const chkPCIe = "pcie-link-downgrade"
+
+// pcieX4Sosreport: one sosreport of a host whose 40G adapter sits in a
+// slot that trained its link at x4 of x8; lspci -nnvv is the only source.
+func pcieX4Sosreport() Scenario {
+	sc := rhel89.host(Scenario{
+		Name:        "pcie-x4-sosreport",
+		Description: "One sos 4.5.6 sosreport of a RHEL 8.9 host, 8 CPUs, two i40e 40G adapters: ens1f0's PCI Express link trained at 8 GT/s x4 of its x8 (lspci -nnvv LnkSta \"(downgraded)\"), ens2f0 at its full x8. No loss counters grow.",
+		NearMiss:    "ens2f0 runs at its capability: silent; ens1f0 loses nothing, so its downgrade is a notice, not a warning.",
+		Bundle:      BundleSosreport,
+		Sos:         "4.5.6",
+		Sysstat:     true,
+		Hostname:    "ingest02",
+		Times:       []time.Time{at(time.February, 14, 9, 31, 7)},
+		CPU:         CPUSpec{Model: "Intel(R) Xeon(R) Gold 6134 CPU @ 3.20GHz", MHz: 3200, Sockets: 1, CoresPerSocket: 8, ThreadsPerCore: 1},
+		NICs: []NIC{lo(),
+			{Name: "ens1f0", Driver: "i40e", PCI: "0000:3b:00.0", NUMANode: 0, Speed: 40000, MaxCombined: 8, IRQBase: 60, Queues: queuesOn("ens1f0", seq(0, 3), 2000),
+				PCIe: &host.PCIeLink{Speed: 8, Width: 4, MaxSpeed: 8, MaxWidth: 8}},
+			{Name: "ens2f0", Driver: "i40e", PCI: "0000:5e:00.0", NUMANode: 0, Speed: 40000, MaxCombined: 8, IRQBase: 80, Queues: queuesOn("ens2f0", seq(4, 7), 2000)},
+		},
+	})
+	sc.Expect = Expect{
+		Findings: []ExpectFinding{{Check: chkPCIe, Subject: "ens1f0", Severity: sevNotice}},
+		Verdicts: Verdicts{chkPCIe: vFail, chkLRO: vNotApp, chkBond: vNotApp},
+	}
+	return sc
+}
