@@ -282,3 +282,31 @@ func pcieX4Sosreport() Scenario {
 	}
 	return sc
 }
+
+// ethtoolPause is ethtool -a of a fixture NIC: flow control on both ways
+// with autonegotiation on physical NICs (the drivers' default), "not
+// supported" elsewhere, as sos writes it (the error before the header).
+func (m *model) ethtoolPause(n *nicModel) []byte {
+	if n.Kind != KindPhysical {
+		return []byte("Cannot get device pause settings: Operation not supported\nPause parameters for " + n.Name + ":\n")
+	}
+	p := host.Pause{AutoNeg: true, RX: true, TX: true}
+	if n.Pause != nil {
+		p = *n.Pause
+	}
+	return cmdout.FormatEthtoolPause(n.Name, p)
+}
+
+// configInputsNotOK are the configuration inputs a fixture's loader
+// records as missing by design: ethtool -a of virtio NICs, which do not
+// support it.
+func (m *model) configInputsNotOK() []ExpectInput {
+	var out []ExpectInput
+	for _, n := range m.nics {
+		if n.Hidden || m.noNetworking() || n.Kind != KindVirtio {
+			continue
+		}
+		out = append(out, ExpectInput{Name: "ethtool_pause", Subject: n.Name, Status: "missing"})
+	}
+	return out
+}

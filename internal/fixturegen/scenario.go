@@ -216,6 +216,9 @@ type NIC struct {
 	// PCIe is the function's PCI Express link (default 8 GT/s x8 trained
 	// at its maximum).
 	PCIe *host.PCIeLink
+	// Pause is ethtool -a (default: autoneg on, RX and TX on for
+	// physical NICs; not supported on others).
+	Pause *host.Pause
 }
 
 // Queue is one queue vector of a NIC.

@@ -84,6 +84,7 @@ const (
 	InputEthtoolFeatures = "ethtool_features" // per NIC: ethtool -k (ETHTOOL_GFEATURES live)
 	InputBonding         = "bonding"          // per bond: /proc/net/bonding/NAME
 	InputRPFilter        = "rp_filter"        // per NIC: net.ipv4.conf.NAME.rp_filter
+	InputEthtoolPause    = "ethtool_pause"    // per NIC: ethtool -a (ETHTOOL_GPAUSEPARAM live)
 	InputPCIeLink        = "pcie_link"        // per NIC: sysfs current/max_link_speed/width, lspci -nnvv offline
 )
 
@@ -351,6 +352,16 @@ type NIC struct {
 	// PCIe is the PCI Express link of the NIC's function; nil when not
 	// read or not a PCIe device (virtio in most VMs).
 	PCIe *PCIeLink `json:"pcie,omitempty"`
+	// Pause is `ethtool -a DEV` (flow control); nil when not read or not
+	// supported.
+	Pause *Pause `json:"pause,omitempty"`
+}
+
+// Pause is Ethernet flow control as ethtool -a shows it.
+type Pause struct {
+	AutoNeg bool `json:"autoneg"`
+	RX      bool `json:"rx"`
+	TX      bool `json:"tx"`
 }
 
 // PCIeLink is a PCI Express link's trained and maximum speed (GT/s per

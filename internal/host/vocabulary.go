@@ -16,7 +16,7 @@ var KnownInputs = []string{
 	InputProcesses, InputThreads, InputIrqbalance,
 	InputConntrackStat, InputArpCache, InputNdiscCache, InputSockstat, InputSockstat6,
 	InputSNMP6, InputUDP, InputUDP6, InputSocketOwners, InputKernelLog, InputNICLink,
-	InputEthtoolLink, InputEthtoolModule, InputNamespaces, InputEthtoolFeatures, InputBonding, InputRPFilter, InputPCIeLink,
+	InputEthtoolLink, InputEthtoolModule, InputNamespaces, InputEthtoolFeatures, InputBonding, InputRPFilter, InputEthtoolPause, InputPCIeLink,
 }
 
 // The kinds of interface (NIC.Kind): an open set, which may gain values.

@@ -28,6 +28,9 @@ func (l *loader) loadNICConfig() {
 		} else if m, ok := parseInput(l, host.InputEthtoolFeatures, n.Name, ethtoolCands("-k", n.Name), cmdout.EthtoolFeatures); ok {
 			n.Features = m
 		}
+		if n.DeviceBacked() {
+			l.loadPause(n)
+		}
 		if n.Kind != kindVeth {
 			l.readRPFilter(n)
 		}
@@ -202,4 +205,49 @@ func linkWidth(s string) int {
 		return 0
 	}
 	return v
+}
+
+// ioctlPause names the live source of ethtool -a.
+const ioctlPause = "ioctl ETHTOOL_GPAUSEPARAM"
+
+// pauseProber answers ethtool -a live.
+type pauseProber interface {
+	pause(dev string) (host.Pause, error)
+}
+
+// loadPause reads a device's flow control settings: live through
+// ETHTOOL_GPAUSEPARAM (written into a collect bundle as ethtool -a
+// prints it), offline from ethtool_-a_DEV. Virtual NICs answer "not
+// supported": missing, and Pause stays nil.
+func (l *loader) loadPause(n *host.NIC) {
+	if !l.live {
+		if p, ok := parseInput(l, host.InputEthtoolPause, n.Name, ethtoolCands("-a", n.Name), cmdout.EthtoolPause); ok {
+			n.Pause = &p
+		}
+		return
+	}
+	pp, ok := l.prober.(pauseProber)
+	if !ok {
+		return
+	}
+	p, err := pp.pause(n.Name)
+	l.record(host.InputEthtoolPause, n.Name, ioctlPause, err, "")
+	switch {
+	case err == nil:
+		n.Pause = &p
+		if l.put != nil {
+			l.put(ethtoolPath("-a", n.Name), cmdout.FormatEthtoolPause(n.Name, p))
+		}
+	case l.put != nil && errors.Is(err, errNotSupported):
+		l.put(ethtoolPath("-a", n.Name), []byte("Cannot get device pause settings: Operation not supported\nPause parameters for "+n.Name+":\n"))
+	}
+}
+
+// pause reads ETHTOOL_GPAUSEPARAM.
+func (p *ethtoolProber) pause(dev string) (host.Pause, error) {
+	r, err := call(p, dev, func(e *ethtool.Ethtool) (ethtool.Pause, error) { return e.GetPause(dev) })
+	if err != nil {
+		return host.Pause{}, err
+	}
+	return host.Pause{AutoNeg: r.Autoneg != 0, RX: r.RxPause != 0, TX: r.TxPause != 0}, nil
 }
