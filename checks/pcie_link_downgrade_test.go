@@ -46,13 +46,17 @@ func TestPCIeLinkDowngrade(t *testing.T) {
 			},
 		},
 		{
-			name:    "a slower speed alone counts",
-			pair:    func(t *testing.T) *host.Pair { return host.Single(base(&host.PCIeLink{Speed: 2.5, Width: 8, MaxSpeed: 8, MaxWidth: 8})) },
+			name: "a slower speed alone counts",
+			pair: func(t *testing.T) *host.Pair {
+				return host.Single(base(&host.PCIeLink{Speed: 2.5, Width: 8, MaxSpeed: 8, MaxWidth: 8}))
+			},
 			verdict: Fail, want: "eth0  notice",
 		},
 		{
-			name:    "near miss: trained at capability passes",
-			pair:    func(t *testing.T) *host.Pair { return host.Single(base(&host.PCIeLink{Speed: 8, Width: 8, MaxSpeed: 8, MaxWidth: 8})) },
+			name: "near miss: trained at capability passes",
+			pair: func(t *testing.T) *host.Pair {
+				return host.Single(base(&host.PCIeLink{Speed: 8, Width: 8, MaxSpeed: 8, MaxWidth: 8}))
+			},
 			verdict: Pass,
 		},
 		{

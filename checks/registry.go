@@ -15,6 +15,7 @@ func Registry() []*Check {
 		BondDegraded,
 		RPFilterDrops,
 		PCIeLinkDowngrade,
+		PauseFrames,
 	}
 }
 

@@ -556,7 +556,7 @@ func mustResolve(t *testing.T, tr *tree, p string) string {
 
 // TestExpectDocs checks every fixture's declarations.
 func TestExpectDocs(t *testing.T) {
-	checksIDs := []string{chkConcentration, chkNUMARemote, chkSoftnet, chkFifo, chkHTSiblings, chkTwRecycle, chkAppOnIRQ, chkLRO, chkBond, chkRPFilter, chkPCIe}
+	checksIDs := []string{chkConcentration, chkNUMARemote, chkSoftnet, chkFifo, chkHTSiblings, chkTwRecycle, chkAppOnIRQ, chkLRO, chkBond, chkRPFilter, chkPCIe, chkPause}
 	names := map[string]bool{}
 	gens := map[string]bool{}
 	for _, sc := range Fixtures() {

@@ -178,7 +178,10 @@ func bondLACPSplit() Scenario {
 	return sc
 }
 
-const chkRPFilter = "rp-filter-drops"
+const (
+	chkRPFilter = "rp-filter-drops"
+	chkPause    = "pause-frames"
+)
 
 // rpFilterMultiHomed: a host with a front-end and a back-end network whose
 // replies from the back-end arrive asymmetrically: strict rp_filter (the
@@ -186,20 +189,22 @@ const chkRPFilter = "rp-filter-drops"
 func rpFilterMultiHomed() Scenario {
 	sc := rhel93.host(Scenario{
 		Name:        "rp-filter-multihomed",
-		Description: "RHEL 9 application host, 8 CPUs, two ixgbe ports on two networks (eth0 front end, eth1 back end), rp_filter = 1 on each (the distribution's default) and 0 for all; replies from a back-end subnet routed through the front end are dropped by the reverse path filter at 40/s. Collect bundle, 5 s.",
-		NearMiss:    "Every other fixture has strict rp_filter on its interfaces without IPReversePathFilter growth: silent.",
+		Description: "RHEL 9 application host, 8 CPUs, two ixgbe ports on two networks (eth0 front end, eth1 back end), rp_filter = 1 on each (the distribution's default) and 0 for all; replies from a back-end subnet routed through the front end are dropped by the reverse path filter at 40/s. eth1 (flow control on, the ixgbe default) sends 800 pause frames/s: the host back-pressures the back-end switch. Collect bundle, 5 s.",
+		NearMiss:    "Every other fixture has strict rp_filter on its interfaces without IPReversePathFilter growth: silent. eth0 only receives pause frames (the switch slows it): no pause-frames finding; eth1 loses nothing, so its pause frames stay a notice.",
 		Hostname:    "app07",
 		Times:       pair(at(time.March, 5, 10, 11, 12), 5),
 		CPU:         CPUSpec{Model: "Intel(R) Xeon(R) E-2288G CPU @ 3.70GHz", MHz: 3700, Sockets: 1, CoresPerSocket: 8, ThreadsPerCore: 1},
 		NICs: []NIC{lo(),
-			{Name: "eth0", Driver: "ixgbe", PCI: "0000:01:00.0", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 60, Queues: queuesOn("eth0", seq(0, 3), 3000)},
-			{Name: "eth1", Driver: "ixgbe", PCI: "0000:01:00.1", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 70, Queues: queuesOn("eth1", seq(4, 7), 3000)},
+			{Name: "eth0", Driver: "ixgbe", PCI: "0000:01:00.0", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 60, Queues: queuesOn("eth0", seq(0, 3), 3000),
+				Ethtool: map[string]Counter{"tx_flow_control_xoff": {Start: 120}, "rx_flow_control_xoff": {Start: 4000, Rate: 300}}},
+			{Name: "eth1", Driver: "ixgbe", PCI: "0000:01:00.1", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 70, Queues: queuesOn("eth1", seq(4, 7), 3000),
+				Ethtool: map[string]Counter{"tx_flow_control_xoff": {Start: 81000, Rate: 800}, "rx_flow_control_xoff": {}}},
 		},
 		NetStat: map[string]Counter{"TcpExt.IPReversePathFilter": {Start: 91234, Rate: 40}},
 	})
 	sc.Expect = Expect{
-		Findings: []ExpectFinding{{Check: chkRPFilter, Subject: "IPReversePathFilter", Severity: sevWarning}},
-		Verdicts: Verdicts{chkRPFilter: vFail, chkLRO: vNotApp, chkBond: vNotApp},
+		Findings: []ExpectFinding{{Check: chkRPFilter, Subject: "IPReversePathFilter", Severity: sevWarning}, {Check: chkPause, Subject: "eth1", Severity: sevNotice}},
+		Verdicts: Verdicts{chkRPFilter: vFail, chkLRO: vNotApp, chkBond: vNotApp, chkPause: vFail},
 	}
 	return sc
 }
