@@ -77,13 +77,16 @@ func runPauseFrames(ev *Evidence) Result {
 			continue
 		}
 		counted++
-		if tx == 0 {
+		if tx == 0 || !ev.TwoSample() {
 			continue
 		}
 		res.Findings = append(res.Findings, pauseFinding(ev, n, tx, txName, rx, rxName))
 	}
 	if counted == 0 {
 		return Result{Verdict: NotEvaluated, Reason: "no NIC reports a transmitted pause frame counter in ethtool -S"}
+	}
+	if !ev.TwoSample() {
+		return Result{Verdict: NotEvaluated, Reason: "one sample: the pause counters count since the driver loaded, whether pauses continue needs two samples"}
 	}
 	if len(res.Findings) == 0 {
 		return Result{Verdict: Pass, Reason: fmt.Sprintf("no pause frames sent by the %d NICs that count them", counted)}

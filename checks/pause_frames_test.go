@@ -61,6 +61,11 @@ func TestPauseFrames(t *testing.T) {
 			verdict: Fail, want: "eth0  notice",
 		},
 		{
+			name:    "one sample is not judged",
+			pair:    func(t *testing.T) *host.Pair { return host.Single(base()) },
+			verdict: NotEvaluated, reason: "two samples",
+		},
+		{
 			name: "no counter",
 			pair: func(t *testing.T) *host.Pair {
 				s := base()
