@@ -84,3 +84,14 @@ func escalate(ev *Evidence, f *Finding, nic string, cpus []int) {
 	f.Evidence = append(f.Evidence, figure("loss on the same NIC or CPU", l.String(), "> 0 makes a warning", ev.WindowLabel))
 	f.Explanation += " A loss grows where this setting applies (" + l.String() + "), so it is a warning: fix it together with that loss."
 }
+
+// nicLoss is lossOn for one NIC alone, as the text a finding names ("" when
+// no loss of the NIC grew over the window): the configuration checks that
+// judge an adapter's own setting (LRO, its PCI Express link, pause frames)
+// weigh it against the NIC's own loss only.
+func nicLoss(ev *Evidence, nic string) string {
+	if l, ok := lossOn(ev, nic, nil); ok {
+		return l.String()
+	}
+	return ""
+}

@@ -27,6 +27,11 @@ func Registry() []*Check {
 		MTUMismatch,
 		TCPMemoryPressure,
 		NeighbourTableOverflow,
+		LROForwarding,
+		BondDegraded,
+		RPFilterDrops,
+		PCIeLinkDowngrade,
+		PauseFrames,
 	}
 }
 

@@ -559,6 +559,7 @@ func TestExpectDocs(t *testing.T) {
 	checksIDs := append([]string{chkConcentration, chkNUMARemote, chkSoftnet, chkFifo, chkHTSiblings, chkTwRecycle, chkAppOnIRQ}, configBChecks...)
 	checksIDs = append(checksIDs, stackLossChecks...)
 	checksIDs = append(checksIDs, chkCloudLimits, chkLinkErrors)
+	checksIDs = append(checksIDs, chkLRO, chkBond, chkRPFilter, chkPCIe, chkPause)
 	names := map[string]bool{}
 	gens := map[string]bool{}
 	for _, sc := range Fixtures() {

@@ -128,6 +128,9 @@ func (m *model) writeNICSysfs(t *tree, s int, collect bool) {
 		}
 		t.line(dir+"/type", typ)
 		uevent := fmt.Sprintf("INTERFACE=%s\nIFINDEX=%d\n", n.Name, n.IfIndex)
+		if n.Kind == KindBond {
+			uevent = "DEVTYPE=bond\n" + uevent
+		}
 		if n.Kind == KindBridge {
 			uevent = "DEVTYPE=bridge\n" + uevent
 			t.line(dir+"/bridge/bridge_id", "8000."+strings.ReplaceAll(n.MAC, ":", ""))
@@ -233,6 +236,8 @@ func (m *model) ethtoolFiles(n *nicModel, s int) map[string][]byte {
 		out["-g"] = []byte(ethtoolNoRing)
 		out["-l"] = []byte(ethtoolNoChan)
 		return out
+	case KindBond:
+		return m.bondEthtoolFiles(n)
 	case KindBridge:
 		out[""] = cmdout.FormatEthtoolSettings(cmdout.LinkSettings{Name: n.Name, Speed: -1, Duplex: "Unknown! (255)", Link: &link})
 		out["-S"] = []byte(ethtoolNoStats)

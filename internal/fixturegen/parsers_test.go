@@ -112,6 +112,13 @@ func TestParsersAcceptFixtures(t *testing.T) {
 					_, err = cmdout.EthtoolChannels(b)
 				case strings.HasPrefix(p, "sos_commands/networking/ethtool_-m_"):
 					_, err = cmdout.EthtoolModule(b)
+				case strings.HasPrefix(p, "sos_commands/networking/ethtool_-a_"):
+					_, err = cmdout.EthtoolPause(b)
+					if errors.Is(err, cmdout.ErrUnavailable) {
+						err = nil
+					}
+				case strings.HasPrefix(p, "sos_commands/networking/ethtool_-k_"):
+					_, err = cmdout.EthtoolFeatures(b)
 				default:
 					_, err = cmdout.EthtoolSettings(b)
 					if err == nil {

@@ -111,6 +111,7 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 		t.text(netDir+"netstat", m.netstat(s))
 		t.text(netDir+"snmp", m.snmp(s))
 		m.writeNetInputs(w, netDir)
+		m.writeBonding(w, netDir)
 	} else {
 		// The kernel plugin still runs without the networking one.
 		w.cmd("kernel", "dmesg", "dmesg", []byte(m.dmesg()))
@@ -125,14 +126,17 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 	if !noNet {
 		m.writeNICSysfs(t, s, collect)
 	}
+	m.writePCIe(w, collect && !noNet)
 	for _, n := range m.nics {
 		if n.Hidden || noNet {
 			continue
 		}
 		files := m.ethtoolFiles(n, s)
 		files[""] = m.ethtoolPlain(n, collect)
+		files["-k"] = m.ethtoolFeatures(n)
+		files["-a"] = m.ethtoolPause(n)
 		dev := sosMangle(n.Name)
-		for _, opt := range []string{"", "-S", "-i", "-g", "-l"} {
+		for _, opt := range []string{"", "-S", "-i", "-g", "-l", "-k", "-a"} {
 			name, exec := "ethtool_"+dev, "ethtool "+n.Name
 			if opt != "" {
 				name, exec = "ethtool_"+opt+"_"+dev, "ethtool "+opt+" "+n.Name

@@ -23,6 +23,7 @@ const (
 	KindLoopback = "loopback"
 	KindVeth     = "veth"
 	KindBridge   = "bridge"
+	KindBond     = "bond" // a bonding master (fixtures_config_a.go)
 )
 
 // Scenario describes one host over one or more samples. Zero values take
@@ -226,6 +227,16 @@ type NIC struct {
 	// Hidden marks a NIC seen only through /proc/interrupts (the host's
 	// NIC as a container sees it): no sysfs, no ethtool, no /proc/net/dev.
 	Hidden bool
+	// Features overrides ethtool -k features (fixtures_config_a.go).
+	Features map[string]host.Feature
+	// Bond is /proc/net/bonding/NAME of a KindBond NIC.
+	Bond *BondSpec
+	// PCIe is the function's PCI Express link (default 8 GT/s x8 trained
+	// at its maximum).
+	PCIe *host.PCIeLink
+	// Pause is ethtool -a (default: autoneg on, RX and TX on for
+	// physical NICs; not supported on others).
+	Pause *host.Pause
 }
 
 // Queue is one queue vector of a NIC.

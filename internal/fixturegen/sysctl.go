@@ -255,6 +255,7 @@ func (m *model) writeProcSys(t *tree, v map[string]string) {
 		case strings.HasPrefix(key, "net.core.") && len(parts) == 3,
 			strings.HasPrefix(key, "net.ipv4.") && len(parts) == 3,
 			strings.HasPrefix(key, "net.ipv4.conf.all."), strings.HasPrefix(key, "net.ipv4.conf.default."),
+			strings.HasPrefix(key, "net.ipv4.conf.") && strings.HasSuffix(key, ".rp_filter"),
 			strings.HasPrefix(key, "net.ipv4.neigh.default."), strings.HasPrefix(key, "net.ipv6.conf.all."),
 			strings.HasPrefix(key, "net.netfilter.") && len(parts) == 3,
 			key == "kernel.hostname", key == "kernel.osrelease", key == "kernel.version":

@@ -9,7 +9,10 @@
 // counter wrap handled, so that checks read numbers, never raw text.
 package host
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Status says whether an input could be used.
 type Status string
@@ -85,6 +88,12 @@ const (
 	// InputProcessVisibility says whether the process table is whole:
 	// the tasks read against /proc/loadavg's count, hidepid from the mounts.
 	InputProcessVisibility = "process_visibility"
+
+	InputEthtoolFeatures = "ethtool_features" // per NIC: ethtool -k (ETHTOOL_GFEATURES live)
+	InputBonding         = "bonding"          // per bond: /proc/net/bonding/NAME
+	InputRPFilter        = "rp_filter"        // per NIC: net.ipv4.conf.NAME.rp_filter
+	InputEthtoolPause    = "ethtool_pause"    // per NIC: ethtool -a (ETHTOOL_GPAUSEPARAM live)
+	InputPCIeLink        = "pcie_link"        // per NIC: sysfs current/max_link_speed/width, lspci -nnvv offline
 )
 
 // Snapshot is everything one sample of a host saw.
@@ -337,6 +346,110 @@ type NIC struct {
 	// Module is the optical module's diagnostics from `ethtool -m DEV`;
 	// nil when not read or the module reports no power figures.
 	Module *ModulePower `json:"module,omitempty"`
+
+	// Features is `ethtool -k DEV` by the name ethtool prints
+	// ("large-receive-offload", "generic-receive-offload",
+	// "ntuple-filters", "rx-gro-hw"); nil when not read.
+	Features map[string]Feature `json:"features,omitempty"`
+	// Bond is /proc/net/bonding/NAME for a bonding master; nil otherwise
+	// or when not read.
+	Bond *Bond `json:"bond,omitempty"`
+	// RPFilter is net.ipv4.conf.NAME.rp_filter (0 off, 1 strict, 2
+	// loose); nil when not read (veths are not read).
+	RPFilter *int `json:"rp_filter,omitempty"`
+	// PCIe is the PCI Express link of the NIC's function; nil when not
+	// read or not a PCIe device (virtio in most VMs).
+	PCIe *PCIeLink `json:"pcie,omitempty"`
+	// Pause is `ethtool -a DEV` (flow control); nil when not read or not
+	// supported.
+	Pause *Pause `json:"pause,omitempty"`
+}
+
+// Pause is Ethernet flow control as ethtool -a shows it.
+type Pause struct {
+	AutoNeg bool `json:"autoneg"`
+	RX      bool `json:"rx"`
+	TX      bool `json:"tx"`
+}
+
+// PCIeLink is a PCI Express link's trained and maximum speed (GT/s per
+// lane) and width (lanes). Zero means unknown.
+type PCIeLink struct {
+	Speed    float64 `json:"speed_gts"`
+	Width    int     `json:"width"`
+	MaxSpeed float64 `json:"max_speed_gts"`
+	MaxWidth int     `json:"max_width"`
+	// MSIX is lspci's "MSI-X: Enable+" (true) or "Enable-" (false); nil
+	// when not reported (sysfs does not say).
+	MSIX *bool `json:"msix,omitempty"`
+}
+
+// Downgraded reports whether the link trained below its capability.
+func (p *PCIeLink) Downgraded() bool {
+	return p.Speed > 0 && p.MaxSpeed > 0 && p.Speed < p.MaxSpeed || p.Width > 0 && p.MaxWidth > 0 && p.Width < p.MaxWidth
+}
+
+// GbitPerSec is the usable bandwidth of a link of this speed and width in
+// Gb/s per direction, after line encoding (8b/10b up to 5 GT/s,
+// 128b/130b from 8 GT/s).
+func PCIeGbitPerSec(gts float64, width int) float64 {
+	enc := 128.0 / 130.0
+	if gts <= 5 {
+		enc = 0.8
+	}
+	return gts * float64(width) * enc
+}
+
+// Feature is one offload of `ethtool -k`: whether it is on, and whether
+// the driver reports it fixed ("[fixed]": it cannot be changed).
+type Feature struct {
+	On    bool `json:"on"`
+	Fixed bool `json:"fixed,omitempty"`
+}
+
+// FeatureOn reports whether the named feature was read and is on.
+func (n *NIC) FeatureOn(name string) (on, known bool) {
+	f, ok := n.Features[name]
+	return f.On, ok
+}
+
+// The names of ethtool -k features the checks read.
+const (
+	FeatureLRO    = "large-receive-offload"
+	FeatureGRO    = "generic-receive-offload"
+	FeatureNtuple = "ntuple-filters"
+	FeatureRxHash = "receive-hashing"
+)
+
+// Bond is the state of a bonding master, from /proc/net/bonding/NAME.
+type Bond struct {
+	// Mode is the "Bonding Mode" line ("IEEE 802.3ad Dynamic link
+	// aggregation", "fault-tolerance (active-backup)", ...).
+	Mode string `json:"mode"`
+	// MIIStatus is the master's "MII Status" ("up", "down").
+	MIIStatus string `json:"mii_status"`
+	// ActiveSlave is "Currently Active Slave" (active-backup); "" otherwise.
+	ActiveSlave string `json:"active_slave,omitempty"`
+	// AggregatorID is the master's active aggregator (802.3ad); 0 when
+	// not reported.
+	AggregatorID int         `json:"aggregator_id,omitempty"`
+	Slaves       []BondSlave `json:"slaves"`
+}
+
+// BondSlave is one "Slave Interface" section.
+type BondSlave struct {
+	Name         string `json:"name"`
+	MIIStatus    string `json:"mii_status"`
+	Speed        int    `json:"speed"` // Mb/s, -1 when unknown
+	LinkFailures uint64 `json:"link_failures"`
+	// AggregatorID is the slave's "Aggregator ID" (802.3ad); 0 when not
+	// reported (IDs start at 1).
+	AggregatorID int `json:"aggregator_id,omitempty"`
+}
+
+// IsLACP reports whether the bond runs 802.3ad.
+func (b *Bond) IsLACP() bool {
+	return strings.Contains(b.Mode, "802.3ad")
 }
 
 // Fact name keys of NIC.Facts.

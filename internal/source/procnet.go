@@ -102,6 +102,7 @@ func (l *loader) loadJoined() {
 		}()
 	}
 	step(host.InputNICLink, l.loadNICLinks)
+	step(host.InputEthtoolFeatures, l.loadNICConfig)
 	step(host.InputSocketOwners, l.loadSocketOwners)
 	step(host.InputNamespaces, l.loadNamespaces)
 	wg.Wait()
