@@ -172,54 +172,75 @@ func indexArchive(r io.Reader, lim Limits) (*archiveIndex, error) {
 // indexArchiveKeep is indexArchive keeping the content of the regular
 // members keep accepts (all when keep is nil).
 func indexArchiveKeep(r io.Reader, lim Limits, keep func(string) bool) (*archiveIndex, error) {
+	dr, done, err := tarReader(r)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return buildIndex(dr, lim, keep)
+}
+
+// tarReader detects the compression of r by magic bytes and returns the
+// tar stream inside; done stops the decompressing goroutines (call it once
+// the stream is no longer read). A compressed stream is decompressed a few
+// chunks ahead in a goroutine of its own, multi-threaded xz on every core.
+func tarReader(r io.Reader) (tr io.Reader, done func(), err error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(512)
 	var dr io.Reader
 	kind := ""
+	var closers []func()
+	done = func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
 	switch {
 	case bytes.HasPrefix(head, gzipMagic):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("gzip: %w", err)
+			return nil, nil, fmt.Errorf("gzip: %w", err)
 		}
 		dr, kind = zr, "gzip"
 	case bytes.HasPrefix(head, xzMagic):
 		xr, err := newXZReader(br)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		// Blocks of multi-threaded xz decompress on every core.
 		pr := xr.parallel(runtime.GOMAXPROCS(0))
-		defer pr.Close()
+		closers = append(closers, func() { pr.Close() })
 		dr, kind = pr, "xz"
 	case bytes.HasPrefix(head, bzip2Magic) && len(head) >= 4 && head[3] >= '1' && head[3] <= '9':
 		dr, kind = bzip2.NewReader(br), "bzip2"
 	case bytes.HasPrefix(head, zstdMagic):
-		return nil, errors.New("zstd-compressed archives are not supported; decompress with unzstd first")
+		return nil, nil, errors.New("zstd-compressed archives are not supported; decompress with unzstd first")
 	case isTarHeader(head):
 		dr = br
 	case looksPGP(head):
-		return nil, errors.New("an OpenPGP-encrypted file, " + notTarHint)
+		return nil, nil, errors.New("an OpenPGP-encrypted file, " + notTarHint)
 	default:
-		return nil, errors.New(notTarHint)
+		return nil, nil, errors.New(notTarHint)
 	}
 	if kind != "" {
 		tb := bufio.NewReaderSize(dr, 64<<10)
 		h, err := tb.Peek(512)
 		if err != nil && len(h) == 0 {
+			done()
 			if err == io.EOF {
-				return nil, fmt.Errorf("%s data is empty: %s", kind, notTarHint)
+				return nil, nil, fmt.Errorf("%s data is empty: %s", kind, notTarHint)
 			}
-			return nil, fmt.Errorf("%s: %w", kind, err)
+			return nil, nil, fmt.Errorf("%s: %w", kind, err)
 		}
 		if !isTarHeader(h) {
-			return nil, fmt.Errorf("%s data holds no tar: %s", kind, notTarHint)
+			done()
+			return nil, nil, fmt.Errorf("%s data holds no tar: %s", kind, notTarHint)
 		}
 		ahead := newAheadReader(tb)
-		defer ahead.close()
+		closers = append(closers, ahead.close)
 		dr = ahead
 	}
-	return buildIndex(dr, lim, keep)
+	return dr, done, nil
 }
 
 // isTarHeader reports whether b starts with a tar header block (checksum

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -146,5 +147,45 @@ func FuzzResolve(f *testing.F) {
 				t.Fatalf("Sub(%q) reached %q", name, b)
 			}
 		}
+	})
+}
+
+// FuzzEachMember feeds arbitrary bytes to the member stream under small
+// limits and reads every member handed over. It asserts no panic and that
+// EachMember keeps its promises: clean names, no content for a refused
+// member, never more bytes than a member's size or the total budget.
+func FuzzEachMember(f *testing.F) {
+	raw := tarBytes(f, sosTree)
+	f.Add(raw)
+	f.Add(gzipBytes(f, raw))
+	f.Add(xzBytes(f, raw, xz.WriterConfig{}))
+	f.Add(tarBytes(f, []member{
+		{"top/sos_reports/manifest.json", 'f', "{}"}, {"top/sosreport-a.tar.xz", 'f', string(gzipBytes(f, raw))},
+		{"/abs", 'f', "x"}, {"../up", 'f', "x"}, {"a/h", 'h', "a/missing"}, {"a/l", 'l', "../../x"},
+	}))
+	f.Add(sparseAttack(2, 1<<20))
+	f.Add(oldSparseAttack(2, 1<<20))
+	f.Add(metaChainAttack(3, 2000, 'x'))
+	f.Add(longNameAttack(8000))
+	f.Add(raw[:len(raw)/2])
+	f.Add([]byte{})
+	lim := Limits{MaxFileSize: 1 << 16, MaxTotalSize: 1 << 22, MaxMembers: 2000, MaxLinkHops: 8}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var total int64
+		_ = EachMemberReader(bytes.NewReader(data), lim, func(m Member, r io.Reader) error {
+			n, err := io.Copy(io.Discard, r)
+			total += n
+			switch {
+			case m.Refused != "" && n != 0:
+				t.Fatalf("refused member %q gave %d bytes", m.Name, n)
+			case m.Refused == "" && (!fs.ValidPath(m.Name) || m.Name == "."):
+				t.Fatalf("member name %q handed over", m.Name)
+			case n > m.Size || n > lim.MaxFileSize:
+				t.Fatalf("member %q: %d bytes of %d", m.Name, n, m.Size)
+			case total > lim.MaxTotalSize:
+				t.Fatalf("%d bytes streamed", total)
+			}
+			return err
+		})
 	})
 }
