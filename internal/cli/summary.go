@@ -59,7 +59,7 @@ Exit codes as for report: 0 clean, 1 a host has a finding at or above --fail-on,
 input was not read or a host has a check that could not be evaluated, 130 interrupted.`,
 		Example: `  netdoctor summary reports/*.json
   netdoctor summary --format html -o fleet.html sosreports/
-  netdoctor summary --fail-on warning sos-collector-cluster-2024-03-05-abcde.tar.xz`,
+  netdoctor summary --fail-on warning sos-collector-cluster-2024-03-05-abcde.tar`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			render, ok := summaryRenderers[format]

@@ -162,6 +162,9 @@ type Host struct {
 	Report *report.Report
 	// paths are the bundles read for it (none for a JSON report).
 	paths []string
+	// member is the sosreport inside a sos-collector archive it was read
+	// from (paths then names a temporary file, already removed).
+	member *memberRef
 }
 
 // hostFacts is what Build keeps of one host's report.

@@ -53,17 +53,37 @@ type job struct {
 	input string   // what the summary names
 	paths []string // for a bundle
 	json  bool
-	// temp marks a sosreport written out of a sos-collector archive: its
-	// path is replaced by the input in messages.
-	temp bool
-	// err is set when the job failed before it ran.
-	err error
+	// temp marks a sosreport written out of a sos-collector archive (a
+	// temporary file, removed once read): its path is replaced by the
+	// input in messages, and member says where it came from.
+	temp   bool
+	member *memberRef
+}
+
+// order places a result: its input's position on the command line (after
+// expansion), then its position inside a sos-collector archive (0 for the
+// input itself).
+type order struct{ input, member int }
+
+func (a order) less(b order) bool {
+	if a.input != b.input {
+		return a.input < b.input
+	}
+	return a.member < b.member
+}
+
+// task is a job and its order.
+type task struct {
+	job
+	key order
 }
 
 // result is one job's outcome.
 type result struct {
+	key    order
 	input  string
 	paths  []string
+	member *memberRef
 	report *report.Report
 	err    error
 }
@@ -84,42 +104,13 @@ func Read(ctx context.Context, inputs []string, o ReadOptions) ([]Host, []Unread
 	}
 	var unread []Unread
 	var jobs []job
-	var cleanup []string
-	defer func() {
-		for _, d := range cleanup {
-			os.RemoveAll(d)
-		}
-	}()
 	for _, in := range inputs {
 		expand(in, 0, &jobs, &unread)
 	}
+	jobs, unread = dropRepeated(jobs, unread)
 	results := run(ctx, jobs, o)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
-	}
-	// sos-collector archives: the failed archives holding sosreport
-	// archives are read again, one job per sosreport inside.
-	var more []job
-	keep := results[:0]
-	for _, r := range results {
-		if r.err != nil && len(r.paths) == 1 && !isDir(r.paths[0]) {
-			inner, tmp, cerr := extractCollector(r.paths[0], o)
-			if tmp != "" {
-				cleanup = append(cleanup, tmp)
-			}
-			if cerr == nil && len(inner) > 0 {
-				more = append(more, inner...)
-				continue
-			}
-		}
-		keep = append(keep, r)
-	}
-	results = keep
-	if len(more) > 0 {
-		results = append(results, run(ctx, more, o)...)
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
 	}
 	var hosts []Host
 	for _, r := range results {
@@ -127,11 +118,31 @@ func Read(ctx context.Context, inputs []string, o ReadOptions) ([]Host, []Unread
 			unread = append(unread, Unread{Input: r.input, Reason: r.err.Error()})
 			continue
 		}
-		hosts = append(hosts, Host{Input: r.input, Report: r.report, paths: r.paths})
+		hosts = append(hosts, Host{Input: r.input, Report: r.report, paths: r.paths, member: r.member})
 	}
 	hosts, dup := pairAndDedupe(ctx, hosts, o)
 	unread = append(unread, dup...)
 	return hosts, unread, ctx.Err()
+}
+
+// dropRepeated keeps the first job of an input given more than once (as
+// itself, or found again in a directory walk), and names the others.
+func dropRepeated(jobs []job, unread []Unread) ([]job, []Unread) {
+	seen := map[string]string{}
+	out := jobs[:0]
+	for _, j := range jobs {
+		key := j.input
+		if abs, err := filepath.Abs(j.input); err == nil {
+			key = abs
+		}
+		if first, ok := seen[key]; ok {
+			unread = append(unread, Unread{Input: j.input, Reason: "given more than once: read once, as " + first})
+			continue
+		}
+		seen[key] = j.input
+		out = append(out, j)
+	}
+	return out, unread
 }
 
 func isDir(p string) bool {
@@ -237,40 +248,82 @@ func bareErr(err error) string {
 	return err.Error()
 }
 
-// run does jobs on o.Workers workers, results in job order.
+// run does jobs on o.Workers workers and returns the results in job
+// order (a sos-collector archive's sosreports in archive order, where the
+// archive was). Jobs go to the workers over an unbuffered channel. A worker
+// that takes a sos-collector archive starts a producer that streams its
+// sosreports into that same channel, one temporary file at a time (see
+// collector.go), and goes on working; the channel closes once every job
+// and every producer is done.
 func run(ctx context.Context, jobs []job, o ReadOptions) []result {
-	out := make([]result, len(jobs))
-	next := make(chan int)
-	var wg sync.WaitGroup
+	next := make(chan task)
+	var (
+		mu  sync.Mutex
+		out []result
+	)
+	emit := func(r result) {
+		mu.Lock()
+		out = append(out, r)
+		mu.Unlock()
+	}
+	// open counts the tasks not yet done and the producers running.
+	var open sync.WaitGroup
+	open.Add(len(jobs))
+	send := func(t task) bool {
+		open.Add(1)
+		select {
+		case next <- t:
+			return true
+		case <-ctx.Done():
+			open.Done()
+			return false
+		}
+	}
+	var workers sync.WaitGroup
 	for range min(o.Workers, max(len(jobs), 1)) {
-		wg.Add(1)
+		workers.Add(1)
 		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i] = do(ctx, jobs[i], o)
+			defer workers.Done()
+			for t := range next {
+				if !t.json && !t.temp && len(t.paths) == 1 && ctx.Err() == nil && !isDir(t.paths[0]) && isCollector(t.paths[0]) {
+					open.Add(1)
+					go func() {
+						defer open.Done()
+						streamCollector(ctx, t, o, send, emit)
+					}()
+				} else {
+					r := do(ctx, t.job, o)
+					r.key = t.key
+					emit(r)
+				}
+				open.Done()
 			}
 		}()
 	}
-	for i := range jobs {
-		if ctx.Err() != nil {
-			break
+	go func() {
+		for i, j := range jobs {
+			if ctx.Err() != nil {
+				open.Add(-(len(jobs) - i))
+				break
+			}
+			next <- task{job: j, key: order{input: i}}
 		}
-		next <- i
-	}
+	}()
+	open.Wait()
 	close(next)
-	wg.Wait()
+	workers.Wait()
+	sort.Slice(out, func(i, j int) bool { return out[i].key.less(out[j].key) })
 	return out
 }
 
-// do reads one job.
+// do reads one job; a temporary sosreport is removed once read.
 func do(ctx context.Context, j job, o ReadOptions) result {
-	res := result{input: j.input, paths: j.paths}
+	res := result{input: j.input, paths: j.paths, member: j.member}
+	if j.temp {
+		defer os.Remove(j.paths[0])
+	}
 	if err := ctx.Err(); err != nil {
 		res.err = err
-		return res
-	}
-	if j.err != nil {
-		res.err = j.err
 		return res
 	}
 	if j.json {
@@ -433,10 +486,8 @@ func pairAndDedupe(ctx context.Context, hosts []Host, o ReadOptions) ([]Host, []
 		}
 		if len(singles) >= 2 && ctx.Err() == nil {
 			a, b := singles[1], singles[0] // earlier, later
-			paths := []string{hosts[a].paths[0], hosts[b].paths[0]}
-			pr, err := BundleReport(paths, o.Limits, o.Meta)
+			pr, paths, err := readPair(hosts[a], hosts[b], o)
 			if err == nil {
-				slim(pr)
 				hosts[b] = Host{Input: hosts[a].Input + " + " + hosts[b].Input, Report: pr, paths: paths}
 				drop[a] = ""
 				keepAt = b
@@ -465,4 +516,43 @@ func pairAndDedupe(ctx context.Context, hosts []Host, o ReadOptions) ([]Host, []
 		}
 	}
 	return out, unread
+}
+
+// readPair reads two single-sample sosreports of one host again, as a
+// pair; one from a sos-collector archive is streamed out of it again into
+// a temporary file, removed once read.
+func readPair(a, b Host, o ReadOptions) (*report.Report, []string, error) {
+	var paths []string
+	for _, h := range []Host{a, b} {
+		if h.member == nil {
+			paths = append(paths, h.paths[0])
+			continue
+		}
+		p, err := extractMember(*h.member, o)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer os.Remove(p)
+		paths = append(paths, p)
+	}
+	pr, err := BundleReport(paths, o.Limits, o.Meta)
+	if err != nil {
+		for i, h := range []Host{a, b} {
+			if h.member != nil {
+				err = errors.New(strings.ReplaceAll(err.Error(), paths[i], h.Input))
+			}
+		}
+		return nil, nil, err
+	}
+	slim(pr)
+	// The temporary files are gone: the pair keeps no path of them.
+	kept := paths[:0:0]
+	for i, h := range []Host{a, b} {
+		if h.member == nil {
+			kept = append(kept, paths[i])
+		} else {
+			kept = append(kept, h.Input)
+		}
+	}
+	return pr, kept, nil
 }
