@@ -2,7 +2,9 @@
 // from, embedded at build time: report.html.tmpl (the page, for
 // html/template), pictures.svg.tmpl (the inline SVG pictures, laid out by
 // package report), losses.html.tmpl (the "Where packets died" section)
-// and report.css (inlined into the page's <style>).
+// and report.css (inlined into the page's <style>); summary.html.tmpl and
+// diff.html.tmpl, the pages of `netdoctor summary` and `netdoctor diff`
+// (package fleet), which share report.css.
 //
 // It is a package of its own because //go:embed cannot reach a parent
 // folder. The files are trusted code: they hold no external reference, and
@@ -11,7 +13,7 @@ package templates
 
 import "embed"
 
-// FS holds report.html.tmpl, pictures.svg.tmpl and report.css.
+// FS holds the templates and report.css.
 //
-//go:embed report.html.tmpl pictures.svg.tmpl report.css losses.html.tmpl
+//go:embed report.html.tmpl pictures.svg.tmpl report.css losses.html.tmpl summary.html.tmpl diff.html.tmpl
 var FS embed.FS

@@ -11,7 +11,7 @@ import (
 // them can make the page fetch or run anything: no URL, no import, no
 // script.
 func TestFiles(t *testing.T) {
-	want := []string{"losses.html.tmpl", "pictures.svg.tmpl", "report.css", "report.html.tmpl"}
+	want := []string{"diff.html.tmpl", "losses.html.tmpl", "pictures.svg.tmpl", "report.css", "report.html.tmpl", "summary.html.tmpl"}
 	var got []string
 	err := fs.WalkDir(FS, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {

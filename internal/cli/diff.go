@@ -16,16 +16,18 @@ import (
 
 var diffRenderers = map[string]func(io.Writer, *fleet.Diff) error{
 	"markdown": fleet.DiffMarkdown,
+	"html":     fleet.DiffHTML,
 	"json":     fleet.DiffJSON,
 }
 
-// diffInput reads one side of a diff: a JSON report or a bundle.
+// diffInput reads one side of a diff: a JSON report (known by its content:
+// it starts with "{", whatever its name) or a bundle.
 func diffInput(path string, meta report.Meta) (*report.Report, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
-	if fi.Mode().IsRegular() && strings.HasSuffix(path, ".json") {
+	if fi.Mode().IsRegular() && (fleet.LooksJSON(path) || strings.HasSuffix(path, ".json")) {
 		r, err := fleet.ReadReport(path)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
@@ -48,7 +50,8 @@ side by side, and the checks whose verdict changed.
 
 Two different hostnames are refused (exit 2) unless --force is given.
 
-Formats: markdown (the default), json (its own schema_version; see CONTRACT.md).
+Formats: markdown (the default), html (one self-contained page, as the report's), json (its
+own schema_version; see CONTRACT.md).
 Exit codes: 0, or 1 when a new finding (or a persisting one that got worse) is at or above
 --fail-on; 2 usage or different hosts without --force; 3 a side could not be read; 4 the
 output could not be written; 130 interrupted.`,
@@ -58,7 +61,7 @@ output could not be written; 130 interrupted.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			render, ok := diffRenderers[format]
 			if !ok {
-				return usageErr("--format must be one of markdown|json, got %q", format)
+				return usageErr("--format must be one of markdown|html|json, got %q", format)
 			}
 			sev, err := parseFailOn(failOn)
 			if err != nil {
@@ -96,12 +99,12 @@ output could not be written; 130 interrupted.`,
 				return err
 			}
 			if code := fleet.DiffExitCode(d, sev); code == report.ExitFindings {
-				return &exitError{code: code, err: fmt.Errorf("--fail-on %s: %d new and %d persisting finding(s) since %s", failOn, len(d.Added), len(d.Persisting), d.Old.Input)}
+				return &exitError{code: code, err: fmt.Errorf("--fail-on %s: %s and %s since %s", failOn, plural(len(d.Added), "new finding", "new findings"), plural(len(d.Persisting), "persisting finding", "persisting findings"), d.Old.Input)}
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown|json")
+	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown|html|json")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the diff to FILE (\"-\": standard output)")
 	cmd.Flags().StringVar(&failOn, "fail-on", "none", "exit 1 when a new or worsened finding is at or above: none, notice, warning or critical")
 	cmd.Flags().BoolVar(&force, "force", false, "compare reports of two different hosts")

@@ -146,3 +146,89 @@ func TestRootOption(t *testing.T) {
 		}
 	}
 }
+
+// TestFleetGolden pins the summary and diff outputs in every format, made
+// through the whole CLI path. Fixture paths read FIXTURES.
+func TestFleetGolden(t *testing.T) {
+	pair := fixture("two-sosreports")
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"summary-fleet", []string{"summary", fixture("irq-cpu0"), fixture("healthy-2socket-ht"), fixture("numa-remote"), pair, fixture("missing")}},
+		{"diff-two-sosreports", []string{"diff", filepath.Join(pair, "sosreport-k8s-worker-12-2024-06-03-mrhodne"), filepath.Join(pair, "sosreport-k8s-worker-12-2024-06-03-grwbigl")}},
+		{"diff-force", []string{"diff", "--force", fixture("healthy-2socket-ht"), fixture("irq-cpu0")}},
+	}
+	for _, c := range cases {
+		for _, format := range []string{"markdown", "html", "json"} {
+			t.Run(c.name+"/"+format, func(t *testing.T) {
+				args := append([]string{c.args[0], "--format", format}, c.args[1:]...)
+				r := run(t, args...)
+				if r.code != 0 {
+					t.Fatalf("exit %d: %s", r.code, r.stderr)
+				}
+				got := r.stdout
+				for _, p := range []string{filepath.Clean(fixture()), strings.ReplaceAll(filepath.Clean(fixture()), "/", `\/`)} {
+					got = strings.ReplaceAll(got, p, "FIXTURES")
+				}
+				ext := map[string]string{"markdown": "md", "html": "html", "json": "json"}[format]
+				golden := filepath.Join("testdata", c.name+"."+ext+".golden")
+				if *update {
+					if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test -update)", err)
+				}
+				if got != string(want) {
+					t.Errorf("%s differs from %s (run go test -update after an intended change)", strings.Join(args, " "), golden)
+				}
+			})
+		}
+	}
+}
+
+// TestDiffJSONByContent: a JSON report is known by its content, whatever
+// its name; the HTML diff is one self-contained page under the report's
+// policy.
+func TestDiffJSONByContent(t *testing.T) {
+	dir := t.TempDir()
+	before := filepath.Join(dir, "before.out")
+	if r := run(t, "report", "--format", "json", "-o", before, fixture("irq-cpu0")); r.code > 1 {
+		t.Fatalf("report: %+v", r)
+	}
+	r := run(t, "diff", "--format", "html", before, fixture("irq-cpu0"))
+	if r.code != 0 {
+		t.Fatalf("diff of a JSON report named .out: exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"<!DOCTYPE html>", "Content-Security-Policy", "default-src &#39;none&#39;", "old window", "Persisting"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("HTML diff lacks %q", want)
+		}
+	}
+	if strings.Contains(r.stdout, "<script") || strings.Contains(r.stdout, "http:") || strings.Contains(r.stdout, "https:") {
+		t.Error("HTML diff loads or runs something")
+	}
+}
+
+// TestSummaryFailOnMessage: the --fail-on message counts the hosts at or
+// above the threshold, not every host with findings, in words that agree
+// with the count.
+func TestSummaryFailOnMessage(t *testing.T) {
+	r := run(t, "summary", "--fail-on", "critical", fixture("irq-cpu0"), fixture("healthy-2socket-ht"), fixture("numa-remote"))
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "1 of 3 hosts has a finding at or above critical") {
+		t.Errorf("message: %s", r.stderr)
+	}
+	if !strings.Contains(r.stdout, "3 hosts read") || !strings.Contains(r.stdout, "0 inputs not read") {
+		t.Errorf("summary totals:\n%s", r.stdout)
+	}
+	one := run(t, "summary", fixture("irq-cpu0"))
+	if !strings.Contains(one.stdout, "1 host read") {
+		t.Errorf("one host:\n%s", one.stdout)
+	}
+}

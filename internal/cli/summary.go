@@ -21,6 +21,14 @@ var summaryRenderers = map[string]func(io.Writer, *fleet.Summary) error{
 	"json":     fleet.JSON,
 }
 
+// plural writes n and the noun agreeing with it: "1 host", "2 hosts".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 // parseFailOn reads --fail-on: 0 for none.
 func parseFailOn(s string) (checks.Severity, error) {
 	if s == "none" {
@@ -96,9 +104,14 @@ input was not read or a host has a check that could not be evaluated, 130 interr
 			}
 			switch code := fleet.ExitCode(s, sev, strict); code {
 			case report.ExitFindings:
-				return &exitError{code: code, err: fmt.Errorf("--fail-on %s: %d of %d host(s) have findings; the worst first: %s", failOn, s.Totals.HostsWithFindings, len(s.Hosts), s.Hosts[0].Hostname)}
+				tripped := fleet.Tripped(s, sev)
+				verb := "have"
+				if len(tripped) == 1 {
+					verb = "has"
+				}
+				return &exitError{code: code, err: fmt.Errorf("--fail-on %s: %d of %s %s a finding at or above %s; the worst first: %s", failOn, len(tripped), plural(len(s.Hosts), "host", "hosts"), verb, failOn, tripped[0].Hostname)}
 			case report.ExitNotEvaluated:
-				return &exitError{code: code, err: fmt.Errorf("--strict: %d input(s) not read, %d host(s) with a check not evaluated", s.Totals.Unread, s.Totals.HostsIncomplete)}
+				return &exitError{code: code, err: fmt.Errorf("--strict: %s not read, %s with a check not evaluated", plural(s.Totals.Unread, "input", "inputs"), plural(s.Totals.HostsIncomplete, "host", "hosts"))}
 			case report.ExitNothingEvaluated:
 				return noEvidence(fmt.Errorf("no host could be read or evaluated: see the summary's unread inputs"))
 			}

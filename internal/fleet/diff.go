@@ -59,12 +59,16 @@ type DiffFinding struct {
 	Evidence []FigurePair `json:"evidence"`
 }
 
-// FigurePair is one evidence figure on both sides.
+// FigurePair is one evidence figure on both sides, with what each value
+// covers (its window: an interval, "since boot", "instantaneous"; "" on
+// the side without the figure).
 type FigurePair struct {
 	Name      string `json:"name"`
 	Old       string `json:"old"`
 	New       string `json:"new"`
 	Threshold string `json:"threshold"`
+	OldWindow string `json:"old_window"`
+	NewWindow string `json:"new_window"`
 }
 
 // VerdictChange is one check whose verdict differs.
@@ -165,12 +169,12 @@ func pairFinding(of, nf *report.Finding) DiffFinding {
 				df.Evidence = append(df.Evidence, FigurePair{Name: e.Name, Threshold: e.Threshold})
 			}
 			if isNew {
-				df.Evidence[i].New = e.Value
+				df.Evidence[i].New, df.Evidence[i].NewWindow = e.Value, e.Window
 				if e.Threshold != "" {
 					df.Evidence[i].Threshold = e.Threshold
 				}
 			} else {
-				df.Evidence[i].Old = e.Value
+				df.Evidence[i].Old, df.Evidence[i].OldWindow = e.Value, e.Window
 			}
 		}
 	}
@@ -216,8 +220,8 @@ func DiffMarkdown(w io.Writer, d *Diff) error {
 	if d.DifferentHosts {
 		fmt.Fprintf(&b, "**Different hosts**: %s (old) and %s (new), compared as told (--force).\n\n", md(d.Old.Hostname), md(d.New.Hostname))
 	}
-	fmt.Fprintf(&b, "- old: %s, seen %s, %s findings\n", md(d.Old.Input), timeOrUnknown(d.Old.SeenAt), num(d.Old.Findings))
-	fmt.Fprintf(&b, "- new: %s, seen %s, %s findings\n\n", md(d.New.Input), timeOrUnknown(d.New.SeenAt), num(d.New.Findings))
+	fmt.Fprintf(&b, "- old: %s, seen %s, %s\n", md(d.Old.Input), timeOrUnknown(d.Old.SeenAt), plural(d.Old.Findings, "finding", "findings"))
+	fmt.Fprintf(&b, "- new: %s, seen %s, %s\n\n", md(d.New.Input), timeOrUnknown(d.New.SeenAt), plural(d.New.Findings, "finding", "findings"))
 	fmt.Fprintf(&b, "%s new, %s resolved, %s persisting.\n\n", num(len(d.Added)), num(len(d.Resolved)), num(len(d.Persisting)))
 	section := func(title string, fs []DiffFinding) {
 		fmt.Fprintf(&b, "## %s\n\n", title)
@@ -233,7 +237,7 @@ func DiffMarkdown(w io.Writer, d *Diff) error {
 			if len(f.Evidence) > 0 {
 				b.WriteString("| figure | old | new | threshold |\n|---|---|---|---|\n")
 				for _, e := range f.Evidence {
-					fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(e.Name), dash(md(e.Old)), dash(md(e.New)), dash(md(e.Threshold)))
+					fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(e.Name), windowed(e.Old, e.OldWindow), windowed(e.New, e.NewWindow), dash(md(e.Threshold)))
 				}
 				b.WriteString("\n")
 			}
@@ -251,6 +255,18 @@ func DiffMarkdown(w io.Writer, d *Diff) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// windowed is a figure's value and, when it says, its window, for a
+// Markdown table cell.
+func windowed(value, window string) string {
+	if value == "" {
+		return "–"
+	}
+	if window == "" {
+		return report.MarkdownText(value)
+	}
+	return report.MarkdownText(value) + ", " + report.MarkdownText(window)
 }
 
 func dash(s string) string {

@@ -324,6 +324,33 @@ func TestBuildRanks(t *testing.T) {
 	}
 }
 
+// TestFailOnWaived: --fail-on weighs each host's findings that no waiver
+// covers, as for one host; Tripped counts the hosts that trip, not the
+// hosts with findings.
+func TestFailOnWaived(t *testing.T) {
+	waived := finding("b", "eth0", checks.Critical, "", "")
+	waived.Waived = &report.FindingWaiver{Reason: "known"}
+	hosts := []Host{
+		{Input: "1", Report: hostReport("h1", waived, finding("a", "x", checks.Notice, "", ""))},
+		{Input: "2", Report: hostReport("h2", finding("a", "x", checks.Warning, "", ""))},
+		{Input: "3", Report: hostReport("h3", finding("a", "y", checks.Notice, "", ""))},
+	}
+	s := Build(hosts, nil, Meta{})
+	if n := len(Tripped(s, checks.Critical)); n != 0 || ExitCode(s, checks.Critical, false) != 0 {
+		t.Errorf("--fail-on critical: %d hosts tripped by a waived finding", n)
+	}
+	var got []string
+	for _, h := range Tripped(s, checks.Warning) {
+		got = append(got, h.Hostname)
+	}
+	if strings.Join(got, " ") != "h2" || ExitCode(s, checks.Warning, false) != report.ExitFindings {
+		t.Errorf("--fail-on warning tripped by %v, want h2 only", got)
+	}
+	if n := len(Tripped(s, checks.Notice)); n != 3 {
+		t.Errorf("--fail-on notice: %d hosts, want 3", n)
+	}
+}
+
 // TestHostileText: host text cannot make markup in the Markdown or HTML
 // summary.
 func TestHostileText(t *testing.T) {
@@ -364,7 +391,9 @@ func TestHostileText(t *testing.T) {
 // TestDiff: findings keyed by check and subject are new, resolved or
 // persisting, with the figures of both sides paired by name.
 func TestDiff(t *testing.T) {
-	fig := func(name, v string) report.Figure { return report.Figure{Name: name, Value: v, Threshold: ">= 1"} }
+	fig := func(name, v string) report.Figure {
+		return report.Figure{Name: name, Value: v, Threshold: ">= 1", Window: "over 10 s"}
+	}
 	old := hostReport("h", finding("b", "eth0", checks.Warning, "", "", fig("drops/s", "10")), finding("a", "softnet", checks.Notice, "", ""))
 	cur := hostReport("h", finding("b", "eth0", checks.Critical, "", "", fig("drops/s", "900"), fig("squeeze/s", "4")), finding("c", "sysctl", checks.Warning, "", ""))
 	old.Checks[2].Verdict = checks.NotEvaluated
@@ -376,7 +405,7 @@ func TestDiff(t *testing.T) {
 	if *p.OldSeverity != checks.Warning || *p.NewSeverity != checks.Critical {
 		t.Errorf("severities %v → %v", p.OldSeverity, p.NewSeverity)
 	}
-	if len(p.Evidence) != 2 || p.Evidence[0] != (FigurePair{"drops/s", "10", "900", ">= 1"}) || p.Evidence[1].Old != "" || p.Evidence[1].New != "4" {
+	if len(p.Evidence) != 2 || p.Evidence[0] != (FigurePair{"drops/s", "10", "900", ">= 1", "over 10 s", "over 10 s"}) || p.Evidence[1].OldWindow != "" || p.Evidence[1].Old != "" || p.Evidence[1].New != "4" {
 		t.Errorf("evidence %+v", p.Evidence)
 	}
 	if len(d.Verdicts) != 2 {
@@ -392,7 +421,7 @@ func TestDiff(t *testing.T) {
 	if err := DiffMarkdown(&md, d); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(md.String(), "| drops/s | 10 | 900 | >= 1 |") {
+	if !strings.Contains(md.String(), "| drops/s | 10, over 10 s | 900, over 10 s | >= 1 |") {
 		t.Errorf("markdown lacks the figures side by side:\n%s", md.String())
 	}
 }

@@ -1,52 +1,135 @@
 package fleet
 
 import (
+	"bytes"
+	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
+	"sync"
 
+	"github.com/netdoctor/netdoctor/checks"
 	"github.com/netdoctor/netdoctor/internal/textfmt"
 	"github.com/netdoctor/netdoctor/report"
+	"github.com/netdoctor/netdoctor/templates"
 )
 
-// HTML writes the summary as one self-contained page. html/template escapes
-// every host text; the page loads nothing from elsewhere.
+// The summary and diff pages are rendered from templates/summary.html.tmpl
+// and templates/diff.html.tmpl with the report's stylesheet
+// (templates/report.css) and its Content-Security-Policy: one
+// self-contained page each, inline CSS, no script, nothing loaded from
+// elsewhere. html/template escapes every host text; report.OneLine first
+// makes control and bidi characters visible, as in the report.
+
+// HTML writes the summary as one self-contained page.
 func HTML(w io.Writer, s *Summary) error {
-	return htmlTmpl.Execute(w, s)
+	band := ""
+	switch t := s.Totals; {
+	case t.HostsByWorst.Critical > 0:
+		band = "sev-critical"
+	case t.HostsByWorst.Warning > 0:
+		band = "sev-warning"
+	case t.HostsByWorst.Notice > 0:
+		band = "sev-notice"
+	case t.Hosts > 0:
+		band = "sev-clean"
+	}
+	return page(w, "summary", func(b pageBase) any {
+		return struct {
+			pageBase
+			S    *Summary
+			Band string
+		}{b, s, band}
+	})
 }
 
-var htmlTmpl = template.Must(template.New("summary").Funcs(template.FuncMap{
-	"num":  num,
-	"time": textfmt.Time,
-	"line": report.OneLine,
-}).Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>netdoctor fleet summary</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;margin:1em 0}
-th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
-td.n{text-align:right}
-code{background:#f4f4f4;padding:0 .2em}
-.critical{color:#b00020;font-weight:bold}.warning{color:#a65e00;font-weight:bold}.notice{color:#1f5fa8}
-</style></head><body>
-<h1>netdoctor fleet summary</h1>
-{{with .Totals}}<p>{{num .Hosts}} hosts read, {{num .HostsWithFindings}} with findings (worst: <span class="critical">{{num .HostsByWorst.Critical}} critical</span>, <span class="warning">{{num .HostsByWorst.Warning}} warning</span>, <span class="notice">{{num .HostsByWorst.Notice}} notice</span>); {{num .Findings}} findings in all; {{num .Unread}} inputs unread.{{if .HostsIncomplete}} {{num .HostsIncomplete}} hosts with a check that could not be evaluated; on {{num .HostsNotEvaluated}} nothing could be evaluated.{{end}}</p>{{end}}
-<p>Generated {{time .Generated}} by netdoctor {{.Tool.Version}}.</p>
-<h2>Checks across the fleet</h2>
-{{if .Checks}}<table><tr><th>check</th><th>hosts affected</th><th>worst</th><th>findings</th><th>most common subjects</th><th>fix for most hosts</th><th>fail / pass / not evaluated / not applicable / error</th></tr>
-{{range .Checks}}<tr><td><code>{{.ID}}</code> {{.Title}}</td><td class="n">{{num .Hosts}}</td><td>{{with .Worst}}<span class="{{.}}">{{.}}</span>{{else}}–{{end}}</td><td class="n">{{num .Findings}}</td>
-<td>{{range $i, $s := .Subjects}}{{if $i}}, {{end}}{{line $s.Subject}} ({{num $s.Hosts}}){{end}}</td>
-<td>{{with .Fix}}{{.Why}} ({{num .Hosts}} hosts; e.g. on {{line .ExampleHost}}: <code>{{.Example}}</code>){{else}}–{{end}}</td>
-<td>{{with .Verdicts}}{{.Fail}} / {{.Pass}} / {{.NotEvaluated}} / {{.NotApplicable}} / {{.Error}}{{end}}</td></tr>
-{{end}}</table>{{else}}<p>No check ran.</p>{{end}}
-<h2>Hosts</h2>
-{{if .Hosts}}<table><tr><th>#</th><th>host</th><th>worst finding</th><th>critical</th><th>warning</th><th>notice</th><th>not evaluated</th><th>input</th></tr>
-{{range .Hosts}}<tr><td class="n">{{.Rank}}</td><td>{{line .Hostname}}</td><td>{{with .Worst}}<span class="{{.Severity}}">{{.Severity}}</span> <code>{{.Check}}</code> {{line .Subject}}{{else}}none{{end}}</td>
-<td class="n">{{.BySeverity.Critical}}</td><td class="n">{{.BySeverity.Warning}}</td><td class="n">{{.BySeverity.Notice}}</td><td class="n">{{.Verdicts.NotEvaluated}}</td><td>{{line .Input}}</td></tr>
-{{end}}</table>{{else}}<p>No host could be read.</p>{{end}}
-<h2>Inputs not read</h2>
-{{if .Unread}}<ul>{{range .Unread}}<li>{{line .Input}}: {{line .Reason}}</li>
-{{end}}</ul>{{else}}<p>Every input was read.</p>{{end}}
-</body></html>
-`))
+// DiffHTML writes the diff as one self-contained page: the findings new,
+// resolved and persisting, each with its evidence figures of both sides
+// and their windows side by side.
+func DiffHTML(w io.Writer, d *Diff) error {
+	worst := 0
+	for _, f := range append(append([]DiffFinding{}, d.Added...), d.Persisting...) {
+		worst = max(worst, sevRank(*f.NewSeverity))
+	}
+	band := "sev-clean"
+	switch checks.Severity(worst) {
+	case checks.Critical:
+		band = "sev-critical"
+	case checks.Warning:
+		band = "sev-warning"
+	case checks.Notice:
+		band = "sev-notice"
+	}
+	return page(w, "diff", func(b pageBase) any {
+		return struct {
+			pageBase
+			D    *Diff
+			Band string
+		}{b, d, band}
+	})
+}
+
+// pageBase is what every page reads besides its model: the stylesheet and
+// the policy.
+type pageBase struct {
+	CSS template.CSS
+	CSP string
+}
+
+// diffSection is one section of the diff page.
+type diffSection struct {
+	ID, Title string
+	Findings  []DiffFinding
+}
+
+var (
+	pagesOnce sync.Once
+	pagesTmpl *template.Template
+	pagesCSS  template.CSS
+	pagesErr  error
+)
+
+func pages() (*template.Template, template.CSS, error) {
+	pagesOnce.Do(func() {
+		css, err := fs.ReadFile(templates.FS, "report.css")
+		if err != nil {
+			pagesErr = err
+			return
+		}
+		// The stylesheet is ours, embedded at build time: trusted.
+		pagesCSS = template.CSS(css)
+		pagesTmpl, pagesErr = template.New("fleet").Funcs(template.FuncMap{
+			"num":    num,
+			"plural": plural,
+			"line":   report.OneLine,
+			"time":   textfmt.Time,
+			"seen":   timeOrUnknown,
+			"dash":   func(s string) string { return dash(report.OneLine(s)) },
+			"section": func(id, title string, fs []DiffFinding) diffSection {
+				return diffSection{id, title, fs}
+			},
+			"sevchange": sevChange,
+			"sevclass": func(f DiffFinding) string {
+				if f.NewSeverity != nil {
+					return f.NewSeverity.String()
+				}
+				return "resolved"
+			},
+		}).ParseFS(templates.FS, "summary.html.tmpl", "diff.html.tmpl")
+	})
+	return pagesTmpl, pagesCSS, pagesErr
+}
+
+// page renders the template name with the data view makes.
+func page(w io.Writer, name string, view func(pageBase) any) error {
+	t, css, err := pages()
+	if err != nil {
+		return fmt.Errorf("%s: html: %w", name, err)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, view(pageBase{CSS: css, CSP: report.HTMLContentSecurityPolicy})); err != nil {
+		return fmt.Errorf("%s: html: %w", name, err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}

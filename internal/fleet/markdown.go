@@ -16,11 +16,11 @@ func Markdown(w io.Writer, s *Summary) error {
 	md := report.MarkdownText
 	t := s.Totals
 	fmt.Fprintf(&b, "# netdoctor fleet summary\n\n")
-	fmt.Fprintf(&b, "%s hosts read, %s with findings (worst: %s critical, %s warning, %s notice); %s findings in all; %s inputs unread.\n\n",
-		num(t.Hosts), num(t.HostsWithFindings), num(t.HostsByWorst.Critical), num(t.HostsByWorst.Warning), num(t.HostsByWorst.Notice),
-		num(t.Findings), num(t.Unread))
+	fmt.Fprintf(&b, "%s read, %s with findings (worst: %s critical, %s warning, %s notice); %s in all; %s not read.\n\n",
+		plural(t.Hosts, "host", "hosts"), num(t.HostsWithFindings), num(t.HostsByWorst.Critical), num(t.HostsByWorst.Warning), num(t.HostsByWorst.Notice),
+		plural(t.Findings, "finding", "findings"), plural(t.Unread, "input", "inputs"))
 	if t.HostsNotEvaluated > 0 || t.HostsIncomplete > 0 {
-		fmt.Fprintf(&b, "%s hosts with a check that could not be evaluated; on %s nothing could be evaluated.\n\n", num(t.HostsIncomplete), num(t.HostsNotEvaluated))
+		fmt.Fprintf(&b, "%s with a check that could not be evaluated; on %s nothing could be evaluated.\n\n", plural(t.HostsIncomplete, "host", "hosts"), plural(t.HostsNotEvaluated, "host", "hosts"))
 	}
 	fmt.Fprintf(&b, "Generated %s by netdoctor %s.\n\n", textfmt.Time(s.Generated), md(s.Tool.Version))
 
@@ -41,7 +41,7 @@ func Markdown(w io.Writer, s *Summary) error {
 			}
 			fix := "–"
 			if c.Fix != nil {
-				fix = fmt.Sprintf("%s (%s of %s hosts; e.g. on %s: `%s`)", md(c.Fix.Why), num(c.Fix.Hosts), num(c.Hosts), md(c.Fix.ExampleHost), codeSpan(c.Fix.Example))
+				fix = fmt.Sprintf("%s (%s of %s; e.g. on %s: `%s`)", md(c.Fix.Why), num(c.Fix.Hosts), plural(c.Hosts, "host", "hosts"), md(c.Fix.ExampleHost), codeSpan(c.Fix.Example))
 			}
 			v := c.Verdicts
 			fmt.Fprintf(&b, "| `%s` %s | %s | %s | %s | %s | %s | %d / %d / %d / %d / %d |\n",
@@ -97,4 +97,13 @@ func codeSpan(s string) string {
 		return " "
 	}
 	return s
+}
+
+// plural writes n and the noun agreeing with it: "1 host", "2 hosts",
+// "1,000 hosts".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return num(n) + " " + many
 }

@@ -148,6 +148,9 @@ type HostRow struct {
 	// Verdicts and Evaluated are its report's.
 	Verdicts  report.VerdictCounts `json:"verdicts"`
 	Evaluated int                  `json:"evaluated"`
+	// WorstUnwaived is the severity of its worst finding that no waiver
+	// covers: what --fail-on weighs. Null when none.
+	WorstUnwaived *checks.Severity `json:"worst_unwaived"`
 }
 
 // Unread is an input that gave no host.
@@ -221,6 +224,12 @@ func factsOf(h Host) hostFacts {
 		Worst:      r.Summary.Worst,
 		Verdicts:   r.Summary.Verdicts,
 		Evaluated:  r.Summary.Evaluated,
+	}
+	for _, f := range r.Findings {
+		if f.Waived == nil && (row.WorstUnwaived == nil || sevRank(f.Severity) > sevRank(*row.WorstUnwaived)) {
+			s := f.Severity
+			row.WorstUnwaived = &s
+		}
 	}
 	return hostFacts{row: row, findings: r.Findings, checks: r.Checks}
 }
@@ -431,17 +440,13 @@ func checkRows(facts []hostFacts) []CheckRow {
 }
 
 // ExitCode is the summary's exit code under --fail-on, as for one host:
-// 1 when any host has a finding at or above failOn (0 never fails), else 3
-// when no host was read or none evaluated anything, else 0. strict adds 5
-// (where the code would be 0) for an unread input or a host with a check
-// not evaluated.
+// 1 when any host has a finding no waiver covers at or above failOn (0
+// never fails), else 3 when no host was read or none evaluated anything,
+// else 0. strict adds 5 (where the code would be 0) for an unread input or
+// a host with a check not evaluated.
 func ExitCode(s *Summary, failOn checks.Severity, strict bool) int {
-	if failOn > 0 {
-		for _, h := range s.Hosts {
-			if h.Worst != nil && sevRank(h.Worst.Severity) >= int(failOn) {
-				return report.ExitFindings
-			}
-		}
+	if len(Tripped(s, failOn)) > 0 {
+		return report.ExitFindings
 	}
 	evaluated := slices.ContainsFunc(s.Hosts, func(h HostRow) bool { return h.Evaluated > 0 })
 	if !evaluated {
@@ -451,4 +456,20 @@ func ExitCode(s *Summary, failOn checks.Severity, strict bool) int {
 		return report.ExitNotEvaluated
 	}
 	return report.ExitClean
+}
+
+// Tripped returns the hosts that make ExitCode return ExitFindings under
+// failOn, in rank order: those with a finding no waiver covers at or
+// above it.
+func Tripped(s *Summary, failOn checks.Severity) []HostRow {
+	var out []HostRow
+	if failOn <= 0 {
+		return out
+	}
+	for _, h := range s.Hosts {
+		if h.WorstUnwaived != nil && sevRank(*h.WorstUnwaived) >= int(failOn) {
+			out = append(out, h)
+		}
+	}
+	return out
 }

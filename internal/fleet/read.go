@@ -212,7 +212,7 @@ func expand(in string, depth int, jobs *[]job, unread *[]Unread) {
 			*unread = append(*unread, Unread{Input: in, Reason: "holds no JSON report, sosreport or collect bundle"})
 		}
 	case fi.Mode().IsRegular():
-		if strings.HasSuffix(in, ".json") || firstByte(in) == '{' {
+		if strings.HasSuffix(in, ".json") || LooksJSON(in) {
 			*jobs = append(*jobs, job{input: in, json: true})
 			return
 		}
@@ -221,6 +221,11 @@ func expand(in string, depth int, jobs *[]job, unread *[]Unread) {
 		*unread = append(*unread, Unread{Input: in, Reason: "not a regular file or a directory"})
 	}
 }
+
+// LooksJSON reports whether the file at p holds JSON (a report, or
+// something else to be refused as one), by its first non-blank byte, "{":
+// a JSON report is known by its content, whatever its name.
+func LooksJSON(p string) bool { return firstByte(p) == '{' }
 
 // firstByte is the first non-blank byte of the file, 0 when none.
 func firstByte(p string) byte {
