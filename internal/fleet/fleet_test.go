@@ -230,6 +230,38 @@ func TestSosCollectorArchive(t *testing.T) {
 	}
 }
 
+// TestDuplicatesNamed: each duplicate is named in the unread list with
+// the host and the input read for it: the same input given twice (as
+// itself and again in a walk), and a JSON report of a host whose bundle is
+// read too.
+func TestDuplicatesNamed(t *testing.T) {
+	dir := t.TempDir()
+	bundle := filepath.Join(fixtures, "irq-cpu0")
+	r := reportOf(t, bundle)
+	r.SampleTimes = []time.Time{r.SampleTimes[0].Add(-time.Hour)}
+	writeJSON(t, filepath.Join(dir, "older.json"), r)
+	inputs := []string{bundle, dir, filepath.Join(dir, "older.json"), bundle}
+	hosts, unread, err := Read(context.Background(), inputs, ReadOptions{Workers: 2, Meta: testMeta})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hosts) != 1 || hosts[0].Input != bundle {
+		t.Errorf("hosts %+v, want the bundle only", hosts)
+	}
+	var got []string
+	for _, u := range unread {
+		got = append(got, filepath.Base(u.Input)+": "+u.Reason)
+	}
+	want := []string{
+		"older.json: given more than once: read once, as " + filepath.Join(dir, "older.json"),
+		"irq-cpu0: given more than once: read once, as " + bundle,
+		"older.json: duplicate host db-cache-07: " + bundle + " is read for it",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("unread:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // finding makes a report finding.
 func finding(check, subject string, sev checks.Severity, why, run string, ev ...report.Figure) report.Finding {
 	f := report.Finding{Check: check, Subject: subject, Severity: sev, Title: check + " title", Evidence: ev}
