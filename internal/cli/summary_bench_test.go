@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"archive/tar"
 	"bytes"
 	"fmt"
 	"io"
@@ -156,4 +157,75 @@ func benchSummary(b *testing.B, args []string, hosts int) time.Duration {
 	b.ReportMetric(peak(), "peak-heap-MB")
 	b.ReportMetric(float64(hosts), "hosts")
 	return elapsed
+}
+
+// BenchmarkSummarySosCollector50 ranks one sos-collector archive (an
+// uncompressed tar, as sos collect writes it) holding 50 sosreport
+// tarballs of typical 64-CPU hosts: each streamed to a temporary file, read
+// and removed. Reported as BenchmarkSummarySosreports200 (target-ratio
+// against `report` on one of the tarballs); peak-heap-MB must not grow
+// with the count: compare with BenchmarkSummarySosCollector10.
+func BenchmarkSummarySosCollector50(b *testing.B) { benchCollector(b, 50) }
+
+// BenchmarkSummarySosCollector10 is BenchmarkSummarySosCollector50 with
+// 10 sosreports.
+func BenchmarkSummarySosCollector10(b *testing.B) { benchCollector(b, 10) }
+
+func benchCollector(b *testing.B, n int) {
+	dir, _ := writeSosreports(b, n)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tarballs := b.TempDir()
+	archive := filepath.Join(b.TempDir(), "sos-collector-bench-2024-06-03-abcde.tar")
+	f, err := os.Create(archive)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tw := tar.NewWriter(f)
+	top := "sos-collector-bench-2024-06-03-abcde/"
+	manifest := []byte(`{"version": "4.10.0"}`)
+	tw.WriteHeader(&tar.Header{Name: top + "sos_reports/manifest.json", Mode: 0o600, Size: int64(len(manifest)), Typeflag: tar.TypeReg})
+	tw.Write(manifest)
+	var one string
+	for _, e := range entries {
+		p := filepath.Join(tarballs, e.Name()+".tar.gz")
+		if err := fixturegen.WriteArchive(filepath.Join(dir, e.Name()), p, e.Name()); err != nil {
+			b.Fatal(err)
+		}
+		if one == "" {
+			one = p
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := tw.WriteHeader(&tar.Header{Name: top + filepath.Base(p), Mode: 0o600, Size: int64(len(data)), Typeflag: tar.TypeReg}); err != nil {
+			b.Fatal(err)
+		}
+		tw.Write(data)
+	}
+	if err := tw.Close(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	env := cli.IO{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard, Now: time.Now}
+	cli.Main([]string{"report", one}, env) // warm up
+	const reps = 3
+	start, cpu0 := time.Now(), benchutil.CPUTime()
+	for range reps {
+		if code := cli.Main([]string{"report", one}, env); code > 1 {
+			b.Fatalf("report: exit %d", code)
+		}
+	}
+	perReport := time.Since(start) / reps
+	reportCPU := (benchutil.CPUTime() - cpu0) / reps
+	cpuSummary := benchutil.CPUTime()
+	elapsed := benchSummary(b, []string{"summary", archive}, n)
+	cpuSummary = (benchutil.CPUTime() - cpuSummary) / time.Duration(b.N+1)
+	target := 2 * float64(perReport) * float64(n) / float64(runtime.GOMAXPROCS(0))
+	b.ReportMetric(float64(perReport.Nanoseconds()), "report-ns")
+	b.ReportMetric(float64(elapsed)/target, "target-ratio")
+	b.ReportMetric(float64(cpuSummary)/(2*float64(reportCPU)*float64(n)), "cpu-target-ratio")
 }

@@ -285,7 +285,9 @@ func run(ctx context.Context, jobs []job, o ReadOptions) []result {
 		}
 	}
 	var workers sync.WaitGroup
-	for range min(o.Workers, max(len(jobs), 1)) {
+	// Every worker starts, even for fewer jobs: a sos-collector archive
+	// turns into many.
+	for range o.Workers {
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
