@@ -14,10 +14,12 @@ const (
 	conntrackSubj = "nf_conntrack"
 	listenSubject = "tcp-listen"
 	udpSubject    = "udp"
+	chkStack      = "stack-drops"
+	stackSubject  = "stack"
 )
 
 // stackLossChecks are the IDs of the stack-level loss checks.
-var stackLossChecks = []string{chkConntrack, chkListen, chkUDPRcvbuf, chkSqueeze, chkMTU, chkTCPMem, chkNeigh}
+var stackLossChecks = []string{chkConntrack, chkListen, chkUDPRcvbuf, chkSqueeze, chkMTU, chkTCPMem, chkNeigh, chkStack}
 
 // healthyWith is healthy-2socket-ht under another name, its verdicts
 // extended by the loss checks' (pass unless set).
@@ -71,13 +73,39 @@ func listenOverflow() Scenario {
 
 func listenDropsOnly() Scenario {
 	sc := healthyWith("listen-drops-only",
-		"healthy-2socket-ht where TcpExt ListenDrops grows by 2/s (SYNs to listeners dropped for other reasons, such as a missing route back) while ListenOverflows stays flat.",
-		"tcp-listen-overflow passes: ListenDrops alone is not an accept-queue overflow.",
-		nil)
+		"healthy-2socket-ht where TcpExt ListenDrops grows by 2/s (SYNs to listeners dropped for other reasons, such as a full SYN queue or a missing route back) while ListenOverflows stays flat.",
+		"tcp-listen-overflow passes: ListenDrops alone is not an accept-queue overflow. The drops are still lost connections: stack-drops warns (growth, under 10/s), so no loss passes silently.",
+		Verdicts{chkStack: vFail})
 	sc.NetStat = map[string]Counter{
 		"TcpExt.ListenOverflows": {Start: 310, Rate: 0},
 		"TcpExt.ListenDrops":     {Start: 912, Rate: 2},
 	}
+	sc.Expect.Findings = []ExpectFinding{{Check: chkStack, Subject: stackSubject, Severity: sevWarning}}
+	return sc
+}
+
+func tcpBacklogDrop() Scenario {
+	sc := healthyWith("tcp-backlog-drop",
+		"healthy-2socket-ht whose busy TCP receivers drop segments at their socket backlogs: TcpExt TCPBacklogDrop grows by 400/s (the application holds its sockets while data arrives faster than the receive plus send buffer can queue), and TCPOFODrop by 20/s; every NIC and softnet counter stays clean.",
+		"Only stack-drops fires, critical above 10/s: before it, this loss passed silently (no NIC, softnet or listen counter grows).",
+		Verdicts{chkStack: vFail})
+	sc.NetStat = map[string]Counter{
+		"TcpExt.TCPBacklogDrop": {Start: 22041, Rate: 400},
+		"TcpExt.TCPOFODrop":     {Start: 1180, Rate: 20},
+	}
+	sc.Expect.Findings = []ExpectFinding{{Check: chkStack, Subject: stackSubject, Severity: sevCritical}}
+	return sc
+}
+
+func udpNoPorts() Scenario {
+	sc := healthyWith("udp-noports",
+		"healthy-2socket-ht receiving 40 UDP datagrams/s for a port nothing listens on (Udp NoPorts grows; a monitoring agent sends to a collector that is not running here), while RcvbufErrors and InErrors stay flat.",
+		"Refused datagrams are not losses of wanted traffic: stack-drops gives only a notice, and udp-rcvbuf-errors passes; the loss ledger shows NoPorts as not added.",
+		Verdicts{chkStack: vFail})
+	sc.NetStat = map[string]Counter{
+		"Udp.NoPorts": {Start: 88120, Rate: 40},
+	}
+	sc.Expect.Findings = []ExpectFinding{{Check: chkStack, Subject: stackSubject, Severity: sevNotice}}
 	return sc
 }
 
@@ -99,12 +127,13 @@ func udpRcvbuf() Scenario {
 func udpCsumOnly() Scenario {
 	sc := healthyWith("udp-csum-only",
 		"healthy-2socket-ht where Udp InErrors grows by 3/s, all of it InCsumErrors (datagrams with bad checksums), while RcvbufErrors stays flat.",
-		"udp-rcvbuf-errors passes: InErrors includes checksum errors, which are not a buffer problem.",
-		nil)
+		"udp-rcvbuf-errors passes: InErrors includes checksum errors, which are not a buffer problem. stack-drops gives a notice: damaged datagrams the kernel rightly refuses, whose cause is on the link or a peer.",
+		Verdicts{chkStack: vFail})
 	sc.NetStat = map[string]Counter{
 		"Udp.InErrors":     {Start: 4410, Rate: 3},
 		"Udp.InCsumErrors": {Start: 4410, Rate: 3},
 	}
+	sc.Expect.Findings = []ExpectFinding{{Check: chkStack, Subject: stackSubject, Severity: sevNotice}}
 	return sc
 }
 
