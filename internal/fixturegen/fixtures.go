@@ -728,7 +728,8 @@ func sosNoNetworkingENA() Scenario {
 			{Name: "snmp", Status: "missing"}, {Name: "softnet_stat", Status: "missing"}, {Name: "threads", Status: "missing"},
 			{Name: "arp_cache", Status: "missing"}, {Name: "ndisc_cache", Status: "missing"}, {Name: "snmp6", Status: "missing"},
 			{Name: "sockstat", Status: "missing"}, {Name: "sockstat6", Status: "missing"}, {Name: "udp", Status: "missing"},
-			{Name: "udp6", Status: "missing"},
+			{Name: "udp6", Status: "missing"}, {Name: "tcp", Status: "missing"}, {Name: "tcp6", Status: "missing"},
+			{Name: "ss_listen", Status: "missing"},
 		},
 	}
 	return sc
