@@ -39,6 +39,62 @@ func TestTCPListenOverflow(t *testing.T) {
 			},
 		},
 		{
+			name: "listeners not drained in both samples are named, fullest first; idle ones are not",
+			pair: func(t *testing.T) *host.Pair {
+				b := base()
+				b.TCPListeners = []host.TCPListener{
+					{Family: 4, Local: "0.0.0.0", Port: 22, Source: "/proc/net/tcp"},
+					{Family: 4, Local: "0.0.0.0", Port: 80, Queue: 100, Source: "/proc/net/tcp"},
+					{Family: 6, Local: "::", Port: 443, Queue: 3, Source: "/proc/net/tcp6"},
+					{Family: 4, Local: "0.0.0.0", Port: 8080, Queue: 0, Source: "/proc/net/tcp"},
+				}
+				return later(t, b, func(a *host.Snapshot) {
+					a.NetStats["TcpExt"] = map[string]int64{"ListenOverflows": 5100, "ListenDrops": 5110}
+					a.TCPListeners[1].Queue = 129
+					a.TCPListeners[3].Queue = 7
+				})
+			},
+			verdict: Fail, want: "tcp-listen  critical",
+			also: func(t *testing.T, o Outcome) {
+				f := o.Findings[0]
+				figs, cmds := figureText(f), commandText(f)
+				if !strings.Contains(figs, "listener 0.0.0.0:80") || !strings.Contains(figs, "129, at net.core.somaxconn (full)") || !strings.Contains(figs, "3, then 3: not drained") || !strings.Contains(figs, "listener [::]:443") {
+					t.Errorf("listeners not named:\n%s", figs)
+				}
+				if strings.Contains(figs, ":22") || strings.Contains(figs, ":8080") {
+					t.Errorf("an idle or newly queued listener is named:\n%s", figs)
+				}
+				if !strings.Contains(cmds, "ss -ltnp 'sport = :80'") || strings.Index(figs, ":80") > strings.Index(figs, ":443") {
+					t.Errorf("commands or order:\n%s\n%s", cmds, figs)
+				}
+			},
+		},
+		{
+			name: "one sample from ss: the listener at its backlog is named, and its small backlog blamed",
+			pair: func(t *testing.T) *host.Pair {
+				s := base()
+				s.Sysctls["net.core.somaxconn"] = "4096"
+				s.TCPListeners = []host.TCPListener{
+					{Family: 4, Local: "0.0.0.0", Port: 80, Queue: 129, Backlog: 128, Process: "nginx", PIDs: []int{812}, Source: "ss"},
+					{Family: 6, Local: "::", Port: 22, Queue: 0, Backlog: 128, Process: "sshd", Source: "ss"},
+				}
+				return host.Single(s)
+			},
+			verdict: Fail, want: "tcp-listen  notice",
+			also: func(t *testing.T, o Outcome) {
+				f := o.Findings[0]
+				if figs := figureText(f); !strings.Contains(figs, "0.0.0.0:80 (nginx, pid 812)") || !strings.Contains(figs, "129 of backlog 128 (full)") || strings.Contains(figs, "sshd") {
+					t.Errorf("figures:\n%s", figs)
+				}
+				if !strings.Contains(f.Explanation, "backlog of 128 while net.core.somaxconn is 4096") {
+					t.Errorf("explanation %q", f.Explanation)
+				}
+				if cmds := commandText(f); !strings.Contains(cmds, "ss -ltnp 'sport = :80'") {
+					t.Errorf("commands:\n%s", cmds)
+				}
+			},
+		},
+		{
 			name: "one overflow is a warning",
 			pair: func(t *testing.T) *host.Pair {
 				return later(t, base(), func(a *host.Snapshot) {

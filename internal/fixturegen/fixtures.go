@@ -106,7 +106,7 @@ func Fixtures() []Scenario {
 		sosNoNetworkingENA(),
 		countersBackNoBtime(), driverReloadCPU0(), ethtoolCounterMax(), twoNICBans(),
 		conntrackFull(), conntrackNearFull(), listenOverflow(), listenDropsOnly(), udpRcvbuf(), udpCsumOnly(),
-		tcpBacklogDrop(), udpNoPorts(),
+		tcpBacklogDrop(), udpNoPorts(), sosListenFull(),
 		squeezeRingOverflow(), ringOverflowNoSqueeze(), reasmFails(), fragFailsOnly(),
 		tcpMemPressure(), tcpMemBelowPressure(), neighTableFull(), neighAboveThresh1(), podListenOverflow(),
 		enaPPSAllowance(), enaAllowanceHistory(), gveNoBuffers(), bnxtDiscards(), i40ePortDiscards(), i40eNotLosses(), mlx5UnknownDiscards(), crcErrors(), crcErrorsHistory(),

@@ -1,6 +1,9 @@
 package fixturegen
 
-import "maps"
+import (
+	"maps"
+	"time"
+)
 
 // The stack-level loss fixtures: copies of healthy-2socket-ht with one
 // fault injected each (a full conntrack table, accept-queue overflows,
@@ -67,7 +70,50 @@ func listenOverflow() Scenario {
 		"TcpExt.ListenDrops":     {Start: 120390, Rate: 1000},
 	}
 	sc.Sysctl["net.core.somaxconn"] = "4096"
+	sc.Listeners = []Listener{
+		{Port: 22, Comm: "sshd", PID: 1020, Backlog: 128},
+		{Port: 80, Comm: "nginx", PID: 2210, Backlog: 511, Queue: [2]int{512, 512}},
+		{Port: 443, Comm: "nginx", PID: 2210, Backlog: 511, Queue: [2]int{0, 4}},
+	}
 	sc.Expect.Findings = []ExpectFinding{{Check: chkListen, Subject: listenSubject, Severity: sevCritical}}
+	return sc
+}
+
+func sosListenFull() Scenario {
+	sc := rhel94.host(Scenario{
+		Name:        "sos-listen-full",
+		Description: "One sos 4.7.2 sosreport of a RHEL 9.4 web server (4 cores x 2 threads, ixgbe eth0) whose nginx accept queue on port 80 is full: ss -peaonmi shows Recv-Q 129 at Send-Q 128 (nginx asked for listen(fd, 128) while net.core.somaxconn is 4096), and TcpExt ListenOverflows reads 48,210 since boot (ListenDrops 48,222).",
+		NearMiss:    "From one sample the overflows are since boot: tcp-listen-overflow gives a notice that names the nginx listener on port 80 (its queue at its backlog) and blames the application's backlog, not somaxconn; sshd's empty queue is not named. stack-drops is not-evaluated: the 12 ListenDrops beyond the overflows are under 500 since boot.",
+		Bundle:      BundleSosreport,
+		Sos:         "4.7.2",
+		SosPID:      88120,
+		Hostname:    "web-7",
+		Times:       []time.Time{at(time.May, 21, 16, 2, 40)},
+		Uptime:      9*24*time.Hour + 3*time.Hour,
+		CPU:         CPUSpec{Model: "Intel(R) Xeon(R) Silver 4215R CPU @ 3.20GHz", MHz: 3200, Sockets: 1, CoresPerSocket: 4, ThreadsPerCore: 2},
+		NICs: []NIC{lo(),
+			{Name: "eth0", Driver: "ixgbe", DriverVersion: "5.14.0-427.13.1.el9_4.x86_64", PCI: "0000:3b:00.0", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 72, Queues: queuesOn("eth0", seq(0, 3), 3000)},
+		},
+		Irqbalance: Irqbalance{Installed: true, Running: true},
+		Procs: []Proc{
+			{PID: 2210, PPID: 1, Comm: "nginx", Args: []string{"nginx:", "master", "process", "/usr/sbin/nginx"}, VSZKB: 120300, RSSKB: 10200, Threads: []Thread{{CPU: 5, Busy: 0.3}}},
+		},
+		NetStat: map[string]Counter{
+			"TcpExt.ListenOverflows": {Start: 48210},
+			"TcpExt.ListenDrops":     {Start: 48222},
+		},
+		Sysctl: map[string]string{"net.core.somaxconn": "4096"},
+		Listeners: []Listener{
+			{Port: 22, Comm: "sshd", PID: 1020, Backlog: 128},
+			{IPv6: true, Port: 22, Comm: "sshd", PID: 1020, Backlog: 128},
+			{Port: 80, Comm: "nginx", PID: 2210, Backlog: 128, Queue: [2]int{129, 129}},
+		},
+	})
+	sc.Expect = Expect{
+		Findings:    []ExpectFinding{{Check: chkListen, Subject: listenSubject, Severity: sevNotice}},
+		Verdicts:    Verdicts{chkListen: vFail, chkStack: vNotEv, chkUDPRcvbuf: vNotEv, chkConcentration: vPass},
+		InputsNotOK: threadsMissing,
+	}
 	return sc
 }
 
