@@ -345,7 +345,7 @@ func stackFinding(ev *Evidence, sc scope, vals []stackValue) Finding {
 			threshold = "≥ " + fmtRate(StackRefusedRate) + ": notice (refused, not a loss)"
 		}
 		val := withRate(ev, sv.value)
-		if sv.share > 0 {
+		if sv.share >= 0.001 {
 			val += ", " + fmtPct(sv.share) + " of received"
 		}
 		figs = append(figs, figure(name+sc.where(), val, threshold, ev.WindowLabel))

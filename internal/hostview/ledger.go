@@ -345,6 +345,12 @@ type netRow struct {
 //   - Udp NoPorts, Ip InAddrErrors, InUnknownProtos and IpExt InNoRoutes
 //     count packets addressed to nothing here: refused, not lost
 //     (NotALoss).
+//
+// Left out on purpose: drops a policy asks for (TCPMinTTLDrop,
+// TCPDeferAcceptDrop, the TCP-MD5 and TCP-AO authentication drops),
+// LockDroppedIcmps and the ICMP error counters (control messages, not the
+// traffic), UdpLite (rare), Udp IgnoredMulti (broadcasts nobody wanted),
+// SyncookiesFailed (invalid cookies: refused), and transmit-side counters.
 var netRows = []netRow{
 	{LayerIP, "Ip", "InDiscards", "", JudgeStackDrops},
 	{LayerIP, "Ip", "InHdrErrors", "", JudgeStackDrops},
