@@ -59,8 +59,9 @@ accept loop falls behind or whose listen backlog is small.
 - A SYN flood is an attack, not tuning: SYN-queue pressure (TCPReqQFullDrop, SyncookiesSent) and the
   kernel's "Possible SYN flooding" lines are shown as supporting evidence.
 - From one sample the count is since boot: a notice with the since-boot rate.
-- Listeners of container namespaces are not read (only their counters): the finding of a namespace
-  names none.
+- A container namespace's listeners are read from its process's /proc/PID/net/tcp and tcp6 (live,
+  collect) or sos's "ip netns exec NS ss -peaonmi"; net.core.somaxconn is per namespace and only the
+  host's is read, so a namespace's listener is named by its backlog (ss) or an undrained queue.
 
 ## Thresholds
 
@@ -143,12 +144,9 @@ func listenFinding(ev *Evidence, sc scope, v uint64) Finding {
 	if synOK {
 		figs = append(figs, figure("net.ipv4.tcp_max_syn_backlog", strconv.FormatInt(syn, 10), "", "configuration"))
 	}
-	var named []namedListener
-	if sc.Namespace == "" {
-		named = overflowingListeners(ev, somax, somaxOK)
-		for _, nl := range named {
-			figs = append(figs, figure("listener "+listenerName(nl.l), nl.state, "queue at the backlog, or never drained", nl.window))
-		}
+	named := overflowingListeners(ev, sc.Namespace, somax, somaxOK && sc.Namespace == "")
+	for _, nl := range named {
+		figs = append(figs, figure("listener "+listenerName(nl.l)+sc.where(), nl.state, "queue at the backlog, or never drained", nl.window))
 	}
 	events, _ := logEvents(ev, host.LogSYNFlood, RecentLogSeconds)
 	if len(events) > 0 {
@@ -208,15 +206,15 @@ type namedListener struct {
 // full or not drained, fullest first, at most MaxListenersNamed: with a
 // backlog known (ss), Queue at Backlog; without it (/proc/net/tcp), Queue
 // at somaxconn (no backlog is larger), or not empty in both samples.
-func overflowingListeners(ev *Evidence, somax int64, somaxOK bool) []namedListener {
+func overflowingListeners(ev *Evidence, ns string, somax int64, somaxOK bool) []namedListener {
 	prev := map[string]host.TCPListener{}
 	if ev.Prev != nil {
-		for _, l := range ev.Prev.TCPListeners {
+		for _, l := range listenersIn(ev.Prev, ns) {
 			prev[listenerKey(l)] = l
 		}
 	}
 	var out []namedListener
-	for _, l := range ev.Now.TCPListeners {
+	for _, l := range listenersIn(ev.Now, ns) {
 		var state string
 		window := "at the sample"
 		switch {
@@ -243,6 +241,19 @@ func overflowingListeners(ev *Evidence, somax int64, somaxOK bool) []namedListen
 		out = out[:MaxListenersNamed]
 	}
 	return out
+}
+
+// listenersIn returns the listeners of namespace ns ("" the host's) in s.
+func listenersIn(s *host.Snapshot, ns string) []host.TCPListener {
+	if ns == "" {
+		return s.TCPListeners
+	}
+	for i := range s.Namespaces {
+		if s.Namespaces[i].Name == ns {
+			return s.Namespaces[i].Listeners
+		}
+	}
+	return nil
 }
 
 // listenerKey identifies a listener across samples.
@@ -292,7 +303,7 @@ func listenCommands(ev *Evidence, sc scope, somax int64, somaxOK bool, syn int64
 			continue
 		}
 		ports[nl.l.Port] = true
-		cmds = append(cmds, Command{Run: "ss -ltnp 'sport = :" + strconv.Itoa(nl.l.Port) + "'", Kind: Verify,
+		cmds = append(cmds, Command{Run: nsCommand(ev, sc.Namespace, "ss -ltnp 'sport = :"+strconv.Itoa(nl.l.Port)+"'"), Kind: Verify,
 			Why: "watch the listener on port " + strconv.Itoa(nl.l.Port) + ": Recv-Q (queued connections) at Send-Q (its backlog) means its accept queue is full"})
 	}
 	if len(named) == 0 {

@@ -115,14 +115,21 @@ func TestTCPListenOverflow(t *testing.T) {
 		{
 			name: "a pod namespace's overflows are named",
 			pair: func(t *testing.T) *host.Pair {
-				return later(t, withNS(), func(a *host.Snapshot) {
-					a.Namespaces = []host.NetNamespace{{Name: "cni-4f1e", PIDs: []int{4410}, NetStats: map[string]map[string]int64{"TcpExt": {"ListenOverflows": 507, "ListenDrops": 507}}}}
+				b := withNS()
+				b.Namespaces[0].Listeners = []host.TCPListener{{Family: 4, Local: "0.0.0.0", Port: 8080, Queue: 4096, Source: "/proc/net/tcp"}}
+				return later(t, b, func(a *host.Snapshot) {
+					a.Namespaces = []host.NetNamespace{{Name: "cni-4f1e", PIDs: []int{4410}, NetStats: map[string]map[string]int64{"TcpExt": {"ListenOverflows": 507, "ListenDrops": 507}},
+						Listeners: []host.TCPListener{{Family: 4, Local: "0.0.0.0", Port: 8080, Queue: 4097, Source: "/proc/net/tcp"}}}}
 				})
 			},
 			verdict: Fail, want: "netns cni-4f1e  critical",
 			also: func(t *testing.T, o Outcome) {
-				if cmds := commandText(o.Findings[0]); !strings.Contains(cmds, "nsenter -t 4410 -n ss -ltn") {
-					t.Errorf("commands do not enter the namespace:\n%s", cmds)
+				f := o.Findings[0]
+				if cmds := commandText(f); !strings.Contains(cmds, "nsenter -t 4410 -n ss -ltnp 'sport = :8080'") {
+					t.Errorf("commands do not watch the namespace's listener:\n%s", cmds)
+				}
+				if figs := figureText(f); !strings.Contains(figs, "listener 0.0.0.0:8080 in network namespace cni-4f1e") || !strings.Contains(figs, "4,096, then 4,097") {
+					t.Errorf("the namespace's listener is not named:\n%s", figs)
 				}
 			},
 		},

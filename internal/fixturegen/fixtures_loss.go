@@ -317,11 +317,11 @@ func podListenOverflow() Scenario {
 	sc := softnetDrops()
 	sc.Name = "pod-listen-overflow"
 	sc.Description = "softnet-drops' Docker host where the node.js container (PID 4410, its own network namespace net:[4026532512]) overflows its accept queue: the namespace's TcpExt ListenOverflows grows 200/s while the host's own counters stay flat."
-	sc.NearMiss = "tcp-listen-overflow fires for the container's namespace and names it; the host's namespace passes, and the backlog drops stay softnet-backlog-drops' finding."
+	sc.NearMiss = "tcp-listen-overflow fires for the container's namespace and names it, with its listener on port 3000 (its /proc/4410/net/tcp queue at 512 in both samples); the host's namespace passes, and the backlog drops stay softnet-backlog-drops' finding."
 	sc.PodNetNS = &PodNetNS{Inode: 4026532512, PIDs: []int{4410}, NetStat: map[string]Counter{
 		"TcpExt.ListenOverflows": {Start: 88120, Rate: 200},
 		"TcpExt.ListenDrops":     {Start: 88120, Rate: 200},
-	}}
+	}, Listeners: []Listener{{Port: 3000, Comm: "node", PID: 4410, Backlog: 511, Queue: [2]int{512, 512}}}}
 	sc.Expect.Findings = append(sc.Expect.Findings, ExpectFinding{Check: chkListen, Subject: "netns net:[4026532512]", Severity: sevCritical})
 	sc.Expect.Verdicts = maps.Clone(sc.Expect.Verdicts)
 	sc.Expect.Verdicts[chkListen] = vFail

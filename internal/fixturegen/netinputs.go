@@ -466,14 +466,19 @@ func (m *model) writeNetNSLinks(t *tree, s int) {
 		return
 	}
 	// The pod's own counters: the host's, with the pod's overrides.
-	hostStats := m.sc.NetStat
-	m.sc.NetStat = pod.NetStat
+	hostStats, hostListeners := m.sc.NetStat, m.sc.Listeners
+	m.sc.NetStat, m.sc.Listeners = pod.NetStat, pod.Listeners
 	for _, pid := range pod.PIDs {
 		dir := "proc/" + itoa(pid) + "/net/"
 		t.text(dir+"netstat", m.netstat(s))
 		t.text(dir+"snmp", m.snmp(s))
+		if pod.Listeners != nil {
+			t4, t6 := m.tcp(s)
+			t.text(dir+"tcp", t4)
+			t.text(dir+"tcp6", t6)
+		}
 	}
-	m.sc.NetStat = hostStats
+	m.sc.NetStat, m.sc.Listeners = hostStats, hostListeners
 }
 
 // carrierChanges is sysfs carrier_changes: a link that came up once at

@@ -139,6 +139,9 @@ type PodNetNS struct {
 	Inode   int
 	PIDs    []int
 	NetStat map[string]Counter
+	// Listeners are the namespace's listening sockets (its /proc/PID/net/tcp
+	// and tcp6); nil writes none.
+	Listeners []Listener
 }
 
 // Listener is one listening TCP socket: its port on the any address, its

@@ -807,4 +807,8 @@ type NetNamespace struct {
 	PIDs     []int                       `json:"pids,omitempty"`
 	NetStats map[string]map[string]int64 `json:"netstats,omitempty"`
 	Sockstat map[string]map[string]int64 `json:"sockstat,omitempty"`
+	// Listeners are the namespace's listening TCP sockets: live and
+	// collect from /proc/PID/net/tcp and tcp6 of its process, in a
+	// sosreport from `ip netns exec NS ss -peaonmi`; nil when not read.
+	Listeners []TCPListener `json:"listeners,omitempty"`
 }
