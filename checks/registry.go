@@ -27,6 +27,7 @@ func Registry() []*Check {
 		MTUMismatch,
 		TCPMemoryPressure,
 		NeighbourTableOverflow,
+		StackDrops,
 		LROForwarding,
 		BondDegraded,
 		RPFilterDrops,

@@ -66,6 +66,8 @@ type LossRow struct {
 	// PartOf names the row of the same layer that already counts these
 	// packets, or why the row is not added; such rows are never summed.
 	PartOf string `json:"part_of,omitempty"`
+	// JudgedBy is the ID of the check that judges the row.
+	JudgedBy string `json:"judged_by,omitempty"`
 }
 
 // buildLosses copies the view's ledger into the report model.
@@ -88,7 +90,7 @@ func buildLosses(v *hostview.View) Losses {
 		}
 		out.Rows = append(out.Rows, LossRow{Layer: string(e.Layer), Counter: e.Name(), Source: e.Source, Subject: e.Subject(),
 			NIC: e.NIC, Namespace: e.Namespace, CPU: e.CPU, Value: e.Value, Known: e.Known, Gap: e.Gap,
-			RatePerS: finite(round(e.Rate, 1000)), SinceBoot: e.SinceBoot, PartOf: e.PartOf})
+			RatePerS: finite(round(e.Rate, 1000)), SinceBoot: e.SinceBoot, PartOf: e.PartOf, JudgedBy: e.JudgedBy})
 	}
 	return out
 }

@@ -106,6 +106,7 @@ func Fixtures() []Scenario {
 		sosNoNetworkingENA(),
 		countersBackNoBtime(), driverReloadCPU0(), ethtoolCounterMax(), twoNICBans(),
 		conntrackFull(), conntrackNearFull(), listenOverflow(), listenDropsOnly(), udpRcvbuf(), udpCsumOnly(),
+		tcpBacklogDrop(), udpNoPorts(), sosListenFull(),
 		squeezeRingOverflow(), ringOverflowNoSqueeze(), reasmFails(), fragFailsOnly(),
 		tcpMemPressure(), tcpMemBelowPressure(), neighTableFull(), neighAboveThresh1(), podListenOverflow(),
 		enaPPSAllowance(), enaAllowanceHistory(), gveNoBuffers(), bnxtDiscards(), i40ePortDiscards(), i40eNotLosses(), mlx5UnknownDiscards(), crcErrors(), crcErrorsHistory(),
@@ -727,7 +728,8 @@ func sosNoNetworkingENA() Scenario {
 			{Name: "snmp", Status: "missing"}, {Name: "softnet_stat", Status: "missing"}, {Name: "threads", Status: "missing"},
 			{Name: "arp_cache", Status: "missing"}, {Name: "ndisc_cache", Status: "missing"}, {Name: "snmp6", Status: "missing"},
 			{Name: "sockstat", Status: "missing"}, {Name: "sockstat6", Status: "missing"}, {Name: "udp", Status: "missing"},
-			{Name: "udp6", Status: "missing"},
+			{Name: "udp6", Status: "missing"}, {Name: "tcp", Status: "missing"}, {Name: "tcp6", Status: "missing"},
+			{Name: "ss_listen", Status: "missing"},
 		},
 	}
 	return sc

@@ -1,6 +1,9 @@
 package fixturegen
 
-import "maps"
+import (
+	"maps"
+	"time"
+)
 
 // The stack-level loss fixtures: copies of healthy-2socket-ht with one
 // fault injected each (a full conntrack table, accept-queue overflows,
@@ -14,10 +17,12 @@ const (
 	conntrackSubj = "nf_conntrack"
 	listenSubject = "tcp-listen"
 	udpSubject    = "udp"
+	chkStack      = "stack-drops"
+	stackSubject  = "stack"
 )
 
 // stackLossChecks are the IDs of the stack-level loss checks.
-var stackLossChecks = []string{chkConntrack, chkListen, chkUDPRcvbuf, chkSqueeze, chkMTU, chkTCPMem, chkNeigh}
+var stackLossChecks = []string{chkConntrack, chkListen, chkUDPRcvbuf, chkSqueeze, chkMTU, chkTCPMem, chkNeigh, chkStack}
 
 // healthyWith is healthy-2socket-ht under another name, its verdicts
 // extended by the loss checks' (pass unless set).
@@ -65,19 +70,88 @@ func listenOverflow() Scenario {
 		"TcpExt.ListenDrops":     {Start: 120390, Rate: 1000},
 	}
 	sc.Sysctl["net.core.somaxconn"] = "4096"
+	sc.Listeners = []Listener{
+		{Port: 22, Comm: "sshd", PID: 1020, Backlog: 128},
+		{Port: 80, Comm: "nginx", PID: 2210, Backlog: 511, Queue: [2]int{512, 512}},
+		{Port: 443, Comm: "nginx", PID: 2210, Backlog: 511, Queue: [2]int{0, 4}},
+	}
 	sc.Expect.Findings = []ExpectFinding{{Check: chkListen, Subject: listenSubject, Severity: sevCritical}}
+	return sc
+}
+
+func sosListenFull() Scenario {
+	sc := rhel94.host(Scenario{
+		Name:        "sos-listen-full",
+		Description: "One sos 4.7.2 sosreport of a RHEL 9.4 web server (4 cores x 2 threads, ixgbe eth0) whose nginx accept queue on port 80 is full: ss -peaonmi shows Recv-Q 129 at Send-Q 128 (nginx asked for listen(fd, 128) while net.core.somaxconn is 4096), and TcpExt ListenOverflows reads 48,210 since boot (ListenDrops 48,222).",
+		NearMiss:    "From one sample the overflows are since boot: tcp-listen-overflow gives a notice that names the nginx listener on port 80 (its queue at its backlog) and blames the application's backlog, not somaxconn; sshd's empty queue is not named. stack-drops is not-evaluated: the 12 ListenDrops beyond the overflows are under 500 since boot.",
+		Bundle:      BundleSosreport,
+		Sos:         "4.7.2",
+		SosPID:      88120,
+		Hostname:    "web-7",
+		Times:       []time.Time{at(time.May, 21, 16, 2, 40)},
+		Uptime:      9*24*time.Hour + 3*time.Hour,
+		CPU:         CPUSpec{Model: "Intel(R) Xeon(R) Silver 4215R CPU @ 3.20GHz", MHz: 3200, Sockets: 1, CoresPerSocket: 4, ThreadsPerCore: 2},
+		NICs: []NIC{lo(),
+			{Name: "eth0", Driver: "ixgbe", DriverVersion: "5.14.0-427.13.1.el9_4.x86_64", PCI: "0000:3b:00.0", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 72, Queues: queuesOn("eth0", seq(0, 3), 3000)},
+		},
+		Irqbalance: Irqbalance{Installed: true, Running: true},
+		Procs: []Proc{
+			{PID: 2210, PPID: 1, Comm: "nginx", Args: []string{"nginx:", "master", "process", "/usr/sbin/nginx"}, VSZKB: 120300, RSSKB: 10200, Threads: []Thread{{CPU: 5, Busy: 0.3}}},
+		},
+		NetStat: map[string]Counter{
+			"TcpExt.ListenOverflows": {Start: 48210},
+			"TcpExt.ListenDrops":     {Start: 48222},
+		},
+		Sysctl: map[string]string{"net.core.somaxconn": "4096"},
+		Listeners: []Listener{
+			{Port: 22, Comm: "sshd", PID: 1020, Backlog: 128},
+			{IPv6: true, Port: 22, Comm: "sshd", PID: 1020, Backlog: 128},
+			{Port: 80, Comm: "nginx", PID: 2210, Backlog: 128, Queue: [2]int{129, 129}},
+		},
+	})
+	sc.Expect = Expect{
+		Findings:    []ExpectFinding{{Check: chkListen, Subject: listenSubject, Severity: sevNotice}},
+		Verdicts:    Verdicts{chkListen: vFail, chkStack: vNotEv, chkUDPRcvbuf: vNotEv, chkConcentration: vPass},
+		InputsNotOK: threadsMissing,
+	}
 	return sc
 }
 
 func listenDropsOnly() Scenario {
 	sc := healthyWith("listen-drops-only",
-		"healthy-2socket-ht where TcpExt ListenDrops grows by 2/s (SYNs to listeners dropped for other reasons, such as a missing route back) while ListenOverflows stays flat.",
-		"tcp-listen-overflow passes: ListenDrops alone is not an accept-queue overflow.",
-		nil)
+		"healthy-2socket-ht where TcpExt ListenDrops grows by 2/s (SYNs to listeners dropped for other reasons, such as a full SYN queue or a missing route back) while ListenOverflows stays flat.",
+		"tcp-listen-overflow passes: ListenDrops alone is not an accept-queue overflow. The drops are still lost connections: stack-drops warns (growth, under 10/s), so no loss passes silently.",
+		Verdicts{chkStack: vFail})
 	sc.NetStat = map[string]Counter{
 		"TcpExt.ListenOverflows": {Start: 310, Rate: 0},
 		"TcpExt.ListenDrops":     {Start: 912, Rate: 2},
 	}
+	sc.Expect.Findings = []ExpectFinding{{Check: chkStack, Subject: stackSubject, Severity: sevWarning}}
+	return sc
+}
+
+func tcpBacklogDrop() Scenario {
+	sc := healthyWith("tcp-backlog-drop",
+		"healthy-2socket-ht whose busy TCP receivers drop segments at their socket backlogs: TcpExt TCPBacklogDrop grows by 400/s (the application holds its sockets while data arrives faster than the receive plus send buffer can queue), and TCPOFODrop by 20/s; every NIC and softnet counter stays clean.",
+		"Only stack-drops fires, critical above 10/s: before it, this loss passed silently (no NIC, softnet or listen counter grows).",
+		Verdicts{chkStack: vFail})
+	sc.NetStat = map[string]Counter{
+		"TcpExt.TCPBacklogDrop": {Start: 22041, Rate: 400},
+		"TcpExt.TCPOFODrop":     {Start: 1180, Rate: 20},
+	}
+	sc.Expect.Findings = []ExpectFinding{{Check: chkStack, Subject: stackSubject, Severity: sevCritical}}
+	return sc
+}
+
+func udpNoPorts() Scenario {
+	sc := healthyWith("udp-noports",
+		"healthy-2socket-ht receiving 40 UDP datagrams/s for a port nothing listens on (Udp NoPorts grows; a monitoring agent sends to a collector that is not running here), while RcvbufErrors and InErrors stay flat.",
+		"Refused datagrams are not losses of wanted traffic: stack-drops gives only a notice, and udp-rcvbuf-errors passes; the loss ledger shows NoPorts as not added.",
+		Verdicts{chkStack: vFail})
+	sc.NetStat = map[string]Counter{
+		"Udp.NoPorts": {Start: 88120, Rate: 40},
+	}
+	sc.Expect.Findings = []ExpectFinding{{Check: chkStack, Subject: stackSubject, Severity: sevNotice}}
 	return sc
 }
 
@@ -99,12 +173,13 @@ func udpRcvbuf() Scenario {
 func udpCsumOnly() Scenario {
 	sc := healthyWith("udp-csum-only",
 		"healthy-2socket-ht where Udp InErrors grows by 3/s, all of it InCsumErrors (datagrams with bad checksums), while RcvbufErrors stays flat.",
-		"udp-rcvbuf-errors passes: InErrors includes checksum errors, which are not a buffer problem.",
-		nil)
+		"udp-rcvbuf-errors passes: InErrors includes checksum errors, which are not a buffer problem. stack-drops gives a notice: damaged datagrams the kernel rightly refuses, whose cause is on the link or a peer.",
+		Verdicts{chkStack: vFail})
 	sc.NetStat = map[string]Counter{
 		"Udp.InErrors":     {Start: 4410, Rate: 3},
 		"Udp.InCsumErrors": {Start: 4410, Rate: 3},
 	}
+	sc.Expect.Findings = []ExpectFinding{{Check: chkStack, Subject: stackSubject, Severity: sevNotice}}
 	return sc
 }
 
@@ -242,11 +317,11 @@ func podListenOverflow() Scenario {
 	sc := softnetDrops()
 	sc.Name = "pod-listen-overflow"
 	sc.Description = "softnet-drops' Docker host where the node.js container (PID 4410, its own network namespace net:[4026532512]) overflows its accept queue: the namespace's TcpExt ListenOverflows grows 200/s while the host's own counters stay flat."
-	sc.NearMiss = "tcp-listen-overflow fires for the container's namespace and names it; the host's namespace passes, and the backlog drops stay softnet-backlog-drops' finding."
+	sc.NearMiss = "tcp-listen-overflow fires for the container's namespace and names it, with its listener on port 3000 (its /proc/4410/net/tcp queue at 512 in both samples); the host's namespace passes, and the backlog drops stay softnet-backlog-drops' finding."
 	sc.PodNetNS = &PodNetNS{Inode: 4026532512, PIDs: []int{4410}, NetStat: map[string]Counter{
 		"TcpExt.ListenOverflows": {Start: 88120, Rate: 200},
 		"TcpExt.ListenDrops":     {Start: 88120, Rate: 200},
-	}}
+	}, Listeners: []Listener{{Port: 3000, Comm: "node", PID: 4410, Backlog: 511, Queue: [2]int{512, 512}}}}
 	sc.Expect.Findings = append(sc.Expect.Findings, ExpectFinding{Check: chkListen, Subject: "netns net:[4026532512]", Severity: sevCritical})
 	sc.Expect.Verdicts = maps.Clone(sc.Expect.Verdicts)
 	sc.Expect.Verdicts[chkListen] = vFail

@@ -212,6 +212,59 @@ func (m *model) udp() (v4, v6 string) {
 	return v4, v6
 }
 
+// listeners are the scenario's listening sockets, or sshd's.
+func (m *model) listeners() []Listener {
+	if m.sc.Listeners != nil {
+		return m.sc.Listeners
+	}
+	return []Listener{{Port: 22, Comm: "sshd", PID: 1020, Backlog: 128}, {IPv6: true, Port: 22, Comm: "sshd", PID: 1020, Backlog: 128}}
+}
+
+// tcp renders /proc/net/tcp and tcp6 of sample s: the listeners (rx_queue
+// is the accept queue's length), and one established SSH connection.
+func (m *model) tcp(s int) (v4, v6 string) {
+	var b4, b6 strings.Builder
+	b4.WriteString("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n")
+	b6.WriteString("  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n")
+	n4, n6 := 0, 0
+	for _, l := range m.listeners() {
+		q := l.Queue[min(s, 1)]
+		ino := m.inode(fmt.Sprintf("tcp%v_%d", l.IPv6, l.Port))
+		if l.IPv6 {
+			fmt.Fprintf(&b6, "%4d: 00000000000000000000000000000000:%04X 00000000000000000000000000000000:0000 0A 00000000:%08X 00:00000000 00000000     0        0 %d 1 0000000000000000 100 0 0 10 0\n", n6, l.Port, q, ino)
+			n6++
+			continue
+		}
+		fmt.Fprintf(&b4, "%4d: 00000000:%04X 00000000:0000 0A 00000000:%08X 00:00000000 00000000     0        0 %d 1 0000000000000000 100 0 0 10 0\n", n4, l.Port, q, ino)
+		n4++
+	}
+	fmt.Fprintf(&b4, "%4d: 0F02000A:0016 0202000A:D1C4 01 00000000:00000000 02:0009D6E3 00000000     0        0 %d 4 0000000000000000 20 4 29 10 -1\n", n4, m.inode("tcp-estab"))
+	return b4.String(), b6.String()
+}
+
+// ssPeaonmi renders sos's ss -peaonmi of sample s: a netlink row, the
+// listeners with their owners and detail lines, a UDP socket.
+func (m *model) ssPeaonmi(s int) string {
+	var b strings.Builder
+	b.WriteString("Netid State  Recv-Q Send-Q                            Local Address:Port   Peer Address:Port Process\n")
+	b.WriteString("nl    UNCONN 0      0                                          rtnl:kernel                *\n")
+	for _, l := range m.listeners() {
+		local, peer := fmt.Sprintf("0.0.0.0:%d", l.Port), "0.0.0.0:*"
+		if l.IPv6 {
+			local, peer = fmt.Sprintf("[::]:%d", l.Port), "[::]:*"
+		}
+		fmt.Fprintf(&b, "tcp   LISTEN %-6d %-6d %40s %19s     users:((\"%s\",pid=%d,fd=%d)) ino:%d sk:%x <->\n",
+			l.Queue[min(s, 1)], l.Backlog, local, peer, l.Comm, l.PID, 3+l.Port%7, m.inode(fmt.Sprintf("tcp%v_%d", l.IPv6, l.Port)), l.Port)
+		b.WriteString("\t skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d0) cubic rto:1000 mss:536 pmtu:65535 rcvmss:536 advmss:65483 cwnd:10\n")
+	}
+	fmt.Fprintf(&b, "udp   UNCONN 0      0                                        127.0.0.1:323             0.0.0.0:*     users:((\"chronyd\",pid=702,fd=5)) ino:%d sk:2 <->\n", m.inode("udp323"))
+	return b.String()
+}
+
+// hasSS says whether a sosreport of this model holds ss -peaonmi: the
+// networking plugin runs it since sos 3.4.
+func (m *model) hasSS() bool { return m.sos.ge(3, 4, 0) }
+
 // dmesg renders the kernel ring buffer: boot lines, each NIC's driver
 // bringing its link up, and the scenario's own lines.
 func (m *model) dmesg() string {
@@ -370,6 +423,9 @@ func (m *model) netInputsNotOK() []ExpectInput {
 		return out
 	}
 	out = append(out, ExpectInput{Name: "nic_link", Status: "missing"})
+	if !m.hasSS() {
+		out = append(out, ExpectInput{Name: "ss_listen", Status: "missing"})
+	}
 	for _, n := range m.nics {
 		if n.Hidden || n.Kind != KindPhysical {
 			continue
@@ -410,14 +466,19 @@ func (m *model) writeNetNSLinks(t *tree, s int) {
 		return
 	}
 	// The pod's own counters: the host's, with the pod's overrides.
-	hostStats := m.sc.NetStat
-	m.sc.NetStat = pod.NetStat
+	hostStats, hostListeners := m.sc.NetStat, m.sc.Listeners
+	m.sc.NetStat, m.sc.Listeners = pod.NetStat, pod.Listeners
 	for _, pid := range pod.PIDs {
 		dir := "proc/" + itoa(pid) + "/net/"
 		t.text(dir+"netstat", m.netstat(s))
 		t.text(dir+"snmp", m.snmp(s))
+		if pod.Listeners != nil {
+			t4, t6 := m.tcp(s)
+			t.text(dir+"tcp", t4)
+			t.text(dir+"tcp6", t6)
+		}
 	}
-	m.sc.NetStat = hostStats
+	m.sc.NetStat, m.sc.Listeners = hostStats, hostListeners
 }
 
 // carrierChanges is sysfs carrier_changes: a link that came up once at
@@ -448,6 +509,12 @@ func (m *model) writeNetInputs(w *sampleWriter, netDir string) {
 	u4, u6 := m.udp()
 	t.text(netDir+"udp", u4)
 	t.text(netDir+"udp6", u6)
+	t4, t6 := m.tcp(s)
+	t.text(netDir+"tcp", t4)
+	t.text(netDir+"tcp6", t6)
+	if !w.collect && m.hasSS() && !m.noNetworking() {
+		w.cmd("networking", "ss -peaonmi", "ss_-peaonmi", []byte(m.ssPeaonmi(s)))
+	}
 	w.cmd("kernel", "dmesg", "dmesg", []byte(m.dmesg()))
 	if w.collect {
 		for _, n := range m.nics {

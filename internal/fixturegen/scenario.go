@@ -124,6 +124,10 @@ type Scenario struct {
 	// its own netstat and snmp counters (collect bundles of hosts with veth
 	// interfaces: /proc/PID/ns/net and /proc/PID/net).
 	PodNetNS *PodNetNS
+	// Listeners are the listening TCP sockets (/proc/net/tcp and tcp6
+	// LISTEN rows; in a sosreport also ss -peaonmi); nil gives sshd on
+	// port 22, IPv4 and IPv6, with empty queues.
+	Listeners []Listener
 
 	// Expect is what netdoctor must find, declared by the author.
 	Expect Expect
@@ -135,6 +139,21 @@ type PodNetNS struct {
 	Inode   int
 	PIDs    []int
 	NetStat map[string]Counter
+	// Listeners are the namespace's listening sockets (its /proc/PID/net/tcp
+	// and tcp6); nil writes none.
+	Listeners []Listener
+}
+
+// Listener is one listening TCP socket: its port on the any address, its
+// owner, its backlog (what ss shows as Send-Q) and its accept queue's
+// length in each sample (rx_queue, Recv-Q).
+type Listener struct {
+	IPv6    bool
+	Port    int
+	Comm    string
+	PID     int
+	Backlog int
+	Queue   [2]int
 }
 
 // Reload re-creates NIC's vectors halfway between the first and the second

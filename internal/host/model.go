@@ -94,6 +94,10 @@ const (
 	InputRPFilter        = "rp_filter"        // per NIC: net.ipv4.conf.NAME.rp_filter
 	InputEthtoolPause    = "ethtool_pause"    // per NIC: ethtool -a (ETHTOOL_GPAUSEPARAM live)
 	InputPCIeLink        = "pcie_link"        // per NIC: sysfs current/max_link_speed/width, lspci -nnvv offline
+
+	InputTCP      = "tcp"       // /proc/net/tcp (LISTEN rows)
+	InputTCP6     = "tcp6"      // /proc/net/tcp6 (LISTEN rows)
+	InputSSListen = "ss_listen" // sosreport: ss -peaonmi (listening TCP sockets with their backlog)
 )
 
 // Snapshot is everything one sample of a host saw.
@@ -160,6 +164,10 @@ type Snapshot struct {
 	// UDPSockets are the rows of /proc/net/udp and udp6 (see UDPSocket for
 	// which rows are kept on hosts with very many sockets).
 	UDPSockets []UDPSocket `json:"udp_sockets,omitempty"`
+	// TCPListeners are the host namespace's listening TCP sockets: the
+	// LISTEN rows of /proc/net/tcp and tcp6, or in a sosreport without
+	// them the listeners of its ss output (see TCPListener).
+	TCPListeners []TCPListener `json:"tcp_listeners,omitempty"`
 	// KernelLog holds the receive-path events found in the kernel log.
 	KernelLog *KernelLog `json:"kernel_log,omitempty"`
 	// Namespaces are the network namespaces other than the host's whose
@@ -719,6 +727,35 @@ type UDPSocket struct {
 // MaxUDPSockets bounds the UDP rows kept regardless of their counters.
 const MaxUDPSockets = 1 << 16
 
+// TCPListener is one listening TCP socket. From /proc/net/tcp{,6} (a row
+// in state 0A) Queue is the rx_queue column, which for a listener is the
+// accept queue's length (sk_ack_backlog: connections that completed the
+// handshake and wait for accept()); the tx_queue column of a listener is
+// meaningless and the limit is not shown, so Backlog is 0. From ss (a
+// LISTEN row) Queue is Recv-Q and Backlog is Send-Q, the listener's
+// backlog (sk_max_ack_backlog: min(listen()'s argument, somaxconn)). The
+// kernel drops a completed connection when Queue exceeds Backlog, so a
+// listener whose Queue is at its Backlog is overflowing.
+type TCPListener struct {
+	Family int    `json:"family"` // 4 or 6
+	Local  string `json:"local"`
+	Port   int    `json:"port"`
+	Queue  uint64 `json:"queue"`
+	// Backlog is the accept queue's limit; 0 when unknown.
+	Backlog uint64 `json:"backlog"`
+	UID     int    `json:"uid"`
+	Inode   uint64 `json:"inode"`
+	// Process and PIDs are the owner as ss printed it (users:(("nginx",
+	// pid=812,fd=6))); empty when unknown.
+	Process string `json:"process,omitempty"`
+	PIDs    []int  `json:"pids,omitempty"`
+	// Source is where the row was read ("/proc/net/tcp", "ss").
+	Source string `json:"source"`
+}
+
+// MaxTCPListeners bounds the listeners kept from one file.
+const MaxTCPListeners = 1 << 14
+
 // KernelLog is what the kernel log said about the receive path.
 type KernelLog struct {
 	// Lines is how many lines were read (after bounding to the newest part).
@@ -770,4 +807,8 @@ type NetNamespace struct {
 	PIDs     []int                       `json:"pids,omitempty"`
 	NetStats map[string]map[string]int64 `json:"netstats,omitempty"`
 	Sockstat map[string]map[string]int64 `json:"sockstat,omitempty"`
+	// Listeners are the namespace's listening TCP sockets: live and
+	// collect from /proc/PID/net/tcp and tcp6 of its process, in a
+	// sosreport from `ip netns exec NS ss -peaonmi`; nil when not read.
+	Listeners []TCPListener `json:"listeners,omitempty"`
 }

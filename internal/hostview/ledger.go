@@ -23,13 +23,16 @@ import (
 //   - Counters a layer counts twice are marked with PartOf (the counter
 //     that already includes them, or a note that the row is an event count
 //     rather than packets) and are never added into a layer's total:
-//     ListenDrops includes ListenOverflows; Udp InErrors includes
+//     ListenDrops includes ListenOverflows and TCPReqQFullDrop; Udp InErrors includes
 //     RcvbufErrors, MemErrors and InCsumErrors; /proc/net/dev's drop column
 //     includes rx_missed_errors; of a NIC's adapter and ring overflow
 //     counters only the largest is added (igb's fifo count includes
 //     missed; ice folds its own drops into missed).
 //   - Per-CPU stat tables (nf_conntrack, arp_cache, ndisc_cache) are
 //     subtracted row by row: each CPU's counter wraps on its own.
+//   - Packets the host refused rather than lost (Udp NoPorts, Ip
+//     InAddrErrors) are marked NotALoss and never added.
+//   - Every row names the check that judges it (JudgedBy).
 //   - Rows with a zero value are kept (a reader may want to know a counter
 //     was read); renderers fold them away.
 
@@ -90,7 +93,35 @@ const (
 	notPackets     = "(events, not packets)"
 	notLossAlone   = "(not a loss by itself)"
 	largestCounted = "(the NIC's largest overflow counter is counted)"
+	// NotALoss marks counters of packets the host refused rather than
+	// lost: addressed to no one here (Udp NoPorts, Ip InAddrErrors, an
+	// unknown protocol, no route). They are shown, judged (as a notice at
+	// most) and never added.
+	NotALoss = "(not a loss: refused, not dropped)"
 )
+
+// The check IDs that judge ledger rows (LossEntry.JudgedBy). hostview does
+// not import the checks; checks/fixtures_test.go fails when an ID here is
+// not a registered check, and when a row that is a loss has none.
+const (
+	JudgeNICFifo    = "nic-rx-fifo-missed"
+	JudgeLink       = "nic-link-errors"
+	JudgeCloud      = "cloud-nic-limits"
+	JudgeSoftnet    = "softnet-backlog-drops"
+	JudgeSqueeze    = "softirq-budget-squeeze"
+	JudgeConntrack  = "conntrack-table-full"
+	JudgeNeighbour  = "neighbour-table-overflow"
+	JudgeMTU        = "mtu-mismatch"
+	JudgeRPFilter   = "rp-filter-drops"
+	JudgeListen     = "tcp-listen-overflow"
+	JudgeTCPMem     = "tcp-memory-pressure"
+	JudgeUDPRcvbuf  = "udp-rcvbuf-errors"
+	JudgeStackDrops = "stack-drops"
+)
+
+// Judges lists every ID a ledger row may carry in JudgedBy.
+var Judges = []string{JudgeNICFifo, JudgeLink, JudgeCloud, JudgeSoftnet, JudgeSqueeze, JudgeConntrack, JudgeNeighbour,
+	JudgeMTU, JudgeRPFilter, JudgeListen, JudgeTCPMem, JudgeUDPRcvbuf, JudgeStackDrops}
 
 // LossEntry is one row of the ledger.
 type LossEntry struct {
@@ -118,6 +149,9 @@ type LossEntry struct {
 	// this one, or says why the row is not added ("events, not packets");
 	// such rows never enter a total.
 	PartOf string `json:"part_of,omitempty"`
+	// JudgedBy is the ID of the check that judges this row: every row
+	// that counts a loss has one, so no loss passes silently.
+	JudgedBy string `json:"judged_by,omitempty"`
 }
 
 // Subject names what the row is about: the NIC, the namespace, the CPU, or
@@ -268,51 +302,102 @@ func nicLayer(r LossRow) LossLayer {
 	return LayerNIC
 }
 
+// layerJudge is the check that judges a NIC row of layer l.
+func layerJudge(l LossLayer) string {
+	switch l {
+	case LayerLink:
+		return JudgeLink
+	case LayerCloud:
+		return JudgeCloud
+	}
+	return JudgeNICFifo
+}
+
 // linkRows are the sysfs statistics of physical-layer errors the ledger
 // reads beside the loss table (a row the table already holds is not read
 // twice).
 var linkRows = []string{"rx_crc_errors", "rx_frame_errors", "rx_length_errors", "tx_carrier_errors"}
 
-// netRow is one /proc/net/netstat or snmp counter of the ledger.
+// netRow is one /proc/net/netstat or snmp counter of the ledger, and the
+// check that judges it.
 type netRow struct {
 	layer  LossLayer
 	group  string
 	name   string
 	partOf string
+	judge  string
 }
 
 // netRows are the netstat and snmp counters of the ledger, per namespace.
+//
+// What each counts, from the kernel's own accounting (net/ipv4, net/ipv6):
+//   - Ip InHdrErrors includes IpExt InCsumErrors (ip_rcv_core counts a
+//     bad header checksum in both); InTruncatedPkts is counted apart.
+//   - TcpExt ListenDrops is counted at every drop of a packet to a
+//     listener (tcp_listendrop): it includes ListenOverflows (accept queue
+//     full) and TCPReqQFullDrop (SYN queue full without cookies), both of
+//     which then go to the same drop.
+//   - Tcp InErrs includes Tcp InCsumErrors; Udp InErrors includes
+//     RcvbufErrors, MemErrors and InCsumErrors (and Udp6 the same).
+//   - TCPBacklogDrop, TCPRcvQDrop, TCPZeroWindowDrop, TCPOFODrop and
+//     PFMemallocDrop each count their own drop and no other counter holds
+//     them.
+//   - Udp NoPorts, Ip InAddrErrors, InUnknownProtos and IpExt InNoRoutes
+//     count packets addressed to nothing here: refused, not lost
+//     (NotALoss).
+//
+// Left out on purpose: drops a policy asks for (TCPMinTTLDrop,
+// TCPDeferAcceptDrop, the TCP-MD5 and TCP-AO authentication drops),
+// LockDroppedIcmps and the ICMP error counters (control messages, not the
+// traffic), UdpLite (rare), Udp IgnoredMulti (broadcasts nobody wanted),
+// SyncookiesFailed (invalid cookies: refused), and transmit-side counters.
 var netRows = []netRow{
-	{LayerIP, "Ip", "InDiscards", ""},
-	{LayerIP, "Ip", "InHdrErrors", ""},
-	{LayerIP, "Ip", "ReasmFails", ""},
-	{LayerIP, "TcpExt", "IPReversePathFilter", ""},
-	{LayerTCP, "TcpExt", "ListenDrops", ""},
-	{LayerTCP, "TcpExt", "ListenOverflows", "TcpExt ListenDrops"},
-	{LayerTCP, "TcpExt", "TCPBacklogDrop", ""},
-	{LayerTCP, "TcpExt", "TCPRcvQDrop", ""},
-	{LayerTCP, "TcpExt", "TCPZeroWindowDrop", ""},
-	{LayerTCP, "TcpExt", "TCPReqQFullDrop", ""},
-	{LayerTCP, "TcpExt", "RcvPruned", ""},
-	{LayerTCP, "TcpExt", "OfoPruned", ""},
-	{LayerTCP, "TcpExt", "PruneCalled", notPackets},
-	{LayerTCP, "TcpExt", "TCPMemoryPressures", notPackets},
-	{LayerTCP, "Tcp", "InErrs", ""},
-	{LayerTCP, "Tcp", "InCsumErrors", "Tcp InErrs"},
-	{LayerUDP, "Udp", "InErrors", ""},
-	{LayerUDP, "Udp", "RcvbufErrors", "Udp InErrors"},
-	{LayerUDP, "Udp", "MemErrors", "Udp InErrors"},
-	{LayerUDP, "Udp", "InCsumErrors", "Udp InErrors"},
+	{LayerIP, "Ip", "InDiscards", "", JudgeStackDrops},
+	{LayerIP, "Ip", "InHdrErrors", "", JudgeStackDrops},
+	{LayerIP, "IpExt", "InCsumErrors", "Ip InHdrErrors", JudgeStackDrops},
+	{LayerIP, "IpExt", "InTruncatedPkts", "", JudgeStackDrops},
+	{LayerIP, "Ip", "InAddrErrors", NotALoss, JudgeStackDrops},
+	{LayerIP, "Ip", "InUnknownProtos", NotALoss, JudgeStackDrops},
+	{LayerIP, "IpExt", "InNoRoutes", NotALoss, JudgeStackDrops},
+	{LayerIP, "Ip", "ReasmFails", "", JudgeMTU},
+	{LayerIP, "TcpExt", "IPReversePathFilter", "", JudgeRPFilter},
+	{LayerTCP, "TcpExt", "ListenDrops", "", JudgeStackDrops},
+	{LayerTCP, "TcpExt", "ListenOverflows", "TcpExt ListenDrops", JudgeListen},
+	{LayerTCP, "TcpExt", "TCPReqQFullDrop", "TcpExt ListenDrops", JudgeStackDrops},
+	{LayerTCP, "TcpExt", "TCPBacklogDrop", "", JudgeStackDrops},
+	{LayerTCP, "TcpExt", "TCPRcvQDrop", "", JudgeStackDrops},
+	{LayerTCP, "TcpExt", "TCPZeroWindowDrop", "", JudgeStackDrops},
+	{LayerTCP, "TcpExt", "TCPOFODrop", "", JudgeStackDrops},
+	{LayerTCP, "TcpExt", "PFMemallocDrop", "", JudgeStackDrops},
+	{LayerTCP, "TcpExt", "RcvPruned", "", JudgeTCPMem},
+	{LayerTCP, "TcpExt", "OfoPruned", "", JudgeTCPMem},
+	{LayerTCP, "TcpExt", "PruneCalled", notPackets, JudgeTCPMem},
+	{LayerTCP, "TcpExt", "TCPMemoryPressures", notPackets, JudgeTCPMem},
+	{LayerTCP, "Tcp", "InErrs", "", JudgeStackDrops},
+	{LayerTCP, "Tcp", "InCsumErrors", "Tcp InErrs", JudgeStackDrops},
+	{LayerUDP, "Udp", "InErrors", "", JudgeStackDrops},
+	{LayerUDP, "Udp", "RcvbufErrors", "Udp InErrors", JudgeUDPRcvbuf},
+	{LayerUDP, "Udp", "MemErrors", "Udp InErrors", JudgeStackDrops},
+	{LayerUDP, "Udp", "InCsumErrors", "Udp InErrors", JudgeStackDrops},
+	{LayerUDP, "Udp", "NoPorts", NotALoss, JudgeStackDrops},
 }
 
-// snmp6Rows are the /proc/net/snmp6 counters of the ledger.
+// snmp6Rows are the /proc/net/snmp6 counters of the ledger (the same
+// accounting as their IPv4 twins; Ip6InHdrErrors does not hold
+// Ip6InTruncatedPkts).
 var snmp6Rows = []netRow{
-	{LayerIP, "", "Ip6InDiscards", ""},
-	{LayerIP, "", "Ip6ReasmFails", ""},
-	{LayerUDP, "", "Udp6InErrors", ""},
-	{LayerUDP, "", "Udp6RcvbufErrors", "Udp6InErrors"},
-	{LayerUDP, "", "Udp6MemErrors", "Udp6InErrors"},
-	{LayerUDP, "", "Udp6InCsumErrors", "Udp6InErrors"},
+	{LayerIP, "", "Ip6InDiscards", "", JudgeStackDrops},
+	{LayerIP, "", "Ip6InHdrErrors", "", JudgeStackDrops},
+	{LayerIP, "", "Ip6InTruncatedPkts", "", JudgeStackDrops},
+	{LayerIP, "", "Ip6InAddrErrors", NotALoss, JudgeStackDrops},
+	{LayerIP, "", "Ip6InUnknownProtos", NotALoss, JudgeStackDrops},
+	{LayerIP, "", "Ip6InNoRoutes", NotALoss, JudgeStackDrops},
+	{LayerIP, "", "Ip6ReasmFails", "", JudgeMTU},
+	{LayerUDP, "", "Udp6InErrors", "", JudgeStackDrops},
+	{LayerUDP, "", "Udp6RcvbufErrors", "Udp6InErrors", JudgeUDPRcvbuf},
+	{LayerUDP, "", "Udp6MemErrors", "Udp6InErrors", JudgeStackDrops},
+	{LayerUDP, "", "Udp6InCsumErrors", "Udp6InErrors", JudgeStackDrops},
+	{LayerUDP, "", "Udp6NoPorts", NotALoss, JudgeStackDrops},
 }
 
 // statRow is one column of a /proc/net/stat table of the ledger.
@@ -323,18 +408,19 @@ type statRow struct {
 	width  host.CounterWidth
 	name   string
 	partOf string
+	judge  string
 }
 
 // statRows: nf_conntrack's counters are unsigned int per CPU (32-bit, they
 // wrap); the neighbour tables' are unsigned long (64-bit).
 var statRows = []statRow{
-	{LayerNetfilter, SrcConntrack, conntrackTable, host.Width32, "drop", ""},
-	{LayerNetfilter, SrcConntrack, conntrackTable, host.Width32, "early_drop", ""},
-	{LayerNetfilter, SrcConntrack, conntrackTable, host.Width32, "insert_failed", ""},
-	{LayerNeighbour, SrcARPCache, arpTable, host.Width64, "table_fulls", notPackets},
-	{LayerNeighbour, SrcARPCache, arpTable, host.Width64, "unresolved_discards", ""},
-	{LayerNeighbour, SrcNDiscCache, ndiscTable, host.Width64, "table_fulls", notPackets},
-	{LayerNeighbour, SrcNDiscCache, ndiscTable, host.Width64, "unresolved_discards", ""},
+	{LayerNetfilter, SrcConntrack, conntrackTable, host.Width32, "drop", "", JudgeConntrack},
+	{LayerNetfilter, SrcConntrack, conntrackTable, host.Width32, "early_drop", "", JudgeConntrack},
+	{LayerNetfilter, SrcConntrack, conntrackTable, host.Width32, "insert_failed", "", JudgeConntrack},
+	{LayerNeighbour, SrcARPCache, arpTable, host.Width64, "table_fulls", notPackets, JudgeNeighbour},
+	{LayerNeighbour, SrcARPCache, arpTable, host.Width64, "unresolved_discards", "", JudgeNeighbour},
+	{LayerNeighbour, SrcNDiscCache, ndiscTable, host.Width64, "table_fulls", notPackets, JudgeNeighbour},
+	{LayerNeighbour, SrcNDiscCache, ndiscTable, host.Width64, "unresolved_discards", "", JudgeNeighbour},
 }
 
 func conntrackTable(s *host.Snapshot) *host.StatTable { return s.Conntrack }
@@ -444,7 +530,7 @@ func (b *ledgerBuilder) nics() {
 			}
 			seen[key] = true
 			val, ok, reset := v.nicCounter(n, src, name)
-			e := LossEntry{Layer: layer, Counter: name, Source: string(src), NIC: n.Name, CPU: -1, Value: val, Known: ok, PartOf: partOf}
+			e := LossEntry{Layer: layer, Counter: name, Source: string(src), NIC: n.Name, CPU: -1, Value: val, Known: ok, PartOf: partOf, JudgedBy: layerJudge(layer)}
 			if !ok {
 				why := "absent from the earlier sample"
 				if reset {
@@ -472,8 +558,9 @@ func (b *ledgerBuilder) nics() {
 				continue
 			}
 			seen[key] = true
-			b.add(LossEntry{Layer: nicLayer(LossRow{Source: c.Source, Name: c.Name, Role: Overflow}), Counter: c.Name, Source: string(c.Source),
-				NIC: n.Name, CPU: -1, Value: c.Value, Known: true})
+			layer := nicLayer(LossRow{Source: c.Source, Name: c.Name, Role: Overflow})
+			b.add(LossEntry{Layer: layer, Counter: c.Name, Source: string(c.Source),
+				NIC: n.Name, CPU: -1, Value: c.Value, Known: true, JudgedBy: layerJudge(layer)})
 		}
 		for _, name := range linkRows {
 			src := FromSysfs
@@ -521,17 +608,17 @@ func (b *ledgerBuilder) softnet() {
 	v := b.v
 	for _, r := range v.SoftnetRows {
 		if r.Counts.Dropped > 0 {
-			b.add(LossEntry{Layer: LayerBacklog, Counter: "dropped", Source: SrcSoftnet, CPU: r.CPU, Value: uint64(r.Counts.Dropped), Known: true})
+			b.add(LossEntry{Layer: LayerBacklog, Counter: "dropped", Source: SrcSoftnet, CPU: r.CPU, Value: uint64(r.Counts.Dropped), Known: true, JudgedBy: JudgeSoftnet})
 		}
 		if r.Counts.FlowLimit > 0 {
-			b.add(LossEntry{Layer: LayerBacklog, Counter: "flow_limit_count", Source: SrcSoftnet, CPU: r.CPU, Value: uint64(r.Counts.FlowLimit), Known: true, PartOf: "dropped"})
+			b.add(LossEntry{Layer: LayerBacklog, Counter: "flow_limit_count", Source: SrcSoftnet, CPU: r.CPU, Value: uint64(r.Counts.FlowLimit), Known: true, PartOf: "dropped", JudgedBy: JudgeSoftnet})
 		}
 		if r.Counts.TimeSqueeze > 0 {
-			b.add(LossEntry{Layer: LayerBacklog, Counter: "time_squeeze", Source: SrcSoftnet, CPU: r.CPU, Value: uint64(r.Counts.TimeSqueeze), Known: true, PartOf: notLossAlone})
+			b.add(LossEntry{Layer: LayerBacklog, Counter: "time_squeeze", Source: SrcSoftnet, CPU: r.CPU, Value: uint64(r.Counts.TimeSqueeze), Known: true, PartOf: notLossAlone, JudgedBy: JudgeSqueeze})
 		}
 	}
 	if len(v.Now.Softnet) > 0 && b.boot != "" {
-		b.add(LossEntry{Layer: LayerBacklog, Counter: "dropped", Source: SrcSoftnet, CPU: -1, Gap: b.boot})
+		b.add(LossEntry{Layer: LayerBacklog, Counter: "dropped", Source: SrcSoftnet, CPU: -1, Gap: b.boot, JudgedBy: JudgeSoftnet})
 		return
 	}
 	for _, d := range v.Discontinuities {
@@ -542,7 +629,7 @@ func (b *ledgerBuilder) softnet() {
 		if c, ok := strings.CutPrefix(d.Subject, "CPU "); ok {
 			cpu, _ = strconv.Atoi(c)
 		}
-		b.add(LossEntry{Layer: LayerBacklog, Counter: "dropped", Source: SrcSoftnet, CPU: cpu, Gap: d.Series() + ": " + d.Reason})
+		b.add(LossEntry{Layer: LayerBacklog, Counter: "dropped", Source: SrcSoftnet, CPU: cpu, Gap: d.Series() + ": " + d.Reason, JudgedBy: JudgeSoftnet})
 	}
 }
 
@@ -556,7 +643,7 @@ func (b *ledgerBuilder) stats() {
 		if col < 0 {
 			continue
 		}
-		e := LossEntry{Layer: sr.layer, Counter: sr.name, Source: sr.source, CPU: -1, PartOf: sr.partOf}
+		e := LossEntry{Layer: sr.layer, Counter: sr.name, Source: sr.source, CPU: -1, PartOf: sr.partOf, JudgedBy: sr.judge}
 		if v.Prev == nil {
 			e.Value, e.Known = now.Total(sr.name)
 			b.add(e)
@@ -611,7 +698,7 @@ func (b *ledgerBuilder) netstat(ns string, now, prev map[string]map[string]int64
 		if !ok {
 			continue
 		}
-		e := LossEntry{Layer: r.layer, Group: r.group, Counter: r.name, Source: src(r.group), Namespace: ns, CPU: -1, PartOf: r.partOf}
+		e := LossEntry{Layer: r.layer, Group: r.group, Counter: r.name, Source: src(r.group), Namespace: ns, CPU: -1, PartOf: r.partOf, JudgedBy: r.judge}
 		switch {
 		case v.Prev == nil:
 			e.Value, e.Known = uint64(max(cur, 0)), true
@@ -645,7 +732,7 @@ func (b *ledgerBuilder) snmp6() {
 		if !ok {
 			continue
 		}
-		e := LossEntry{Layer: r.layer, Counter: r.name, Source: SrcSNMP6, CPU: -1, PartOf: r.partOf}
+		e := LossEntry{Layer: r.layer, Counter: r.name, Source: SrcSNMP6, CPU: -1, PartOf: r.partOf, JudgedBy: r.judge}
 		switch {
 		case v.Prev == nil:
 			e.Value, e.Known = uint64(max(cur, 0)), true

@@ -139,3 +139,65 @@ func TestLedgerSoftnetPerCPU(t *testing.T) {
 		t.Error("ledger with softnet drops is not losing")
 	}
 }
+
+// TestLedgerStackRows: every netstat, snmp and snmp6 row of the ledger
+// names its judge; TCPReqQFullDrop is part of ListenDrops (tcp_listendrop
+// counts every drop of a packet to a listener), so a SYN-queue drop is
+// added once; refused packets (NoPorts, InAddrErrors) are shown, judged and
+// never added.
+func TestLedgerStackRows(t *testing.T) {
+	at := time.Date(2024, 3, 5, 10, 0, 0, 0, time.UTC)
+	snap := func(dt time.Duration, k int64) *host.Snapshot {
+		ns := map[string]map[string]int64{}
+		for _, r := range netRows {
+			if ns[r.group] == nil {
+				ns[r.group] = map[string]int64{}
+			}
+			ns[r.group][r.name] = 10 * k
+		}
+		s6 := map[string]int64{}
+		for _, r := range snmp6Rows {
+			s6[r.name] = 10 * k
+		}
+		return &host.Snapshot{Time: at.Add(dt), BootTime: at.Add(-time.Hour), NetStats: ns, SNMP6: s6}
+	}
+	p, err := host.NewPair(snap(0, 1), snap(10*time.Second, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := New(p).Ledger
+	if want := len(netRows) + len(snmp6Rows); len(l.Rows) != want {
+		t.Fatalf("%d rows, want %d", len(l.Rows), want)
+	}
+	var tcp uint64
+	for _, e := range l.Rows {
+		if e.JudgedBy == "" {
+			t.Errorf("%s has no judge", e.Name())
+		}
+		if e.Layer == LayerTCP && e.Losing() {
+			tcp += e.Value
+		}
+	}
+	for _, c := range []struct {
+		layer        LossLayer
+		name, partOf string
+	}{
+		{LayerTCP, "TCPReqQFullDrop", "TcpExt ListenDrops"},
+		{LayerTCP, "ListenOverflows", "TcpExt ListenDrops"},
+		{LayerUDP, "NoPorts", NotALoss},
+		{LayerIP, "InAddrErrors", NotALoss},
+		{LayerIP, "InCsumErrors", "Ip InHdrErrors"},
+		{LayerTCP, "TCPOFODrop", ""},
+		{LayerTCP, "PFMemallocDrop", ""},
+		{LayerIP, "Ip6InHdrErrors", ""},
+	} {
+		if e := row(t, l, c.layer, c.name, "host"); e.PartOf != c.partOf || e.Value != 10 {
+			t.Errorf("%s: part of %q value %d, want %q and 10", c.name, e.PartOf, e.Value, c.partOf)
+		}
+	}
+	// ListenDrops, TCPBacklogDrop, TCPRcvQDrop, TCPZeroWindowDrop,
+	// TCPOFODrop, PFMemallocDrop, RcvPruned, OfoPruned, InErrs: 9 rows of 10.
+	if tcp != 90 {
+		t.Errorf("TCP rows added %d, want 90 (ListenOverflows and TCPReqQFullDrop are in ListenDrops)", tcp)
+	}
+}

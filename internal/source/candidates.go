@@ -51,6 +51,8 @@ const (
 	netSNMP6         = "snmp6"
 	netUDP           = "udp"
 	netUDP6          = "udp6"
+	netTCP           = "tcp"
+	netTCP6          = "tcp6"
 )
 
 // candKernelLog is the kernel log offline, best first: the ring buffer as

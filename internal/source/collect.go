@@ -268,6 +268,9 @@ func sanitizeWith(name string, b []byte, p Privacy) ([]byte, bool) {
 		}
 		return b, true
 	}
+	if isProcNetTCP(name) {
+		return listenRows(b), true
+	}
 	switch name {
 	case "proc/mounts":
 		// Only the proc mounts (hidepid): the others name file systems,
@@ -303,6 +306,32 @@ func sanitizeWith(name string, b []byte, p Privacy) ([]byte, bool) {
 		return out, true
 	}
 	return b, true
+}
+
+// isProcNetTCP reports whether name is /proc/net/tcp or tcp6 (through
+// proc/net, proc/self/net or proc/PID/net).
+func isProcNetTCP(name string) bool {
+	if !strings.HasPrefix(name, "proc/") {
+		return false
+	}
+	return strings.HasSuffix(name, "/net/tcp") || strings.HasSuffix(name, "/net/tcp6")
+}
+
+// listenRows keeps the header and the LISTEN rows (state 0A) of
+// /proc/net/tcp: the listeners are what netdoctor reads, and a busy host's
+// connections would make the bundle large and name its peers.
+func listenRows(b []byte) []byte {
+	var out bytes.Buffer
+	for i, line := range bytes.Split(b, []byte("\n")) {
+		if f := bytes.Fields(line); i == 0 || (len(f) > 3 && string(f[3]) == "0A") {
+			if len(line) == 0 {
+				continue
+			}
+			out.Write(line)
+			out.WriteByte('\n')
+		}
+	}
+	return out.Bytes()
 }
 
 // isProcCmdline reports whether name is proc/PID/cmdline (a process's

@@ -73,10 +73,29 @@ func (l *loader) loadNamespacesSos() {
 		m, perr := safe(func() (map[string]map[string]int64, error) { return cmdout.Nstat(b) })
 		l.record(host.InputNamespaces, f.name, f.at, perr, "")
 		if len(m) > 0 {
-			out = append(out, host.NetNamespace{Name: f.name, NetStats: m})
+			out = append(out, host.NetNamespace{Name: f.name, NetStats: m, Listeners: l.nsSSListeners(f.at)})
 		}
 	}
 	l.snap.Namespaces = out
+}
+
+// nsSSListeners reads the listeners of a sosreport's namespace from the
+// `ip netns exec NS ss -peaonmi` output beside its nstat file; nil when
+// there is none or it does not parse (the counters still count).
+func (l *loader) nsSSListeners(nstatAt string) []host.TCPListener {
+	at, ok := strings.CutSuffix(nstatAt, "_nstat_-zas")
+	if !ok {
+		return nil
+	}
+	b, err := l.readFile(at + "_ss_-peaonmi")
+	if err != nil {
+		return nil
+	}
+	rows, perr := safe(func() ([]host.TCPListener, error) { return cmdout.SSListeners(b) })
+	if perr != nil && len(rows) == 0 {
+		return nil
+	}
+	return rows
 }
 
 func (l *loader) loadNamespacesProc() {
@@ -127,6 +146,7 @@ func (l *loader) loadNamespacesProc() {
 			dir := "proc/" + strconv.Itoa(pid) + "/net/"
 			n.NetStats, n.Sockstat, at, firstErr = l.readNSCounters(dir)
 			if n.NetStats != nil {
+				n.Listeners = l.readNSListeners(dir)
 				break
 			}
 		}
@@ -166,6 +186,24 @@ func (l *loader) readNSCounters(dir string) (stats map[string]map[string]int64, 
 		return stats, sock, at, nil
 	}
 	return nil, nil, errAt, err
+}
+
+// readNSListeners reads the LISTEN rows of tcp and tcp6 of one process's
+// namespace view; nil when neither reads.
+func (l *loader) readNSListeners(dir string) []host.TCPListener {
+	var out []host.TCPListener
+	for _, f := range []struct {
+		name   string
+		family int
+	}{{"tcp", 4}, {"tcp6", 6}} {
+		b, err := l.readFile(dir + f.name)
+		if err != nil {
+			continue
+		}
+		rows, _ := safe(func() ([]host.TCPListener, error) { return parse.TCPListeners(b, f.family) })
+		out = append(out, rows...)
+	}
+	return out
 }
 
 // containerSigns reports whether the host may run containers with their

@@ -31,6 +31,12 @@ func netInputsTree() tree {
 			"\tSpeed: 1000Mb/s\n\tDuplex: Full\n\tPort: FIBRE\n\tAuto-negotiation: on\n\tLink detected: yes\n",
 		"sos_commands/networking/ethtool_-m_eth0":                                       "\tIdentifier                                : 0x03 (SFP)\n\tReceiver signal average optical power     : 0.0123 mW / -19.10 dBm\n\tLaser rx power low warning threshold      : 0.0200 mW / -16.99 dBm\n",
 		"sos_commands/networking/namespaces/cni-1a2b/ip_netns_exec_cni-1a2b_nstat_-zas": "#kernel\nTcpExtListenOverflows           7                  0.0\nUdpRcvbufErrors                 3                  0.0\n",
+		"sos_commands/networking/namespaces/cni-1a2b/ip_netns_exec_cni-1a2b_ss_-peaonmi": "Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n" +
+			"tcp   LISTEN 129    128          0.0.0.0:8080         0.0.0.0:*     users:((\"node\",pid=4410,fd=20)) ino:7711 sk:9 <->\n",
+		"proc/3255/net/tcp": "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n" +
+			"   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 23811 1 0000000000000000 100 0 0 10 0\n",
+		"sos_commands/networking/ss_-peaonmi": "Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n" +
+			"tcp   LISTEN 0      128          0.0.0.0:22         0.0.0.0:*     users:((\"sshd\",pid=1020,fd=3)) ino:23811 sk:1 <->\n",
 	})
 }
 
@@ -47,13 +53,15 @@ func TestNetInputsSosreport(t *testing.T) {
 		{host.InputEthtoolLink, "eth0", "sos_commands/networking/ethtool_eth0"},
 		{host.InputEthtoolModule, "eth0", "sos_commands/networking/ethtool_-m_eth0"},
 		{host.InputNamespaces, "cni-1a2b", "sos_commands/networking/namespaces/cni-1a2b/ip_netns_exec_cni-1a2b_nstat_-zas"},
+		{host.InputTCP, "", "proc/net/tcp"},
+		{host.InputSSListen, "", "sos_commands/networking/ss_-peaonmi"},
 	} {
 		got := inputOf(t, s, in.name, in.subject)
 		if got.Status != host.StatusOK || got.Path != in.path {
 			t.Errorf("%s/%s: %+v, want ok at %s", in.name, in.subject, got, in.path)
 		}
 	}
-	for _, in := range []struct{ name, subject string }{{host.InputNdiscCache, ""}, {host.InputUDP6, ""}, {host.InputNICLink, ""}} {
+	for _, in := range []struct{ name, subject string }{{host.InputNdiscCache, ""}, {host.InputUDP6, ""}, {host.InputNICLink, ""}, {host.InputTCP6, ""}} {
 		if got := inputOf(t, s, in.name, in.subject); got.Status != host.StatusMissing {
 			t.Errorf("%s: %+v, want missing", in.name, got)
 		}
@@ -88,6 +96,13 @@ func TestNetInputsSosreport(t *testing.T) {
 	}
 	if len(s.Namespaces) != 1 || s.Namespaces[0].Name != "cni-1a2b" || s.Namespaces[0].NetStats["TcpExt"]["ListenOverflows"] != 7 {
 		t.Errorf("namespaces = %+v", s.Namespaces)
+	}
+	if ls := s.Namespaces[0].Listeners; len(ls) != 1 || ls[0].Port != 8080 || ls[0].Queue != 129 || ls[0].Backlog != 128 || ls[0].Process != "node" {
+		t.Errorf("namespace listeners = %+v", ls)
+	}
+	// The ss rows replace the /proc/net/tcp rows: they add the backlog and owner.
+	if ls := s.TCPListeners; len(ls) != 1 || ls[0].Port != 22 || ls[0].Backlog != 128 || ls[0].Process != "sshd" || ls[0].Source != "ss" {
+		t.Errorf("listeners = %+v", ls)
 	}
 }
 

@@ -24,6 +24,8 @@ func TestSanitizePrivacy(t *testing.T) {
 		{"user names left out", "etc/passwd", passwd, Privacy{}, nil, false},
 		{"user names kept, nothing else", "etc/passwd", passwd, Privacy{KeepUserNames: true}, []byte("root:x:0:0:::\nalice:x:1000:1000:::\n"), true},
 		{"mounts: only proc", "proc/mounts", []byte("/dev/sda1 / ext4 rw 0 0\nnfs.acme.example:/home/alice /home nfs rw 0 0\nproc /proc proc rw,hidepid=2 0 0\n"), Privacy{KeepCmdlines: true, KeepUserNames: true}, []byte("proc /proc proc rw,hidepid=2 0 0\n"), true},
+		{"tcp: LISTEN rows only", "proc/net/tcp", []byte("  sl  local_address rem_address   st tx_queue rx_queue\n   0: 00000000:0016 00000000:0000 0A 00000000:00000000\n   1: 0F02000A:0016 0202000A:D1C4 01 00000000:00000000\n"), Privacy{},
+			[]byte("  sl  local_address rem_address   st tx_queue rx_queue\n   0: 00000000:0016 00000000:0000 0A 00000000:00000000\n"), true},
 		{"environment reduced", "proc/1/environ", []byte("PATH=/bin\x00container=podman\x00SECRET=x\x00"), Privacy{KeepCmdlines: true, KeepUserNames: true}, []byte("container=podman\x00"), true},
 	}
 	for _, c := range cases {

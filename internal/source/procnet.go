@@ -7,6 +7,7 @@ import (
 
 	"github.com/netdoctor/netdoctor/internal/host"
 	"github.com/netdoctor/netdoctor/internal/parse"
+	"github.com/netdoctor/netdoctor/internal/parse/cmdout"
 )
 
 // loadProcNet reads the /proc/net files behind the receive-path loss
@@ -60,6 +61,45 @@ func (l *loader) loadProcNet() {
 			s.UDPSockets = append(s.UDPSockets, rows...)
 		}
 	}
+	l.loadTCPListeners()
+}
+
+// candSSListen are the ss outputs of a sosreport that list listening TCP
+// sockets with their backlog: the networking plugin's `ss -peaonmi` (since
+// sos 3.4), else an `ss -ltnp`-style output.
+var candSSListen = []cand{
+	sosCmd("networking/ss_-peaonmi"),
+	sosCmd("networking/ss_-ltnp"),
+	sosCmd("networking/ss_-tlnp"),
+	sosCmd("networking/ss_-lntp"),
+}
+
+// loadTCPListeners reads the host namespace's listening TCP sockets: the
+// LISTEN rows of /proc/net/tcp and tcp6 (live, collect, and sosreports,
+// which copy /proc/net), and in a sosreport the ss listing, which alone
+// shows each listener's backlog (Send-Q) and owner. The ss rows replace
+// the /proc rows when both are read: they say the same and more.
+func (l *loader) loadTCPListeners() {
+	s := l.snap
+	var rows []host.TCPListener
+	for _, in := range []struct {
+		name   string
+		cands  []cand
+		family int
+	}{{host.InputTCP, l.netFileCands(netTCP), 4}, {host.InputTCP6, l.netFileCands(netTCP6), 6}} {
+		r, ok := parseInput(l, in.name, "", in.cands, func(b []byte) ([]host.TCPListener, error) {
+			return parse.TCPListeners(b, in.family)
+		})
+		if ok {
+			rows = append(rows, r...)
+		}
+	}
+	if l.kind == KindSosreport {
+		if ss, ok := parseInput(l, host.InputSSListen, "", candSSListen, cmdout.SSListeners); ok && len(ss) > 0 {
+			rows = ss
+		}
+	}
+	s.TCPListeners = rows
 }
 
 // netFileCands locates a /proc/net file: through proc/net, proc/self/net,
