@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/netdoctor/netdoctor/internal/benchutil"
 	"github.com/netdoctor/netdoctor/internal/bundle"
 	"github.com/netdoctor/netdoctor/internal/fixturegen"
