@@ -36,10 +36,10 @@ type Pair struct {
 	// has an interval value.
 	reboot *Discontinuity
 
-	irqOnce    sync.Once
-	irqIdx     [2]map[int]*IRQ
-	irqByName  map[string]*IRQ
-	irqCols    []colPair
+	irqOnce   sync.Once
+	irqIdx    [2]map[int]*IRQ
+	irqByName map[string]*IRQ
+	irqCols   []colPair
 	// sameCols: both headers list the same CPUs in the same order, so
 	// irqCols[k] is column k of both (two sparse rows are then walked
 	// together).
