@@ -64,7 +64,7 @@ func BenchmarkLiveSample(b *testing.B) {
 	o := Options{}.withDefaults()
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := liveSnapshot(bundle.Live(), o, time.Now(), nil); err != nil {
+		if _, err := liveSnapshot(bundle.Live(), o, time.Now(), nil, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -80,7 +80,7 @@ func BenchmarkCollectSample(b *testing.B) {
 	files := 0
 	for i := 0; i < b.N; i++ {
 		rec := newRecorder(bundle.Live(), Privacy{})
-		if _, err := liveSnapshot(rec, o, time.Now(), rec.putMade); err != nil {
+		if _, err := liveSnapshot(rec, o, time.Now(), rec.putMade, nil); err != nil {
 			b.Fatal(err)
 		}
 		files = len(rec.files)
@@ -98,7 +98,7 @@ func BenchmarkArchiveSample10kThreads(b *testing.B) {
 	}
 	_, end := benchutil.SpawnThreads(b, benchThreads())
 	rec := newRecorder(bundle.Live(), Privacy{})
-	s, err := liveSnapshot(rec, Options{}.withDefaults(), time.Now(), rec.putMade)
+	s, err := liveSnapshot(rec, Options{}.withDefaults(), time.Now(), rec.putMade, nil)
 	end()
 	if err != nil {
 		b.Fatal(err)
