@@ -1,10 +1,13 @@
 package source
 
 import (
+	"strconv"
 	"sync"
 	"sync/atomic"
 
+	"github.com/netdoctor/netdoctor/internal/bundle"
 	"github.com/netdoctor/netdoctor/internal/host"
+	"github.com/netdoctor/netdoctor/internal/parse"
 )
 
 // threadCarry spares the second sample of a live run the threads of the
@@ -76,4 +79,23 @@ func (c *threadCarry) reuse(pid int, start, cpu uint64, nthreads int) *carriedPr
 	}
 	c.carried.Add(1)
 	return p
+}
+
+// idleSince returns a test of whether a remembered process has not run
+// since the first sample, reading its stat file through fsys now.
+func (c *threadCarry) idleSince(fsys bundle.FS) func(pid int) bool {
+	return func(pid int) bool {
+		c.mu.Lock()
+		p := c.procs[pid]
+		c.mu.Unlock()
+		if p == nil {
+			return false
+		}
+		b, err := bundle.ReadFileShared(fsys, "proc/"+strconv.Itoa(pid)+"/stat")
+		if err != nil {
+			return false
+		}
+		ts, err := safe(func() (parse.TaskStatFields, error) { return parse.TaskStat(b) })
+		return err == nil && ts.StartTime == p.start && ts.UTime+ts.STime == p.cpu && numThreads(b) == p.nthreads
+	}
 }

@@ -45,6 +45,10 @@ func TestThreadCarry(t *testing.T) {
 		return l, put
 	}
 	load(sample(0, 10))
+	idle := carry.idleSince(newMemFS(sample(3, 20)))
+	if !idle(100) || idle(200) || idle(300) {
+		t.Errorf("idle since the first sample: 100 %v, 200 %v, 300 %v; want true, false, false", idle(100), idle(200), idle(300))
+	}
 	// Between the samples the idle process's threads "moved" to CPU 3
 	// without running (which the carry cannot see), and the busy one ran.
 	l2, put := load(sample(3, 20))

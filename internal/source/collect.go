@@ -39,7 +39,7 @@ func Collect(ctx context.Context, w io.Writer, o Options) (err error) {
 		first chan error // sample-1 written into bw
 	)
 	carry := newThreadCarry(true)
-	snaps, err := twoSamples(ctx, o, func(fsys bundle.FS, now time.Time) (*host.Snapshot, error) {
+	snaps, err := twoSamples(ctx, o, carry, func(fsys bundle.FS, now time.Time) (*host.Snapshot, error) {
 		rec := newRecorder(fsys, o.Privacy)
 		recs = append(recs, rec)
 		var stop func() error

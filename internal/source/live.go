@@ -26,7 +26,7 @@ import (
 func Live(ctx context.Context, o Options) (*host.Pair, error) {
 	o = o.withDefaults()
 	carry := newThreadCarry(false)
-	snaps, err := twoSamples(ctx, o, func(fsys bundle.FS, now time.Time) (*host.Snapshot, error) {
+	snaps, err := twoSamples(ctx, o, carry, func(fsys bundle.FS, now time.Time) (*host.Snapshot, error) {
 		return liveSnapshot(fsys, o, now, nil, carry)
 	})
 	if err != nil {
@@ -39,7 +39,11 @@ func Live(ctx context.Context, o Options) (*host.Pair, error) {
 // progress. The first reads through bundle.Live(); the second through a
 // bundle.Preopened whose thread files, those the first sample read, were
 // opened during the interval, so that opening them does not add to it.
-func twoSamples(ctx context.Context, o Options, take func(fsys bundle.FS, now time.Time) (*host.Snapshot, error)) ([2]*host.Snapshot, error) {
+//
+// carry, when set, leaves out of the files opened early those of the
+// processes that have not run since the first sample: their threads are
+// likely to be carried over, not read.
+func twoSamples(ctx context.Context, o Options, carry *threadCarry, take func(fsys bundle.FS, now time.Time) (*host.Snapshot, error)) ([2]*host.Snapshot, error) {
 	var out [2]*host.Snapshot
 	if err := ctx.Err(); err != nil {
 		return out, err
@@ -53,7 +57,11 @@ func twoSamples(ctx context.Context, o Options, take func(fsys bundle.FS, now ti
 	out[0] = s
 	// The files are opened until shortly before the second sample is due.
 	due := start.Add(o.Interval)
-	early := bundle.LivePreopenedAt(o.Root, threadStatNames(s), due.Add(-preopenMargin))
+	var skip func(pid int) bool
+	if carry != nil {
+		skip = carry.idleSince(bundle.LiveAt(o.Root))
+	}
+	early := bundle.LivePreopenedAt(o.Root, threadStatNames(s, skip), due.Add(-preopenMargin))
 	// The files the second sample did not read (the threads it carried
 	// over) are closed after it, off the time it adds.
 	defer func() { go early.Close() }()

@@ -321,11 +321,12 @@ func (l *loader) readTasks(dir string, p *host.Proc, uid int, files *[]carriedFi
 
 // threadStatNames are the thread files loadProcsProc read for s, which it
 // reads again for a later sample of the same host: task/TID/stat of each
-// user process with more than one thread.
-func threadStatNames(s *host.Snapshot) []string {
+// user process with more than one thread, but those of the processes
+// skip (may be nil) leaves out.
+func threadStatNames(s *host.Snapshot, skip func(pid int) bool) []string {
 	var names []string
 	for _, p := range s.Procs {
-		if p.Kernel || len(p.Threads) < 2 {
+		if p.Kernel || len(p.Threads) < 2 || skip != nil && skip(p.PID) {
 			continue
 		}
 		dir := "proc/" + strconv.Itoa(p.PID) + "/task/"
