@@ -183,7 +183,7 @@ func runAppOnIRQCPUs(ev *Evidence) Result {
 		if t.UsageKnown {
 			usage = true
 		}
-		pinned := len(t.Allowed) > 0 && len(host.MinusCPUs(t.Allowed, heavyCPUs)) == 0
+		pinned := len(t.Allowed) > 0 && allHeavy(t.Allowed, heavy)
 		onHeavy := t.CPU >= 0 && heavy[t.CPU]
 		if !onHeavy && !pinned {
 			continue
@@ -345,6 +345,18 @@ func appFinding(ev *Evidence, ts []appCandidate, heavyCPUs []int, very map[int]b
 		Explanation: expl,
 		Commands:    appCommands(ev, first.PID, cpus, heavyCPUs),
 	}
+}
+
+// allHeavy reports whether every CPU of allowed is IRQ-heavy: a thread
+// pinned to them. It stops at the first quiet CPU and allocates nothing (it
+// runs for every thread, whose allowed list may name thousands of CPUs).
+func allHeavy(allowed []int, heavy map[int]bool) bool {
+	for _, c := range allowed {
+		if !heavy[c] {
+			return false
+		}
+	}
+	return true
 }
 
 // appCPUs picks CPUs for the application: the NIC node's CPUs that

@@ -10,6 +10,7 @@
 package host
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -240,7 +241,17 @@ type IRQ struct {
 	Num int `json:"num"`
 	// Counts are aligned with Interrupts.CPUs: Counts[i] is the count on
 	// CPU Interrupts.CPUs[i]. A short (truncated) row has fewer entries.
+	// When Cols is set the row is sparse: Counts[i] is the count on column
+	// Cols[i] and every other column of the header counts 0. Read a row
+	// through Count and EachCount, which take either form.
 	Counts []uint64 `json:"counts"`
+	// Cols, when not nil, lists the header columns of Counts in increasing
+	// order: the parser keeps a row of a host of many CPUs this way when
+	// most of its counts are 0 (an NVMe or NIC queue vector takes its
+	// interrupts on one CPU of thousands), so that memory grows with the
+	// CPUs that took interrupts, not with the CPUs. A sparse row is as long
+	// as the header.
+	Cols []int32 `json:"cols,omitempty"`
 	// Chip is the controller column ("IR-PCI-MSI", "PCI-MSIX-0000:00:03.0",
 	// "IO-APIC"); HWIRQ the hardware IRQ ("524288", may be empty on old
 	// kernels); Trigger "edge"/"level"/"fasteoi" where printed.
@@ -267,6 +278,42 @@ func (q *IRQ) Total() uint64 {
 		t += c
 	}
 	return t
+}
+
+// Sparse reports whether the row keeps only its nonzero counts (Cols).
+func (q *IRQ) Sparse() bool { return q.Cols != nil }
+
+// Count returns the count on header column col; ok is false for a column
+// beyond a short dense row.
+func (q *IRQ) Count(col int) (n uint64, ok bool) {
+	if q.Cols == nil {
+		if col < 0 || col >= len(q.Counts) {
+			return 0, false
+		}
+		return q.Counts[col], true
+	}
+	if col < 0 {
+		return 0, false
+	}
+	if i, found := slices.BinarySearch(q.Cols, int32(col)); found {
+		return q.Counts[i], true
+	}
+	return 0, true
+}
+
+// EachCount calls fn with the column and count of every cell of the row
+// that may be nonzero: all of a dense row's, the listed ones of a sparse
+// row, in increasing column order.
+func (q *IRQ) EachCount(fn func(col int, n uint64)) {
+	if q.Cols == nil {
+		for i, c := range q.Counts {
+			fn(i, c)
+		}
+		return
+	}
+	for i, c := range q.Cols {
+		fn(int(c), q.Counts[i])
+	}
 }
 
 // ArchIRQ is one named architecture row of /proc/interrupts.

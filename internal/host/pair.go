@@ -36,10 +36,14 @@ type Pair struct {
 	// has an interval value.
 	reboot *Discontinuity
 
-	irqOnce    sync.Once
-	irqIdx     [2]map[int]*IRQ
-	irqByName  map[string]*IRQ
-	irqCols    []colPair
+	irqOnce   sync.Once
+	irqIdx    [2]map[int]*IRQ
+	irqByName map[string]*IRQ
+	irqCols   []colPair
+	// sameCols: both headers list the same CPUs in the same order, so
+	// irqCols[k] is column k of both (two sparse rows are then walked
+	// together).
+	sameCols   bool
 	nicOnce    sync.Once
 	nicIdx     [2]map[string]*NIC
 	cpuOnce    sync.Once
@@ -223,6 +227,10 @@ func (p *Pair) irqIndex() *[2]map[int]*IRQ {
 			}
 		}
 		p.irqCols = commonColumns(p.Before.Interrupts.CPUs, p.After.Interrupts.CPUs)
+		p.sameCols = len(p.irqCols) == len(p.Before.Interrupts.CPUs) && len(p.irqCols) == len(p.After.Interrupts.CPUs)
+		for k, c := range p.irqCols {
+			p.sameCols = p.sameCols && c.before == k && c.after == k
+		}
 	})
 	return &p.irqIdx
 }
@@ -366,18 +374,69 @@ func (p *Pair) irqSeriesCols(irq int, perCol func(col int, d uint64)) *Discontin
 		return disc(DiscAppeared, why)
 	}
 	bound := rateBound(MaxIRQRate, p.seconds())
-	for _, c := range p.irqCols {
-		if c.before < len(a.Counts) && c.after < len(b.Counts) {
-			d, kind, reason := CounterDelta(Width32, a.Counts[c.before], b.Counts[c.after], bound)
-			if kind != "" {
-				return disc(kind, "CPU "+strconv.Itoa(c.cpu)+": "+reason)
+	var bad *Discontinuity
+	p.eachCell(a, b, func(c colPair, va, vb uint64) bool {
+		d, kind, reason := CounterDelta(Width32, va, vb, bound)
+		if kind != "" {
+			bad = disc(kind, "CPU "+strconv.Itoa(c.cpu)+": "+reason)
+			return false
+		}
+		if perCol != nil {
+			perCol(c.after, d)
+		}
+		return true
+	})
+	return bad
+}
+
+// eachCell calls fn with the cells of the CPUs in both headers that both
+// rows have, until fn returns false. Cells 0 in both sparse rows (or in a
+// sparse row and its dense counterpart) are left out: their delta is 0.
+func (p *Pair) eachCell(a, b *IRQ, fn func(c colPair, va, vb uint64) bool) {
+	switch {
+	case !a.Sparse() && !b.Sparse():
+		for _, c := range p.irqCols {
+			if c.before < len(a.Counts) && c.after < len(b.Counts) {
+				if !fn(c, a.Counts[c.before], b.Counts[c.after]) {
+					return
+				}
 			}
-			if perCol != nil {
-				perCol(c.after, d)
+		}
+	case p.sameCols && a.Sparse() && b.Sparse():
+		i, j := 0, 0
+		for i < len(a.Cols) || j < len(b.Cols) {
+			var col int
+			var va, vb uint64
+			switch {
+			case j == len(b.Cols) || i < len(a.Cols) && a.Cols[i] < b.Cols[j]:
+				col, va = int(a.Cols[i]), a.Counts[i]
+				i++
+			case i == len(a.Cols) || b.Cols[j] < a.Cols[i]:
+				col, vb = int(b.Cols[j]), b.Counts[j]
+				j++
+			default:
+				col, va, vb = int(a.Cols[i]), a.Counts[i], b.Counts[j]
+				i++
+				j++
+			}
+			if col < 0 || col >= len(p.irqCols) {
+				continue
+			}
+			if !fn(p.irqCols[col], va, vb) {
+				return
+			}
+		}
+	default:
+		for _, c := range p.irqCols {
+			va, okA := a.Count(c.before)
+			vb, okB := b.Count(c.after)
+			if okA && okB && (va != 0 || vb != 0) {
+				if !fn(c, va, vb) {
+					return
+				}
 			}
 		}
 	}
-	return nil
 }
 
 // IRQDelta returns the interrupts of IRQ irq per CPU over the interval
@@ -396,11 +455,48 @@ func (p *Pair) IRQDelta(irq int) (perCPU map[int]uint64, ok bool) {
 		return nil, false
 	}
 	perCPU = make(map[int]uint64, len(p.irqCols))
+	if a := ix[0][irq]; a != nil {
+		b := ix[1][irq]
+		for _, c := range p.irqCols {
+			_, okA := a.Count(c.before)
+			_, okB := b.Count(c.after)
+			if okA && okB {
+				perCPU[c.cpu] = 0
+			}
+		}
+	}
 	if d := p.irqSeries(irq, func(cpu int, d uint64) { perCPU[cpu] = d }); d != nil {
 		return nil, false
 	}
 	if ix[0][irq] == nil {
 		return nil, false
+	}
+	return perCPU, true
+}
+
+// IRQGrowth is IRQDelta with only the CPUs that took interrupts over the
+// interval: on a host of thousands of CPUs a queue's vector fires on one
+// or a few, and the map holds those, not a zero per CPU.
+func (p *Pair) IRQGrowth(irq int) (perCPU map[int]uint64, ok bool) {
+	if !p.deltas() {
+		return nil, false
+	}
+	ix := p.irqIndex()
+	if ix[0][irq] == nil || ix[1][irq] == nil {
+		return nil, false
+	}
+	if d := p.irqSeries(irq, func(cpu int, d uint64) {
+		if d > 0 {
+			if perCPU == nil {
+				perCPU = make(map[int]uint64, 1)
+			}
+			perCPU[cpu] = d
+		}
+	}); d != nil {
+		return nil, false
+	}
+	if perCPU == nil {
+		perCPU = map[int]uint64{}
 	}
 	return perCPU, true
 }
@@ -433,7 +529,11 @@ func (p *Pair) IRQTotals() map[int]uint64 {
 	p.irqIndex()
 	hdr := p.After.Interrupts.CPUs
 	tot := make([]uint64, len(hdr)) // by column of the second sample
-	cells := make([]uint64, len(hdr))
+	type cell struct {
+		col int
+		d   uint64
+	}
+	var cells []cell
 	seen := make(map[int]bool, len(p.After.Interrupts.IRQs))
 	for i := range p.After.Interrupts.IRQs {
 		n := p.After.Interrupts.IRQs[i].Num
@@ -442,12 +542,18 @@ func (p *Pair) IRQTotals() map[int]uint64 {
 		}
 		seen[n] = true
 		// Stage the cells so that a discontinuous IRQ adds nothing.
-		clear(cells)
-		if d := p.irqSeriesCols(n, func(col int, d uint64) { cells[col] = d }); d != nil {
+		cells = cells[:0]
+		if d := p.irqSeriesCols(n, func(col int, d uint64) {
+			if d > 0 {
+				cells = append(cells, cell{col, d})
+			}
+		}); d != nil {
 			continue
 		}
-		for j, d := range cells {
-			tot[j] += d
+		for _, c := range cells {
+			if c.col < len(tot) {
+				tot[c.col] += c.d
+			}
 		}
 	}
 	out := make(map[int]uint64, len(hdr))

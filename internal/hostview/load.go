@@ -62,10 +62,12 @@ func (v *View) allIRQs() map[int]uint64 {
 	}
 	now := &v.Now.Interrupts
 	tot := make([]uint64, len(now.CPUs))
-	for _, q := range now.IRQs {
-		for j := 0; j < len(q.Counts) && j < len(tot); j++ {
-			tot[j] += q.Counts[j]
-		}
+	for i := range now.IRQs {
+		now.IRQs[i].EachCount(func(j int, n uint64) {
+			if j < len(tot) {
+				tot[j] += n
+			}
+		})
 	}
 	out := make(map[int]uint64, len(tot))
 	for j, c := range now.CPUs {

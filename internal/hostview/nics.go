@@ -281,13 +281,13 @@ func (v *View) irqLoad(num int, nic string) *IRQLoad {
 		}
 	}
 	if v.Prev != nil {
-		if m, ok := v.Pair.IRQDelta(num); ok {
+		if m, ok := v.Pair.IRQGrowth(num); ok {
 			il.PerCPU, il.CountsKnown = m, true
 		} else {
 			il.Gap = v.Pair.IRQGap(num)
 		}
 	} else if q != nil {
-		il.PerCPU = countsByCPU(v.Now.Interrupts.CPUs, q.Counts)
+		il.PerCPU = irqCountsByCPU(v.Now.Interrupts.CPUs, q)
 		il.CountsKnown = true
 	}
 	var best, bestCPU = uint64(0), -1
@@ -315,6 +315,21 @@ func (v *View) irqLoad(num int, nic string) *IRQLoad {
 	v.irqByNo[num] = il
 	v.IRQs = append(v.IRQs, il)
 	return il
+}
+
+// irqCountsByCPU maps a /proc/interrupts row onto its header's CPUs: a
+// sparse row's nonzero counts only.
+func irqCountsByCPU(header []int, q *host.IRQ) map[int]uint64 {
+	if !q.Sparse() {
+		return countsByCPU(header, q.Counts)
+	}
+	m := make(map[int]uint64, len(q.Counts))
+	q.EachCount(func(col int, n uint64) {
+		if col < len(header) && n > 0 {
+			m[header[col]] += n
+		}
+	})
+	return m
 }
 
 // countsByCPU maps a /proc/interrupts row onto its header's CPUs.

@@ -56,8 +56,8 @@ func TestCorpusInterrupts(t *testing.T) {
 			}
 			// The header's CPU count matches every row.
 			for _, q := range got.IRQs {
-				if len(q.Counts) != len(got.CPUs) {
-					t.Errorf("IRQ %d: %d counts for %d CPUs", q.Num, len(q.Counts), len(got.CPUs))
+				if rowLen(&q, len(got.CPUs)) != len(got.CPUs) {
+					t.Errorf("IRQ %d: %d counts for %d CPUs", q.Num, rowLen(&q, len(got.CPUs)), len(got.CPUs))
 				}
 				if q.Chip == "" {
 					t.Errorf("IRQ %d: no chip", q.Num)
@@ -117,7 +117,7 @@ func TestCorpusInterruptsE5_2640(t *testing.T) {
 		if q.Chip != "IR-PCI-MSI" || q.Trigger != "edge" || q.HWIRQ != "" {
 			t.Errorf("IRQ %d: chip %q trigger %q hwirq %q", q.Num, q.Chip, q.Trigger, q.HWIRQ)
 		}
-		if q.Counts[0] == 0 || q.Counts[0] != q.Total() {
+		if c0, _ := q.Count(0); c0 == 0 || c0 != q.Total() {
 			t.Errorf("IRQ %d (%s): counts %v not all on CPU0", q.Num, q.Actions[0], q.Counts)
 		}
 	}

@@ -85,6 +85,7 @@ func interrupts(ls *lineScanner, nl, size int) (host.Interrupts, error) {
 		out.IRQs = make([]host.IRQ, 0, min(nl, 4096))
 	}
 	slab := countSlab{chunk: chunk}
+	cols := colSlab{chunk: 1 << 14}
 
 	seenIRQ := make(map[int]struct{})
 	seenArch := make(map[string]struct{})
@@ -170,7 +171,12 @@ func interrupts(ls *lineScanner, nl, size int) (host.Interrupts, error) {
 				continue
 			}
 			seenIRQ[irq] = struct{}{}
-			q := host.IRQ{Num: irq, Counts: slab.commit(n), Node: -1}
+			q := host.IRQ{Num: irq, Node: -1}
+			if n >= sparseMinCPUs {
+				q.Counts, q.Cols = sparseRow(counts, &slab, &cols)
+			} else {
+				q.Counts = slab.commit(n)
+			}
 			q.Chip, q.HWIRQ, q.Trigger, q.Actions = irqTail(tail, chips)
 			out.IRQs = append(out.IRQs, q)
 			continue
@@ -311,6 +317,54 @@ func isAllDigits(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// sparseMinCPUs is the header width from which a row whose counts are
+// mostly 0 is kept sparse (host.IRQ.Cols): from 64 CPUs, where a queue's
+// vector taking interrupts on one CPU leaves the rest of its row 0.
+const sparseMinCPUs = 64
+
+// sparseRow keeps the row parsed into counts (slab's free space) sparse
+// when that is smaller (8 bytes per nonzero count and 4 per column, against
+// 8 per column), else commits it dense.
+func sparseRow(counts []uint64, slab *countSlab, cols *colSlab) ([]uint64, []int32) {
+	nz := 0
+	for _, c := range counts {
+		if c != 0 {
+			nz++
+		}
+	}
+	if nz*3 >= len(counts)*2 {
+		return slab.commit(len(counts)), nil
+	}
+	cs := cols.take(nz)
+	w := 0
+	for r, c := range counts {
+		if c != 0 {
+			counts[w] = c
+			cs[w] = int32(r)
+			w++
+		}
+	}
+	return slab.commit(nz), cs
+}
+
+// colSlab hands out column slices carved from shared arrays.
+type colSlab struct {
+	buf   []int32
+	chunk int
+}
+
+func (s *colSlab) take(n int) []int32 {
+	if n == 0 {
+		return []int32{}
+	}
+	if cap(s.buf)-len(s.buf) < n {
+		s.buf = make([]int32, 0, max(n, s.chunk))
+	}
+	start := len(s.buf)
+	s.buf = s.buf[:start+n]
+	return s.buf[start : start+n : start+n]
 }
 
 // countSlab hands out count slices carved from large shared arrays. free

@@ -34,6 +34,9 @@ type TaskStatFields struct {
 	// Processor is field 39, the CPU the task last ran on; -1 when the line
 	// ends before it (a cut capture: kernels since 2.2.8 print it).
 	Processor int
+	// StartTime is field 22, the start time after boot in clock ticks; 0
+	// when the line ends before it or it is not a number.
+	StartTime uint64
 }
 
 // TaskStat parses /proc/PID/stat or /proc/PID/task/TID/stat. The comm field
@@ -79,6 +82,9 @@ func TaskStat(b []byte) (TaskStatFields, error) {
 	}
 	if out.STime, ok = parseUint(at(15)); !ok {
 		errs.addf(0, "pid %d: bad stime %s", pid, quote(at(15)))
+	}
+	if len(f) >= 22-2 {
+		out.StartTime, _ = parseUint(at(22))
 	}
 	if len(f) >= 39-2 {
 		if out.Processor, ok = parseSmallInt(at(39), maxCPU); !ok {

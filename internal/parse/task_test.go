@@ -12,15 +12,15 @@ func TestTaskStatSamples(t *testing.T) {
 		want TaskStatFields
 	}{
 		// This machine, 6.18: cat reading its own stat.
-		{"live-6.18-kvm-cat", TaskStatFields{PID: 8510, Comm: "cat", State: "R", PPID: 8500, Flags: 4194304, Processor: 0}},
+		{"live-6.18-kvm-cat", TaskStatFields{PID: 8510, Comm: "cat", State: "R", PPID: 8500, Flags: 4194304, Processor: 0, StartTime: 62856}},
 		// This machine: kthreadd carries PF_KTHREAD.
-		{"live-6.18-kvm-kthreadd", TaskStatFields{PID: 2, Comm: "kthreadd", State: "S", PPID: 0, Flags: 2129984, Processor: 0}},
+		{"live-6.18-kvm-kthreadd", TaskStatFields{PID: 2, Comm: "kthreadd", State: "S", PPID: 0, Flags: 2129984, Processor: 0, StartTime: 14}},
 		// RHEL 7, 3.10: a thread that named itself "a) R 1 (x": split at the last ')'.
-		{"rhel7-3.10-comm-with-paren", TaskStatFields{PID: 1234, Comm: "a) R 1 (x", State: "S", PPID: 1, Flags: 4202752, UTime: 88, STime: 12, Processor: 3}},
+		{"rhel7-3.10-comm-with-paren", TaskStatFields{PID: 1234, Comm: "a) R 1 (x", State: "S", PPID: 1, Flags: 4202752, UTime: 88, STime: 12, Processor: 3, StartTime: 4242}},
 		// RHEL 7, 3.10: ksoftirqd/2 on CPU 2, 44 fields.
-		{"rhel7-3.10-ksoftirqd", TaskStatFields{PID: 16, Comm: "ksoftirqd/2", State: "S", PPID: 2, Flags: 69238848, STime: 2735, Processor: 2}},
+		{"rhel7-3.10-ksoftirqd", TaskStatFields{PID: 16, Comm: "ksoftirqd/2", State: "S", PPID: 2, Flags: 69238848, STime: 2735, Processor: 2, StartTime: 8}},
 		// A capture cut after field 37 (sshd on RHEL 3, 2.4): no processor.
-		{"truncated-37-fields", TaskStatFields{PID: 812, Comm: "sshd", State: "S", PPID: 1, Flags: 320, UTime: 2, STime: 4, Processor: -1}},
+		{"truncated-37-fields", TaskStatFields{PID: 812, Comm: "sshd", State: "S", PPID: 1, Flags: 320, UTime: 2, STime: 4, Processor: -1, StartTime: 3172}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -1,120 +1,30 @@
 package source
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/netdoctor/netdoctor/internal/benchutil"
 	"github.com/netdoctor/netdoctor/internal/bundle"
 	"github.com/netdoctor/netdoctor/internal/fixturegen"
 )
 
-// spawnThreads starts a second copy of this test binary that holds n
-// parked OS threads (goroutines locked to their thread), waits until they
-// all exist, and returns a function that ends it. The threads live in
-// another process, as on a real host (a JVM, a Redis with io-threads):
-// netdoctor reads them through /proc without its own scheduler and garbage
-// collector having to carry 10,000 threads.
-func spawnThreads(tb testing.TB, n int) func() {
-	tb.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), threadHolderEnv+"="+strconv.Itoa(n))
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil || line != "ready\n" {
-		stdin.Close()
-		cmd.Wait()
-		tb.Fatalf("thread holder: %q %v", line, err)
-	}
-	return func() { stdin.Close(); cmd.Wait() }
-}
-
-// threadHolderEnv makes the test binary a thread holder (see spawnThreads).
-const threadHolderEnv = "NETDOCTOR_THREAD_HOLDER"
-
-// holdThreads is the thread holder's body: start n locked goroutines, say
-// "ready", and exit when stdin closes.
-func holdThreads(n int) {
-	debug.SetMaxThreads(n + 10000)
-	var ready sync.WaitGroup
-	ready.Add(n)
-	for i := 0; i < n; i++ {
-		go func() {
-			runtime.LockOSThread()
-			ready.Done()
-			select {}
-		}()
-	}
-	ready.Wait()
-	os.Stdout.WriteString("ready\n")
-	io.Copy(io.Discard, os.Stdin)
-	os.Exit(0)
-}
-
-// benchThreads is how many extra threads BenchmarkLiveThreads starts: 10,000
-// (NETDOCTOR_BENCH_THREADS overrides it), fewer when the pids cgroup, the
-// process limit or the kernel's thread limit leave no room for them, since
-// a thread the runtime cannot create is fatal.
+// benchThreads is how many extra threads the live thread benchmarks start:
+// 10,000, or NETDOCTOR_BENCH_THREADS; SpawnThreads caps it at what the
+// host leaves room for.
 func benchThreads() int {
-	n := 10000
 	if v, err := strconv.Atoi(os.Getenv("NETDOCTOR_BENCH_THREADS")); err == nil && v >= 0 {
-		n = v
+		return v
 	}
-	room := func(limitFile, usedFile string) int {
-		lb, err := os.ReadFile(limitFile)
-		if err != nil {
-			return -1
-		}
-		limit, err := strconv.Atoi(strings.TrimSpace(string(lb)))
-		if err != nil {
-			return -1 // "max"
-		}
-		used := 0
-		if ub, err := os.ReadFile(usedFile); err == nil {
-			used, _ = strconv.Atoi(strings.TrimSpace(string(ub)))
-		}
-		return limit - used
-	}
-	for _, r := range []int{
-		room("/sys/fs/cgroup/pids.max", "/sys/fs/cgroup/pids.current"),
-		room("/sys/fs/cgroup/pids/pids.max", "/sys/fs/cgroup/pids/pids.current"),
-		room("/proc/sys/kernel/threads-max", "/dev/null"),
-	} {
-		if r >= 0 && n > r/2 {
-			n = r / 2
-		}
-	}
-	var rl syscall.Rlimit
-	if os.Geteuid() != 0 && syscall.Getrlimit(unix.RLIMIT_NPROC, &rl) == nil && rl.Cur < uint64(n)*2 {
-		n = int(rl.Cur / 2)
-	}
-	return n
+	return 10000
 }
 
 // BenchmarkLiveThreads measures reading every process and thread of the
@@ -125,7 +35,7 @@ func BenchmarkLiveThreads(b *testing.B) {
 	if _, err := os.Stat("/proc/self/task"); err != nil {
 		b.Skip("no /proc")
 	}
-	end := spawnThreads(b, benchThreads())
+	_, end := benchutil.SpawnThreads(b, benchThreads())
 	defer end()
 	o := Options{}.withDefaults()
 	tasks := 0
@@ -154,7 +64,7 @@ func BenchmarkLiveSample(b *testing.B) {
 	o := Options{}.withDefaults()
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := liveSnapshot(bundle.Live(), o, time.Now(), nil); err != nil {
+		if _, err := liveSnapshot(bundle.Live(), o, time.Now(), nil, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -170,7 +80,7 @@ func BenchmarkCollectSample(b *testing.B) {
 	files := 0
 	for i := 0; i < b.N; i++ {
 		rec := newRecorder(bundle.Live(), Privacy{})
-		if _, err := liveSnapshot(rec, o, time.Now(), rec.putMade); err != nil {
+		if _, err := liveSnapshot(rec, o, time.Now(), rec.putMade, nil); err != nil {
 			b.Fatal(err)
 		}
 		files = len(rec.files)
@@ -186,9 +96,9 @@ func BenchmarkArchiveSample10kThreads(b *testing.B) {
 	if _, err := os.Stat("/proc/self/task"); err != nil {
 		b.Skip("no /proc")
 	}
-	end := spawnThreads(b, benchThreads())
+	_, end := benchutil.SpawnThreads(b, benchThreads())
 	rec := newRecorder(bundle.Live(), Privacy{})
-	s, err := liveSnapshot(rec, Options{}.withDefaults(), time.Now(), rec.putMade)
+	s, err := liveSnapshot(rec, Options{}.withDefaults(), time.Now(), rec.putMade, nil)
 	end()
 	if err != nil {
 		b.Fatal(err)
@@ -269,10 +179,6 @@ func largeBundle(b *testing.B) string {
 }
 
 func TestMain(m *testing.M) {
-	if v, ok := os.LookupEnv(threadHolderEnv); ok {
-		n, _ := strconv.Atoi(v)
-		holdThreads(n)
-	}
 	code := m.Run()
 	if largeDir != "" {
 		os.RemoveAll(largeDir)
@@ -345,7 +251,7 @@ func BenchmarkCollect10kThreads(b *testing.B) {
 	if _, err := os.Stat("/proc/self/task"); err != nil {
 		b.Skip("no /proc")
 	}
-	end := spawnThreads(b, benchThreads())
+	_, end := benchutil.SpawnThreads(b, benchThreads())
 	defer end()
 	out := filepath.Join(b.TempDir(), "collect.tar.gz")
 	var added time.Duration

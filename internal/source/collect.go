@@ -38,7 +38,8 @@ func Collect(ctx context.Context, w io.Writer, o Options) (err error) {
 		top   string
 		first chan error // sample-1 written into bw
 	)
-	snaps, err := twoSamples(ctx, o, func(fsys bundle.FS, now time.Time) (*host.Snapshot, error) {
+	carry := newThreadCarry(true)
+	snaps, err := twoSamples(ctx, o, carry, func(fsys bundle.FS, now time.Time) (*host.Snapshot, error) {
 		rec := newRecorder(fsys, o.Privacy)
 		recs = append(recs, rec)
 		var stop func() error
@@ -52,7 +53,7 @@ func Collect(ctx context.Context, w io.Writer, o Options) (err error) {
 			}
 			stop = rec.streamTo(bw, top+"/sample-2/", now)
 		}
-		s, err := liveSnapshot(rec, o, now, rec.putMade)
+		s, err := liveSnapshot(rec, o, now, rec.putMade, carry)
 		if stop != nil {
 			if serr := stop(); err == nil && serr != nil {
 				return nil, serr

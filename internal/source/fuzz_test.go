@@ -166,7 +166,7 @@ func TestNoFileReadTwice(t *testing.T) {
 			t.Skip("no /proc")
 		}
 		rec := &liveCount{FS: bundle.Live(), reads: map[string]int{}}
-		if _, err := liveSnapshot(rec, Options{}.withDefaults(), time.Now(), nil); err != nil {
+		if _, err := liveSnapshot(rec, Options{}.withDefaults(), time.Now(), nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		for p, n := range rec.reads {

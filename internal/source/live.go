@@ -25,8 +25,9 @@ import (
 // changes the host. Without root some inputs are "unreadable".
 func Live(ctx context.Context, o Options) (*host.Pair, error) {
 	o = o.withDefaults()
-	snaps, err := twoSamples(ctx, o, func(fsys bundle.FS, now time.Time) (*host.Snapshot, error) {
-		return liveSnapshot(fsys, o, now, nil)
+	carry := newThreadCarry(false)
+	snaps, err := twoSamples(ctx, o, carry, func(fsys bundle.FS, now time.Time) (*host.Snapshot, error) {
+		return liveSnapshot(fsys, o, now, nil, carry)
 	})
 	if err != nil {
 		return nil, err
@@ -38,7 +39,11 @@ func Live(ctx context.Context, o Options) (*host.Pair, error) {
 // progress. The first reads through bundle.Live(); the second through a
 // bundle.Preopened whose thread files, those the first sample read, were
 // opened during the interval, so that opening them does not add to it.
-func twoSamples(ctx context.Context, o Options, take func(fsys bundle.FS, now time.Time) (*host.Snapshot, error)) ([2]*host.Snapshot, error) {
+//
+// carry, when set, leaves out of the files opened early those of the
+// processes that have not run since the first sample: their threads are
+// likely to be carried over, not read.
+func twoSamples(ctx context.Context, o Options, carry *threadCarry, take func(fsys bundle.FS, now time.Time) (*host.Snapshot, error)) ([2]*host.Snapshot, error) {
 	var out [2]*host.Snapshot
 	if err := ctx.Err(); err != nil {
 		return out, err
@@ -52,8 +57,14 @@ func twoSamples(ctx context.Context, o Options, take func(fsys bundle.FS, now ti
 	out[0] = s
 	// The files are opened until shortly before the second sample is due.
 	due := start.Add(o.Interval)
-	early := bundle.LivePreopenedAt(o.Root, threadStatNames(s), due.Add(-preopenMargin))
-	defer early.Close()
+	var skip func(pid int) bool
+	if carry != nil {
+		skip = carry.idleSince(bundle.LiveAt(o.Root))
+	}
+	early := bundle.LivePreopenedAt(o.Root, threadStatNames(s, skip), due.Add(-preopenMargin))
+	// The files the second sample did not read (the threads it carried
+	// over) are closed after it, off the time it adds.
+	defer func() { go early.Close() }()
 	if wait := time.Until(due); wait > 0 {
 		progress(o, "waiting %s", wait.Round(100*time.Millisecond))
 		t := time.NewTimer(wait)
@@ -85,10 +96,14 @@ func progress(o Options, format string, a ...any) {
 
 // liveSnapshot takes one sample of the running host through fsys (the live
 // root, or a recording wrapper of it). put, when set, receives the files
-// made from non-file data (ethtool, uname, hostname, date).
-func liveSnapshot(fsys bundle.FS, o Options, now time.Time, put func(string, []byte)) (*host.Snapshot, error) {
+// made from non-file data (ethtool, uname, hostname, date). carry, when
+// set, is shared by the two samples of one run (threadCarry).
+func liveSnapshot(fsys bundle.FS, o Options, now time.Time, put func(string, []byte), carry *threadCarry) (*host.Snapshot, error) {
 	l := newLoader(fsys, KindLive, o)
 	l.put = put
+	if carry != nil {
+		l.carry, l.carrySample = carry, carry.begin()
+	}
 	l.kmsg = readKmsg
 	p, err := newEthtoolProber()
 	if err != nil {

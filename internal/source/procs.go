@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math/bits"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -136,6 +137,11 @@ func (l *loader) loadProcsProc() {
 	if v := c.threadFail.Load(); v > 0 {
 		tnote = fmt.Sprintf("threads of %d processes unreadable; their main thread stands in", v)
 	}
+	if l.carry != nil && l.carrySample == 2 {
+		if v := l.carry.carried.Load(); v > 0 {
+			tnote = joinNote(tnote, fmt.Sprintf("threads of %d processes that did not run over the interval as the first sample read them", v))
+		}
+	}
 	if len(out) == 0 {
 		terr = perr
 	} else {
@@ -223,14 +229,35 @@ func (l *loader) readProc(pid int, users map[int]string, c *procCounts) (host.Pr
 		}
 		p.Cmdline, _ = safe(func() (string, error) { return parse.Cmdline(b), nil })
 	}
-	if numThreads(sb) == 1 || p.Kernel {
+	nt := numThreads(sb)
+	if nt == 1 || p.Kernel {
 		p.Threads = []host.Thread{main}
 		return p, true
 	}
-	threads, ok := l.readTasks(dir+"/task", &p, uid)
+	cpu := ts.UTime + ts.STime
+	if l.carry != nil && l.carrySample == 2 {
+		if cp := l.carry.reuse(pid, ts.StartTime, cpu, nt); cp != nil {
+			p.Threads = slices.Clone(cp.threads)
+			if l.put != nil {
+				for _, f := range cp.files {
+					l.put(f.name, f.data)
+				}
+			}
+			c.threadsRead.Add(int64(len(p.Threads)))
+			return p, true
+		}
+	}
+	var files []carriedFile
+	remember := l.carry != nil && l.carrySample == 1 && ts.StartTime > 0 && nt > 1
+	if remember && l.carry.record {
+		files = make([]carriedFile, 0, 2*nt)
+	}
+	threads, ok := l.readTasks(dir+"/task", &p, uid, &files)
 	if !ok {
 		c.threadFail.Add(1)
 		threads = []host.Thread{main}
+	} else if remember {
+		l.carry.remember(pid, ts.StartTime, cpu, nt, threads, files)
 	}
 	c.threadsRead.Add(int64(len(threads)))
 	p.Threads = threads
@@ -243,7 +270,10 @@ func (l *loader) readProc(pid int, users map[int]string, c *procCounts) (host.Pr
 // longest /proc text (on a 10,000-thread host it halves the reading time);
 // while collecting, the status file netdoctor would have read is written
 // with the lines it uses.
-func (l *loader) readTasks(dir string, p *host.Proc, uid int) ([]host.Thread, bool) {
+//
+// files, when it points to a non-nil slice, receives the files made or
+// read for each thread (threadCarry).
+func (l *loader) readTasks(dir string, p *host.Proc, uid int, files *[]carriedFile) ([]host.Thread, bool) {
 	ents, err := l.readDir(dir)
 	if err != nil {
 		return nil, false
@@ -256,18 +286,33 @@ func (l *loader) readTasks(dir string, p *host.Proc, uid int) ([]host.Thread, bo
 	}
 	threads := make([]host.Thread, len(tids))
 	okv := make([]bool, len(tids))
+	var kept [][2]carriedFile
+	if files != nil && *files != nil {
+		kept = make([][2]carriedFile, len(tids))
+	}
 	// A process with thousands of threads is read by several workers.
 	workers := 1
 	if len(tids) >= bigProcThreads {
 		workers = procWorkers
 	}
 	parallel(len(tids), workers, func(i int) {
-		threads[i], okv[i] = l.readTask(dir, tids[i], p, uid)
+		var keep *[2]carriedFile
+		if kept != nil {
+			keep = &kept[i]
+		}
+		threads[i], okv[i] = l.readTask(dir, tids[i], p, uid, keep)
 	})
 	out := threads[:0]
 	for i := range threads {
 		if okv[i] {
 			out = append(out, threads[i])
+			if kept != nil {
+				for _, f := range kept[i] {
+					if f.name != "" {
+						*files = append(*files, f)
+					}
+				}
+			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].TID < out[j].TID })
@@ -276,11 +321,12 @@ func (l *loader) readTasks(dir string, p *host.Proc, uid int) ([]host.Thread, bo
 
 // threadStatNames are the thread files loadProcsProc read for s, which it
 // reads again for a later sample of the same host: task/TID/stat of each
-// user process with more than one thread.
-func threadStatNames(s *host.Snapshot) []string {
+// user process with more than one thread, but those of the processes
+// skip (may be nil) leaves out.
+func threadStatNames(s *host.Snapshot, skip func(pid int) bool) []string {
 	var names []string
 	for _, p := range s.Procs {
-		if p.Kernel || len(p.Threads) < 2 {
+		if p.Kernel || len(p.Threads) < 2 || skip != nil && skip(p.PID) {
 			continue
 		}
 		dir := "proc/" + strconv.Itoa(p.PID) + "/task/"
@@ -295,8 +341,9 @@ func threadStatNames(s *host.Snapshot) []string {
 // read in parallel.
 const bigProcThreads = 256
 
-// readTask reads one task/TID; ok is false when it exited meanwhile.
-func (l *loader) readTask(dir string, tid int, p *host.Proc, uid int) (host.Thread, bool) {
+// readTask reads one task/TID; ok is false when it exited meanwhile. keep,
+// when set, receives copies of its stat and status files as recorded.
+func (l *loader) readTask(dir string, tid int, p *host.Proc, uid int, keep *[2]carriedFile) (host.Thread, bool) {
 	tdir := dir + "/" + strconv.Itoa(tid)
 	sb, err := l.readFile(tdir + "/stat")
 	if err != nil {
@@ -306,15 +353,25 @@ func (l *loader) readTask(dir string, tid int, p *host.Proc, uid int) (host.Thre
 	if err != nil {
 		return host.Thread{}, false
 	}
+	if keep != nil {
+		keep[0] = carriedFile{tdir + "/stat", bytes.Clone(sb)}
+	}
 	t := threadFromStat(tid, ts)
 	if cpus, ok := l.liveAffinity(tid); ok {
 		t.Allowed = cpus
 		if l.put != nil {
-			l.put(tdir+"/status", taskStatus(ts.Comm, p.PID, tid, p.PPID, uid, cpus))
+			st := taskStatus(ts.Comm, p.PID, tid, p.PPID, uid, cpus)
+			l.put(tdir+"/status", st)
+			if keep != nil {
+				keep[1] = carriedFile{tdir + "/status", st}
+			}
 		}
 	} else if b, err := l.readFile(tdir + "/status"); err == nil {
 		if st, perr := l.taskStatus(b); perr == nil || st.Pid > 0 {
 			t.Allowed = st.CpusAllowed
+		}
+		if keep != nil {
+			keep[1] = carriedFile{tdir + "/status", bytes.Clone(b)}
 		}
 	}
 	return t, true

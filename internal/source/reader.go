@@ -29,6 +29,11 @@ type loader struct {
 	// put, when set, receives files the live loader made up from non-file
 	// data (ethtool ioctls, uname, the clock) at the path sos would use.
 	put func(name string, data []byte)
+	// carry spares a live run's second sample the threads of processes
+	// that did not run (threadCarry); nil offline. carrySample is this
+	// sample's number in the run (1 or 2).
+	carry       *threadCarry
+	carrySample int
 	// kmsg reads the live kernel log (readKmsg); nil offline and in tests.
 	kmsg func() ([]byte, error)
 	// netDir is a sosreport's proc/<pid>/net (sosNetDir).
