@@ -32,6 +32,7 @@ func Registry() []*Check {
 		RPFilterDrops,
 		PCIeLinkDowngrade,
 		PauseFrames,
+		MSIXDisabled,
 	}
 }
 

@@ -110,6 +110,7 @@ func Fixtures() []Scenario {
 		tcpMemPressure(), tcpMemBelowPressure(), neighTableFull(), neighAboveThresh1(), podListenOverflow(),
 		enaPPSAllowance(), enaAllowanceHistory(), gveNoBuffers(), bnxtDiscards(), i40ePortDiscards(), i40eNotLosses(), mlx5UnknownDiscards(), crcErrors(), crcErrorsHistory(),
 		lroRouter(), bondLACPSplit(), rpFilterMultiHomed(), pcieX4Sosreport(),
+		msixLegacy(),
 	})
 }
 

@@ -382,6 +382,13 @@ type PCIeLink struct {
 	// MSIX is lspci's "MSI-X: Enable+" (true) or "Enable-" (false); nil
 	// when not reported (sysfs does not say).
 	MSIX *bool `json:"msix,omitempty"`
+	// MSIXCount is the MSI-X capability's table size (lspci's "Count="):
+	// how many vectors, hence queues with their own interrupt, the
+	// function can have; 0 when not reported.
+	MSIXCount int `json:"msix_count,omitempty"`
+	// MSI is lspci's "MSI: Enable+" (true) or "Enable-" (false); nil when
+	// the function has no MSI capability or it was not reported.
+	MSI *bool `json:"msi,omitempty"`
 }
 
 // Downgraded reports whether the link trained below its capability.
