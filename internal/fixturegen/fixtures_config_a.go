@@ -330,6 +330,7 @@ func (m *model) configInputsNotOK() []ExpectInput {
 			continue
 		}
 		out = append(out, ExpectInput{Name: "ethtool_pause", Subject: n.Name, Status: "missing"})
+		out = append(out, ExpectInput{Name: "ethtool_coalesce", Subject: n.Name, Status: "missing"})
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/netdoctor/netdoctor/internal/host"
+	"github.com/netdoctor/netdoctor/internal/parse/cmdout"
 )
 
 // Fixtures of the configuration checks of the adapter's interrupts and
@@ -45,4 +46,23 @@ func msixLegacy() Scenario {
 		Verdicts: Verdicts{chkMSIX: vFail, chkPCIe: vPass, chkLRO: vNotApp, chkBond: vNotApp},
 	}
 	return sc
+}
+
+// ethtoolCoalesce is ethtool -c of a fixture NIC: the driver's default
+// coalescing on physical NICs (ixgbe: adaptive off, rx-usecs 1, its
+// dynamic ITR; the others adaptive RX and TX on with 50 µs), "not
+// supported" elsewhere, as sos writes it (the error before the header).
+func (m *model) ethtoolCoalesce(n *nicModel) []byte {
+	if n.Kind != KindPhysical {
+		return []byte("Cannot get device coalesce settings: Operation not supported\nCoalesce parameters for " + n.Name + ":\n")
+	}
+	on, off := true, false
+	c := host.Coalesce{AdaptiveRX: &on, AdaptiveTX: &on, RXUsecs: 50, RXFrames: 0, TXUsecs: 50, TXFrames: 0}
+	if n.Driver == "ixgbe" {
+		c = host.Coalesce{AdaptiveRX: &off, AdaptiveTX: &off, RXUsecs: 1, RXFrames: 0, TXUsecs: 0, TXFrames: 0}
+	}
+	if n.Coalesce != nil {
+		c = *n.Coalesce
+	}
+	return cmdout.FormatEthtoolCoalesce(n.Name, c)
 }

@@ -237,6 +237,9 @@ type NIC struct {
 	// Pause is ethtool -a (default: autoneg on, RX and TX on for
 	// physical NICs; not supported on others).
 	Pause *host.Pause
+	// Coalesce is ethtool -c (default by driver for physical NICs; not
+	// supported on others).
+	Coalesce *host.Coalesce
 }
 
 // Queue is one queue vector of a NIC.

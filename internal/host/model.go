@@ -94,6 +94,7 @@ const (
 	InputRPFilter        = "rp_filter"        // per NIC: net.ipv4.conf.NAME.rp_filter
 	InputEthtoolPause    = "ethtool_pause"    // per NIC: ethtool -a (ETHTOOL_GPAUSEPARAM live)
 	InputPCIeLink        = "pcie_link"        // per NIC: sysfs current/max_link_speed/width, lspci -nnvv offline
+	InputEthtoolCoalesce = "ethtool_coalesce" // per NIC: ethtool -c (ETHTOOL_GCOALESCE live)
 )
 
 // Snapshot is everything one sample of a host saw.
@@ -363,6 +364,23 @@ type NIC struct {
 	// Pause is `ethtool -a DEV` (flow control); nil when not read or not
 	// supported.
 	Pause *Pause `json:"pause,omitempty"`
+	// Coalesce is `ethtool -c DEV` (interrupt coalescing); nil when not
+	// read or not supported.
+	Coalesce *Coalesce `json:"coalesce,omitempty"`
+}
+
+// Coalesce is a NIC's interrupt coalescing as ethtool -c shows it: how
+// long (µs) and how many frames the adapter waits before it interrupts.
+// A value the driver does not report ("n/a") is -1.
+type Coalesce struct {
+	// AdaptiveRX and AdaptiveTX are "Adaptive RX: on  TX: off"; nil when
+	// not reported.
+	AdaptiveRX *bool `json:"adaptive_rx,omitempty"`
+	AdaptiveTX *bool `json:"adaptive_tx,omitempty"`
+	RXUsecs    int   `json:"rx_usecs"`
+	RXFrames   int   `json:"rx_frames"`
+	TXUsecs    int   `json:"tx_usecs"`
+	TXFrames   int   `json:"tx_frames"`
 }
 
 // Pause is Ethernet flow control as ethtool -a shows it.

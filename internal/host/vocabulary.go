@@ -17,7 +17,7 @@ var KnownInputs = []string{
 	InputConntrackStat, InputArpCache, InputNdiscCache, InputSockstat, InputSockstat6,
 	InputSNMP6, InputUDP, InputUDP6, InputSocketOwners, InputKernelLog, InputNICLink,
 	InputEthtoolLink, InputEthtoolModule, InputNamespaces, InputProcessVisibility,
-	InputEthtoolFeatures, InputBonding, InputRPFilter, InputEthtoolPause, InputPCIeLink,
+	InputEthtoolFeatures, InputBonding, InputRPFilter, InputEthtoolPause, InputPCIeLink, InputEthtoolCoalesce,
 }
 
 // The kinds of interface (NIC.Kind): an open set, which may gain values.
