@@ -33,6 +33,7 @@ func Registry() []*Check {
 		PCIeLinkDowngrade,
 		PauseFrames,
 		MSIXDisabled,
+		CPUPowerIRQCPUs,
 	}
 }
 
