@@ -211,6 +211,12 @@ func fifoFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
 	if ring != nil && ring.RXMax > 0 && ring.RX < ring.RXMax {
 		diag = append(diag, fmt.Sprintf("the RX ring is %d of a possible %d", ring.RX, ring.RXMax))
 	}
+	if c := nl.NIC.Coalesce; c != nil {
+		figs = append(figs, figure(nl.Name+" interrupt coalescing (ethtool -c)", coalesceText(c), "", "configuration"))
+		if d := coalesceDiag(ev, nl, c); d != "" {
+			diag = append(diag, d)
+		}
+	}
 	for _, c := range concentrations(ev) {
 		if c.NIC == nl && c.SpreadPossible {
 			diag = append(diag, fmt.Sprintf("CPU %d services %d of its %d active queues (irq-concentration)", c.CPU, len(c.IRQs), c.Active))
@@ -431,4 +437,47 @@ func isBondSlave(ev *Evidence, name string) bool {
 		}
 	}
 	return false
+}
+
+// coalesceText says a NIC's receive coalescing as ethtool -c names it:
+// "adaptive-rx on, rx-usecs 50, rx-frames 0".
+func coalesceText(c *host.Coalesce) string {
+	var parts []string
+	if c.AdaptiveRX != nil {
+		v := "off"
+		if *c.AdaptiveRX {
+			v = "on"
+		}
+		parts = append(parts, "adaptive-rx "+v)
+	}
+	num := func(v int) string {
+		if v < 0 {
+			return "n/a"
+		}
+		return fmt.Sprint(v)
+	}
+	parts = append(parts, "rx-usecs "+num(c.RXUsecs), "rx-frames "+num(c.RXFrames))
+	return strings.Join(parts, ", ")
+}
+
+// coalesceDiag names the coalescing as a cause when, with adaptive
+// coalescing off, the adapter waits longer before interrupting than the
+// RX ring lasts at the NIC's packet rate over the window: the ring fills
+// before the interrupt that drains it (arithmetic, no threshold of its
+// own).
+func coalesceDiag(ev *Evidence, nl *hostview.NICLoad, c *host.Coalesce) string {
+	if c.AdaptiveRX != nil && *c.AdaptiveRX || c.RXUsecs <= 0 || !ev.TwoSample() || !ev.HasRates() {
+		return ""
+	}
+	ring := nl.NIC.Ring
+	pkts, ok := ev.NICCounter(nl.Name, hostview.FromSysfs, "rx_packets")
+	if ring == nil || ring.RX <= 0 || !ok || pkts == 0 {
+		return ""
+	}
+	pps := ev.Rate(pkts)
+	fill := float64(ring.RX) / pps * 1e6 // µs to fill the ring
+	if float64(c.RXUsecs) < fill {
+		return ""
+	}
+	return fmt.Sprintf("adaptive coalescing is off and rx-usecs is %d µs, while the %d-descriptor ring fills in about %.0f µs at %s received packets: the interrupt comes after the ring is full", c.RXUsecs, ring.RX, fill, fmtRate(pps))
 }

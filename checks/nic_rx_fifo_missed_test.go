@@ -59,6 +59,42 @@ func TestNICRxFIFOMissed(t *testing.T) {
 			},
 		},
 		{
+			name: "coalescing is evidence, and a cause when the ring fills before the interrupt",
+			pair: func(t *testing.T) *host.Pair {
+				off := false
+				s := fifoHost()
+				// 256 descriptors at 200,000 packets/s last 1,280 µs; the
+				// adapter waits 2,000 µs.
+				s.NICs[0].Coalesce = &host.Coalesce{AdaptiveRX: &off, RXUsecs: 2000, RXFrames: 0, TXUsecs: 0, TXFrames: 0}
+				return later(t, s, func(a *host.Snapshot) { grow(a, 1_000_000, 10, 10) })
+			},
+			verdict: Fail, want: "eth2  warning",
+			also: func(t *testing.T, o Outcome) {
+				f := o.Findings[0]
+				if !strings.Contains(figureText(f), "adaptive-rx off, rx-usecs 2000, rx-frames 0") {
+					t.Errorf("figures:\n%s", figureText(f))
+				}
+				if !strings.Contains(f.Explanation, "rx-usecs is 2000 µs, while the 256-descriptor ring fills in about 1280 µs") {
+					t.Errorf("explanation: %s", f.Explanation)
+				}
+			},
+		},
+		{
+			name: "near miss: adaptive coalescing is evidence only",
+			pair: func(t *testing.T) *host.Pair {
+				on := true
+				s := fifoHost()
+				s.NICs[0].Coalesce = &host.Coalesce{AdaptiveRX: &on, RXUsecs: 2000, RXFrames: 0, TXUsecs: 0, TXFrames: 0}
+				return later(t, s, func(a *host.Snapshot) { grow(a, 1_000_000, 10, 10) })
+			},
+			verdict: Fail, want: "eth2  warning",
+			also: func(t *testing.T, o Outcome) {
+				if f := o.Findings[0]; strings.Contains(f.Explanation, "rx-usecs is") || !strings.Contains(figureText(f), "adaptive-rx on") {
+					t.Errorf("explanation: %s\nfigures:\n%s", f.Explanation, figureText(f))
+				}
+			},
+		},
+		{
 			name: "a small loss is a warning",
 			pair: func(t *testing.T) *host.Pair {
 				return later(t, fifoHost(), func(a *host.Snapshot) { grow(a, 1_000_000, 10, 10) })

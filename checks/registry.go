@@ -33,6 +33,8 @@ func Registry() []*Check {
 		RPFilterDrops,
 		PCIeLinkDowngrade,
 		PauseFrames,
+		MSIXDisabled,
+		CPUPowerIRQCPUs,
 	}
 }
 

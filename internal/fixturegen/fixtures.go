@@ -111,6 +111,7 @@ func Fixtures() []Scenario {
 		tcpMemPressure(), tcpMemBelowPressure(), neighTableFull(), neighAboveThresh1(), podListenOverflow(),
 		enaPPSAllowance(), enaAllowanceHistory(), gveNoBuffers(), bnxtDiscards(), i40ePortDiscards(), i40eNotLosses(), mlx5UnknownDiscards(), crcErrors(), crcErrorsHistory(),
 		lroRouter(), bondLACPSplit(), rpFilterMultiHomed(), pcieX4Sosreport(),
+		msixLegacy(), cpuPowersaveDrops(), cpuPstateEPPPerformance(),
 	})
 }
 
@@ -122,6 +123,7 @@ func healthy2SocketHT() Scenario {
 		Hostname:    "web01",
 		Times:       pair(at(time.March, 5, 10, 11, 12), 5),
 		CPU:         CPUSpec{Model: "Intel(R) Xeon(R) Silver 4110 CPU @ 2.10GHz", MHz: 2100, Sockets: 2, CoresPerSocket: 8, ThreadsPerCore: 2, CoreIDs: []int{0, 1, 2, 3, 4, 8, 9, 10}},
+		Power:       &PowerSpec{Driver: "intel_pstate", Governor: "powersave", EPP: "balance_performance", CurMHz: 2100, MaxMHz: 3000},
 		NICs: []NIC{lo(),
 			{Name: "eth0", Driver: "ixgbe", PCI: "0000:18:00.0", NUMANode: 0, Speed: 10000, MaxCombined: 63, IRQBase: 60, Queues: queuesOn("eth0", seq(0, 7), 5000)},
 			{Name: "eth1", Driver: "ixgbe", PCI: "0000:86:00.0", NUMANode: 1, Speed: 10000, MaxCombined: 63, IRQBase: 90, Queues: queuesOn("eth1", seq(8, 15), 5000)},

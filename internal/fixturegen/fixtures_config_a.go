@@ -244,7 +244,17 @@ func (m *model) writePCIe(w *sampleWriter, sysfs bool) {
 			sta += " (downgraded)"
 		}
 		fmt.Fprintf(&lspci, "%s Ethernet controller [0200]: %s [8086:1572] (rev 02)\n", strings.TrimPrefix(n.PCI, "0000:"), n.Driver)
-		fmt.Fprintf(&lspci, "\tCapabilities: [70] MSI-X: Enable+ Count=129 Masked-\n\tCapabilities: [a0] Express (v2) Endpoint, MSI 00\n")
+		if p.MSI != nil {
+			fmt.Fprintf(&lspci, "\tCapabilities: [50] MSI: Enable%s Count=1/1 Maskable+ 64bit+\n", plusMinus(*p.MSI))
+		}
+		msix, count := true, 129
+		if p.MSIX != nil {
+			msix = *p.MSIX
+		}
+		if p.MSIXCount > 0 {
+			count = p.MSIXCount
+		}
+		fmt.Fprintf(&lspci, "\tCapabilities: [70] MSI-X: Enable%s Count=%d Masked-\n\tCapabilities: [a0] Express (v2) Endpoint, MSI 00\n", plusMinus(msix), count)
 		fmt.Fprintf(&lspci, "\t\tLnkCap:\tPort #0, Speed %s, Width x%d, ASPM L1, Exit Latency L1 <16us\n", gtsLspci(p.MaxSpeed), p.MaxWidth)
 		fmt.Fprintf(&lspci, "\t\tLnkSta:\t%s\n\tKernel driver in use: %s\n\n", sta, n.Driver)
 	}
@@ -252,6 +262,14 @@ func (m *model) writePCIe(w *sampleWriter, sysfs bool) {
 		lspci.WriteString("00:00.0 Host bridge [0600]: Intel Corporation Sky Lake-E DMI3 Registers [8086:2020] (rev 04)\n\tSubsystem: Intel Corporation Device [8086:0000]\n")
 		w.cmd("pci", "lspci -nnvv", "lspci_-nnvv", []byte(lspci.String()))
 	}
+}
+
+// plusMinus is lspci's flag notation: "+" for on, "-" for off.
+func plusMinus(on bool) string {
+	if on {
+		return "+"
+	}
+	return "-"
 }
 
 // gts prints a link speed as sysfs does ("8.0", "2.5").
@@ -312,6 +330,7 @@ func (m *model) configInputsNotOK() []ExpectInput {
 			continue
 		}
 		out = append(out, ExpectInput{Name: "ethtool_pause", Subject: n.Name, Status: "missing"})
+		out = append(out, ExpectInput{Name: "ethtool_coalesce", Subject: n.Name, Status: "missing"})
 	}
 	return out
 }

@@ -112,6 +112,11 @@ func TestParsersAcceptFixtures(t *testing.T) {
 					_, err = cmdout.EthtoolChannels(b)
 				case strings.HasPrefix(p, "sos_commands/networking/ethtool_-m_"):
 					_, err = cmdout.EthtoolModule(b)
+				case strings.HasPrefix(p, "sos_commands/networking/ethtool_-c_"):
+					_, err = cmdout.EthtoolCoalesce(b)
+					if errors.Is(err, cmdout.ErrUnavailable) {
+						err = nil
+					}
 				case strings.HasPrefix(p, "sos_commands/networking/ethtool_-a_"):
 					_, err = cmdout.EthtoolPause(b)
 					if errors.Is(err, cmdout.ErrUnavailable) {

@@ -135,8 +135,9 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 		files[""] = m.ethtoolPlain(n, collect)
 		files["-k"] = m.ethtoolFeatures(n)
 		files["-a"] = m.ethtoolPause(n)
+		files["-c"] = m.ethtoolCoalesce(n)
 		dev := sosMangle(n.Name)
-		for _, opt := range []string{"", "-S", "-i", "-g", "-l", "-k", "-a"} {
+		for _, opt := range []string{"", "-S", "-i", "-g", "-l", "-k", "-a", "-c"} {
 			name, exec := "ethtool_"+dev, "ethtool "+n.Name
 			if opt != "" {
 				name, exec = "ethtool_"+opt+"_"+dev, "ethtool "+opt+" "+n.Name

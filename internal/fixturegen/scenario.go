@@ -75,6 +75,9 @@ type Scenario struct {
 	// Softnet adds per-CPU softnet counters (dropped, squeeze, ...) to the
 	// processed counts derived from the queue rates.
 	Softnet map[int]Softnet
+	// Power writes cpufreq, intel_pstate and cpuidle sysfs (nil: none,
+	// as on a host without a cpufreq driver; fixtures_config_c.go).
+	Power *PowerSpec
 	// NetRX adds NET_RX softirq runs per second per CPU beyond the queue
 	// interrupts (backlog processing of veth and RPS traffic).
 	NetRX map[int]float64
@@ -256,6 +259,9 @@ type NIC struct {
 	// Pause is ethtool -a (default: autoneg on, RX and TX on for
 	// physical NICs; not supported on others).
 	Pause *host.Pause
+	// Coalesce is ethtool -c (default by driver for physical NICs; not
+	// supported on others).
+	Coalesce *host.Coalesce
 }
 
 // Queue is one queue vector of a NIC.

@@ -43,6 +43,7 @@ func (m *model) writeCPUSysfs(t *tree, s int, capped bool) {
 	}
 	t.line(d+"smt/active", smt)
 	t.line(d+"smt/control", "on")
+	m.writePower(t, s, capped)
 	for _, c := range m.cpuDirs(capped) {
 		cd := fmt.Sprintf("%scpu%d/", d, c)
 		if c != 0 {

@@ -99,6 +99,11 @@ const (
 	InputTCP      = "tcp"       // /proc/net/tcp (LISTEN rows)
 	InputTCP6     = "tcp6"      // /proc/net/tcp6 (LISTEN rows)
 	InputSSListen = "ss_listen" // sosreport: ss -peaonmi (listening TCP sockets with their backlog)
+
+	InputEthtoolCoalesce = "ethtool_coalesce" // per NIC: ethtool -c (ETHTOOL_GCOALESCE live)
+	InputCPUFreq         = "cpufreq"          // sys/devices/system/cpu/cpufreq/policy*/
+	InputIntelPstate     = "intel_pstate"     // sys/devices/system/cpu/intel_pstate/{status,no_turbo}
+	InputCPUIdle         = "cpuidle"          // sys/devices/system/cpu/cpuN/cpuidle/stateK/{name,latency,disable}
 )
 
 // Snapshot is everything one sample of a host saw.
@@ -129,7 +134,10 @@ type Snapshot struct {
 	// CmdLine is /proc/cmdline.
 	CmdLine string `json:"cmdline,omitempty"`
 
-	Topology   Topology          `json:"topology"`
+	Topology Topology `json:"topology"`
+	// Power is the CPUs' frequency and idle policy; nil when none of
+	// cpufreq, intel_pstate and cpuidle was read.
+	Power      *CPUPower         `json:"cpu_power,omitempty"`
 	Interrupts Interrupts        `json:"interrupts"`
 	NICs       []NIC             `json:"nics"`
 	Softnet    []SoftnetRow      `json:"softnet"`
@@ -418,6 +426,23 @@ type NIC struct {
 	// Pause is `ethtool -a DEV` (flow control); nil when not read or not
 	// supported.
 	Pause *Pause `json:"pause,omitempty"`
+	// Coalesce is `ethtool -c DEV` (interrupt coalescing); nil when not
+	// read or not supported.
+	Coalesce *Coalesce `json:"coalesce,omitempty"`
+}
+
+// Coalesce is a NIC's interrupt coalescing as ethtool -c shows it: how
+// long (µs) and how many frames the adapter waits before it interrupts.
+// A value the driver does not report ("n/a") is -1.
+type Coalesce struct {
+	// AdaptiveRX and AdaptiveTX are "Adaptive RX: on  TX: off"; nil when
+	// not reported.
+	AdaptiveRX *bool `json:"adaptive_rx,omitempty"`
+	AdaptiveTX *bool `json:"adaptive_tx,omitempty"`
+	RXUsecs    int   `json:"rx_usecs"`
+	RXFrames   int   `json:"rx_frames"`
+	TXUsecs    int   `json:"tx_usecs"`
+	TXFrames   int   `json:"tx_frames"`
 }
 
 // Pause is Ethernet flow control as ethtool -a shows it.
@@ -437,6 +462,13 @@ type PCIeLink struct {
 	// MSIX is lspci's "MSI-X: Enable+" (true) or "Enable-" (false); nil
 	// when not reported (sysfs does not say).
 	MSIX *bool `json:"msix,omitempty"`
+	// MSIXCount is the MSI-X capability's table size (lspci's "Count="):
+	// how many vectors, hence queues with their own interrupt, the
+	// function can have; 0 when not reported.
+	MSIXCount int `json:"msix_count,omitempty"`
+	// MSI is lspci's "MSI: Enable+" (true) or "Enable-" (false); nil when
+	// the function has no MSI capability or it was not reported.
+	MSI *bool `json:"msi,omitempty"`
 }
 
 // Downgraded reports whether the link trained below its capability.
@@ -858,4 +890,76 @@ type NetNamespace struct {
 	// collect from /proc/PID/net/tcp and tcp6 of its process, in a
 	// sosreport from `ip netns exec NS ss -peaonmi`; nil when not read.
 	Listeners []TCPListener `json:"listeners,omitempty"`
+}
+
+// CPUPower is the frequency and idle policy of the CPUs (cpufreq,
+// intel_pstate and cpuidle sysfs).
+type CPUPower struct {
+	// PStateStatus is intel_pstate/status ("active", "passive", "off");
+	// "" when the driver is not loaded. NoTurbo is intel_pstate/no_turbo;
+	// nil when not read.
+	PStateStatus string `json:"pstate_status,omitempty"`
+	NoTurbo      *bool  `json:"no_turbo,omitempty"`
+	// Freq holds one entry per CPU that a cpufreq policy covers, sorted by
+	// CPU; nil when cpufreq was not read (virtual machines have none).
+	Freq []CPUFreq `json:"freq,omitempty"`
+	// IdleDriver is cpuidle/current_driver ("intel_idle", "acpi_idle",
+	// "haltpoll", "none"); "" when not read.
+	IdleDriver string `json:"idle_driver,omitempty"`
+	// Idle holds the idle states of each CPU read, sorted by CPU.
+	Idle []CPUIdle `json:"idle,omitempty"`
+}
+
+// CPUFreq is the cpufreq policy of one CPU. Frequencies are in kHz, 0
+// when unknown; a string not read is "".
+type CPUFreq struct {
+	CPU      int    `json:"cpu"`
+	Driver   string `json:"driver,omitempty"`
+	Governor string `json:"governor,omitempty"`
+	// EPP is energy_performance_preference (HWP with intel_pstate or
+	// amd-pstate-epp): "performance", "balance_performance",
+	// "balance_power", "power", "default".
+	EPP    string `json:"epp,omitempty"`
+	CurKHz int    `json:"cur_khz,omitempty"`
+	MaxKHz int    `json:"max_khz,omitempty"`
+}
+
+// CPUIdle is the idle states of one CPU.
+type CPUIdle struct {
+	CPU    int         `json:"cpu"`
+	States []IdleState `json:"states"`
+}
+
+// IdleState is one cpuidle state: its name ("POLL", "C1", "C6"), exit
+// latency in µs and whether it is disabled.
+type IdleState struct {
+	Name      string `json:"name"`
+	LatencyUs int    `json:"latency_us"`
+	Disabled  bool   `json:"disabled,omitempty"`
+}
+
+// FreqOf returns the cpufreq entry of cpu, or nil.
+func (p *CPUPower) FreqOf(cpu int) *CPUFreq {
+	if p == nil {
+		return nil
+	}
+	for i := range p.Freq {
+		if p.Freq[i].CPU == cpu {
+			return &p.Freq[i]
+		}
+	}
+	return nil
+}
+
+// IdleOf returns the idle states of cpu, or nil.
+func (p *CPUPower) IdleOf(cpu int) *CPUIdle {
+	if p == nil {
+		return nil
+	}
+	for i := range p.Idle {
+		if p.Idle[i].CPU == cpu {
+			return &p.Idle[i]
+		}
+	}
+	return nil
 }

@@ -17,8 +17,9 @@ var KnownInputs = []string{
 	InputConntrackStat, InputArpCache, InputNdiscCache, InputSockstat, InputSockstat6,
 	InputSNMP6, InputUDP, InputUDP6, InputSocketOwners, InputKernelLog, InputNICLink,
 	InputEthtoolLink, InputEthtoolModule, InputNamespaces, InputProcessVisibility,
-	InputEthtoolFeatures, InputBonding, InputRPFilter, InputEthtoolPause, InputPCIeLink,
+	InputEthtoolFeatures, InputBonding, InputRPFilter, InputEthtoolPause, InputPCIeLink, InputEthtoolCoalesce,
 	InputTCP, InputTCP6, InputSSListen,
+	InputCPUFreq, InputIntelPstate, InputCPUIdle,
 }
 
 // The kinds of interface (NIC.Kind): an open set, which may gain values.

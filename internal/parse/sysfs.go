@@ -37,3 +37,27 @@ func Int(b []byte) (int64, error) {
 func Cmdline(b []byte) string {
 	return strings.TrimSpace(strings.ReplaceAll(string(b), "\x00", " "))
 }
+
+// maxWord bounds a sysfs word (a governor, a driver, an idle state name:
+// the kernel's limits are 16 to 32 bytes).
+const maxWord = 64
+
+// Word parses a sysfs file holding one word, such as scaling_governor
+// ("powersave\n") or a cpuidle state's name ("C1E"), trimming surrounding
+// whitespace. A word is printable ASCII without spaces, at most 64
+// bytes.
+func Word(b []byte) (string, error) {
+	t := trimSpace(b)
+	if len(t) == 0 {
+		return "", errorf("word", 0, "empty")
+	}
+	if len(t) > maxWord {
+		return "", errorf("word", 0, "longer than %d bytes", maxWord)
+	}
+	for _, c := range t {
+		if c <= ' ' || c > '~' {
+			return "", errorf("word", 0, "not one printable word: %s", quote(t))
+		}
+	}
+	return string(t), nil
+}

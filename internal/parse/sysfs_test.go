@@ -114,3 +114,34 @@ func FuzzCmdline(f *testing.F) {
 		}
 	})
 }
+
+func TestWord(t *testing.T) {
+	for in, want := range map[string]string{"powersave\n": "powersave", "  balance_performance \n": "balance_performance", "C1E": "C1E"} {
+		if got, err := Word([]byte(in)); err != nil || got != want {
+			t.Errorf("Word(%q) = %q, %v", in, got, err)
+		}
+	}
+	for _, in := range []string{"", " \n", "two words", "bad\x00", strings.Repeat("x", 65)} {
+		if _, err := Word([]byte(in)); err == nil {
+			t.Errorf("Word(%q) accepted", in)
+		}
+	}
+}
+
+func FuzzWord(f *testing.F) {
+	for _, s := range []string{"powersave\n", "C1E", "", "a b", "\xff"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		w, err := Word(b)
+		if err != nil {
+			return
+		}
+		if w == "" || len(w) > maxWord || strings.ContainsAny(w, " \t\n") {
+			t.Fatalf("bad word %q", w)
+		}
+		if back, err := Word([]byte(w + "\n")); err != nil || back != w {
+			t.Fatalf("round trip %q: %q %v", w, back, err)
+		}
+	})
+}

@@ -89,6 +89,7 @@ func (l *loader) load(now time.Time) {
 	})
 	run(host.InputSockstat, l.loadProcNet)
 	run(host.InputKernelLog, l.loadKernelLog)
+	run(host.InputCPUFreq, l.loadCPUPower)
 	wg.Wait()
 	l.loadJoined()
 

@@ -30,6 +30,7 @@ func (l *loader) loadNICConfig() {
 		}
 		if n.DeviceBacked() {
 			l.loadPause(n)
+			l.loadCoalesce(n)
 		}
 		if n.Kind != kindVeth {
 			l.readRPFilter(n)
@@ -250,4 +251,64 @@ func (p *ethtoolProber) pause(dev string) (host.Pause, error) {
 		return host.Pause{}, err
 	}
 	return host.Pause{AutoNeg: r.Autoneg != 0, RX: r.RxPause != 0, TX: r.TxPause != 0}, nil
+}
+
+// ioctlCoalesce names the live source of ethtool -c.
+const ioctlCoalesce = "ioctl ETHTOOL_GCOALESCE"
+
+// unsupportedCoalesce is what ethtool -c prints (sos order: the error
+// before the header) for a device without coalescing settings.
+func unsupportedCoalesce(dev string) []byte {
+	return []byte("Cannot get device coalesce settings: Operation not supported\nCoalesce parameters for " + dev + ":\n")
+}
+
+// coalesceProber answers ethtool -c live.
+type coalesceProber interface {
+	coalesce(dev string) (host.Coalesce, error)
+}
+
+// loadCoalesce reads a device's interrupt coalescing: live through
+// ETHTOOL_GCOALESCE (written into a collect bundle as ethtool -c prints
+// it), offline from ethtool_-c_DEV (sos networking plugin). A device that
+// does not support it is missing, and Coalesce stays nil.
+func (l *loader) loadCoalesce(n *host.NIC) {
+	if !l.live {
+		if c, ok := parseInput(l, host.InputEthtoolCoalesce, n.Name, ethtoolCands("-c", n.Name), cmdout.EthtoolCoalesce); ok {
+			n.Coalesce = &c
+		}
+		return
+	}
+	cp, ok := l.prober.(coalesceProber)
+	if !ok {
+		return
+	}
+	c, err := cp.coalesce(n.Name)
+	l.record(host.InputEthtoolCoalesce, n.Name, ioctlCoalesce, err, "")
+	switch {
+	case err == nil:
+		n.Coalesce = &c
+		if l.put != nil {
+			l.put(ethtoolPath("-c", n.Name), cmdout.FormatEthtoolCoalesce(n.Name, c))
+		}
+	case l.put != nil && errors.Is(err, errNotSupported):
+		l.put(ethtoolPath("-c", n.Name), unsupportedCoalesce(n.Name))
+	}
+}
+
+// coalesce reads ETHTOOL_GCOALESCE. The ioctl has no "not supported"
+// per field: every value is what the driver filled in.
+func (p *ethtoolProber) coalesce(dev string) (host.Coalesce, error) {
+	r, err := call(p, dev, func(e *ethtool.Ethtool) (ethtool.Coalesce, error) { return e.GetCoalesce(dev) })
+	if err != nil {
+		return host.Coalesce{}, err
+	}
+	rx, tx := r.UseAdaptiveRxCoalesce != 0, r.UseAdaptiveTxCoalesce != 0
+	clamp := func(v uint32) int {
+		if v > 1<<24 {
+			return -1
+		}
+		return int(v)
+	}
+	return host.Coalesce{AdaptiveRX: &rx, AdaptiveTX: &tx, RXUsecs: clamp(r.RxCoalesceUsecs), RXFrames: clamp(r.RxMaxCoalescedFrames),
+		TXUsecs: clamp(r.TxCoalesceUsecs), TXFrames: clamp(r.TxMaxCoalescedFrames)}, nil
 }

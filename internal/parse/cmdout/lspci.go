@@ -10,16 +10,18 @@ import (
 // maxPCIDevices bounds the devices kept from one lspci output.
 const maxPCIDevices = 4096
 
-// Lspci parses the PCI Express link and MSI-X state of every device of
+// Lspci parses the PCI Express link and the MSI-X (with its table size)
+// and MSI state of every device of
 // `lspci -nnvv`, keyed by the full address ("0000:3b:00.0"; lspci omits
 // domain 0000):
 //
 //	3b:00.0 Ethernet controller [0200]: Intel Corporation ... [8086:1572] (rev 02)
+//		Capabilities: [50] MSI: Enable- Count=1/1 Maskable+ 64bit+
 //		Capabilities: [70] MSI-X: Enable+ Count=129 Masked-
 //		LnkCap:	Port #0, Speed 8GT/s, Width x8, ASPM L1, Exit Latency L1 <16us
 //		LnkSta:	Speed 5GT/s (downgraded), Width x4 (downgraded)
 //
-// A device with neither link nor MSI-X lines is not kept. Values that do
+// A device with neither link nor MSI/MSI-X lines is not kept. Values that do
 // not parse are left unknown (0, nil).
 func Lspci(b []byte) (map[string]host.PCIeLink, error) {
 	const cmd = "lspci"
@@ -66,6 +68,16 @@ func Lspci(b []byte) (map[string]host.PCIeLink, error) {
 				link.MSIX = &on
 				seen = true
 			}
+			if i := strings.Index(rest, "Count="); i >= 0 {
+				link.MSIXCount = msixCount(rest[i+len("Count="):])
+			}
+		case strings.HasPrefix(t, "Capabilities:") && strings.Contains(t, "] MSI: Enable"):
+			_, rest, _ := strings.Cut(t, "MSI: Enable")
+			if rest != "" && (rest[0] == '+' || rest[0] == '-') {
+				on := rest[0] == '+'
+				link.MSI = &on
+				seen = true
+			}
 		}
 	}
 	flush()
@@ -73,6 +85,22 @@ func Lspci(b []byte) (map[string]host.PCIeLink, error) {
 		return out, noData(cmd, text, "device line")
 	}
 	return out, nil
+}
+
+// maxMSIX is the largest MSI-X table (PCI Local Bus 3.0: 2048 entries).
+const maxMSIX = 2048
+
+// msixCount reads the table size after "Count=" ("129 Masked-"); 0 when
+// it does not parse or is out of range.
+func msixCount(s string) int {
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		s = s[:i]
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 || n > maxMSIX {
+		return 0
+	}
+	return n
 }
 
 // pciAddr turns "3b:00.0" or "0000:3b:00.0" into the full address.

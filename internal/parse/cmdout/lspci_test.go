@@ -15,6 +15,7 @@ const lspciDowngraded = `3b:00.0 Ethernet controller [0200]: Intel Corporation E
 	Kernel driver in use: i40e
 
 0001:af:00.1 Ethernet controller [0200]: Mellanox Technologies MT27800 Family [ConnectX-5] [15b3:1017]
+	Capabilities: [60] MSI: Enable+ Count=1/1 Maskable+ 64bit+
 	Capabilities: [9c] MSI-X: Enable- Count=64 Masked-
 		LnkCap:	Port #0, Speed 8GT/s, Width x16, ASPM not supported
 		LnkSta:	Speed 8GT/s, Width x16, TrErr- Train- SlotClk+ DLActive- BWMgmt- ABWMgmt-
@@ -32,11 +33,11 @@ func TestLspci(t *testing.T) {
 		t.Fatalf("%d devices: %v", len(m), m)
 	}
 	a := m["0000:3b:00.0"]
-	if a.Speed != 5 || a.Width != 4 || a.MaxSpeed != 8 || a.MaxWidth != 8 || a.MSIX == nil || !*a.MSIX || !a.Downgraded() {
+	if a.Speed != 5 || a.Width != 4 || a.MaxSpeed != 8 || a.MaxWidth != 8 || a.MSIX == nil || !*a.MSIX || a.MSIXCount != 129 || a.MSI != nil || !a.Downgraded() {
 		t.Errorf("3b:00.0 = %+v", a)
 	}
 	b := m["0001:af:00.1"]
-	if b.Speed != 8 || b.Width != 16 || b.Downgraded() || b.MSIX == nil || *b.MSIX {
+	if b.Speed != 8 || b.Width != 16 || b.Downgraded() || b.MSIX == nil || *b.MSIX || b.MSIXCount != 64 || b.MSI == nil || !*b.MSI {
 		t.Errorf("af:00.1 = %+v", b)
 	}
 	if _, err := Lspci([]byte("pcilib: Cannot open /proc/bus/pci\n")); !errors.Is(err, ErrUnavailable) {
@@ -53,7 +54,7 @@ func TestLspci(t *testing.T) {
 }
 
 func FuzzLspci(f *testing.F) {
-	addSeeds(f, lspciDowngraded, "00:03.0 x\n\tLnkSta:\tSpeed 99999GT/s, Width x0\n")
+	addSeeds(f, lspciDowngraded, "00:03.0 x\n\tLnkSta:\tSpeed 99999GT/s, Width x0\n", "00:03.0 x\n\tCapabilities: [9c] MSI-X: Enable- Count=99999\n")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := Lspci(b)
 		checkErrText(t, err, "lspci")
@@ -61,7 +62,7 @@ func FuzzLspci(f *testing.F) {
 			t.Fatalf("bad map of %d", len(m))
 		}
 		for k, v := range m {
-			if len(k) != 12 || v.Speed < 0 || v.Speed > 1000 || v.Width < 0 || v.Width > 64 || v.MaxWidth < 0 || v.MaxWidth > 64 {
+			if len(k) != 12 || v.Speed < 0 || v.Speed > 1000 || v.Width < 0 || v.Width > 64 || v.MaxWidth < 0 || v.MaxWidth > 64 || v.MSIXCount < 0 || v.MSIXCount > maxMSIX {
 				t.Fatalf("bad device %q %+v", k, v)
 			}
 		}
