@@ -18,6 +18,7 @@ var KnownInputs = []string{
 	InputSNMP6, InputUDP, InputUDP6, InputSocketOwners, InputKernelLog, InputNICLink,
 	InputEthtoolLink, InputEthtoolModule, InputNamespaces, InputProcessVisibility,
 	InputEthtoolFeatures, InputBonding, InputRPFilter, InputEthtoolPause, InputPCIeLink,
+	InputNICQueues, InputRSSTable, InputTuned,
 }
 
 // The kinds of interface (NIC.Kind): an open set, which may gain values.

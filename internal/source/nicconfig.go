@@ -31,6 +31,9 @@ func (l *loader) loadNICConfig() {
 		if n.DeviceBacked() {
 			l.loadPause(n)
 		}
+		if n.Kind == kindPhysical {
+			l.loadRSS(n)
+		}
 		if n.Kind != kindVeth {
 			l.readRPFilter(n)
 		}
