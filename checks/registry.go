@@ -32,6 +32,11 @@ func Registry() []*Check {
 		RPFilterDrops,
 		PCIeLinkDowngrade,
 		PauseFrames,
+		RFSHalfConfigured,
+		NtupleOffRFS,
+		XPSUnset,
+		BusyPollGlobal,
+		TunedProfileDrift,
 	}
 }
 

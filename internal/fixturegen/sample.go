@@ -135,8 +135,14 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 		files[""] = m.ethtoolPlain(n, collect)
 		files["-k"] = m.ethtoolFeatures(n)
 		files["-a"] = m.ethtoolPause(n)
+		opts := []string{"", "-S", "-i", "-g", "-l", "-k", "-a"}
+		if collect && (n.Kind == KindPhysical || n.Kind == KindVirtio) {
+			// sos never runs ethtool -x; netdoctor collect writes it.
+			files["-x"] = m.ethtoolRSS(n)
+			opts = append(opts, "-x")
+		}
 		dev := sosMangle(n.Name)
-		for _, opt := range []string{"", "-S", "-i", "-g", "-l", "-k", "-a"} {
+		for _, opt := range opts {
 			name, exec := "ethtool_"+dev, "ethtool "+n.Name
 			if opt != "" {
 				name, exec = "ethtool_"+opt+"_"+dev, "ethtool "+opt+" "+n.Name
@@ -151,6 +157,7 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 	if m.sc.SysctlConf != "" && !collect {
 		t.text("etc/sysctl.conf", m.sc.SysctlConf)
 	}
+	m.writeTuned(w, collect)
 	if m.sc.Irqbalance.Installed {
 		p, body := m.irqbalanceConf()
 		t.text(p, body)
