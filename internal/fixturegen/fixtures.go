@@ -98,7 +98,7 @@ var threadsMissing = []ExpectInput{{Name: "threads", Subject: "", Status: "missi
 
 // Fixtures returns the committed fixtures, in README order.
 func Fixtures() []Scenario {
-	return withConfigB([]Scenario{
+	return withConfigB(append([]Scenario{
 		healthy2SocketHT(), irqCPU0(), irqCPU0SingleQueue(), irqSpreadLowPrio(), numaRemote(), numaUnknown(),
 		softnetDrops(), softnetSqueezeOnly(), nicFifoMissed(), virtioVM(), htSiblings(), htQueuesExceedCores(),
 		twRecycleNAT(), twRecycleOff(), redisOnIRQCPU(), offlineCPUs(), containerNoDevice(), singleSosreport(),
@@ -110,7 +110,7 @@ func Fixtures() []Scenario {
 		tcpMemPressure(), tcpMemBelowPressure(), neighTableFull(), neighAboveThresh1(), podListenOverflow(),
 		enaPPSAllowance(), enaAllowanceHistory(), gveNoBuffers(), bnxtDiscards(), i40ePortDiscards(), i40eNotLosses(), mlx5UnknownDiscards(), crcErrors(), crcErrorsHistory(),
 		lroRouter(), bondLACPSplit(), rpFilterMultiHomed(), pcieX4Sosreport(),
-	})
+	}, steeringFixtures()...))
 }
 
 func healthy2SocketHT() Scenario {
