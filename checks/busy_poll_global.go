@@ -64,7 +64,7 @@ func runBusyPollGlobal(ev *Evidence) Result {
 	read, rok := sysctlInt(ev, sysctlBusyRead)
 	poll, pok := sysctlInt(ev, sysctlBusyPoll)
 	if !rok && !pok {
-		return Result{Verdict: NotApplicable, Reason: "no net.core.busy_read or busy_poll (kernel without socket busy polling)"}
+		return Result{Verdict: NotApplicable, Reason: "no net.core.busy_read or busy_poll (a kernel without socket busy polling, or a container, whose network namespace does not show them)"}
 	}
 	if read <= 0 && poll <= 0 {
 		return Result{Verdict: Pass, Reason: "net.core.busy_read and busy_poll are 0: no socket busy-polls unless it asks (SO_BUSY_POLL)"}

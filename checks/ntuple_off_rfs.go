@@ -63,7 +63,7 @@ func runNtupleOffRFS(ev *Evidence) Result {
 	}
 	entries, ok := sysctlInt(ev, sysctlRFSEntries)
 	if !ok {
-		return Result{Verdict: NotApplicable, Reason: "no net.core.rps_sock_flow_entries (kernel without RFS)"}
+		return Result{Verdict: NotApplicable, Reason: "no net.core.rps_sock_flow_entries (a kernel without RFS, or a container, whose network namespace does not show it)"}
 	}
 	all, read, unread := steeringNICs(ev)
 	if len(all) == 0 {
