@@ -89,7 +89,7 @@ func runXPSUnset(ev *Evidence) Result {
 	case len(fs) > 0:
 		return Result{Verdict: Fail, Findings: fs}
 	case multi == 0:
-		return Result{Verdict: NotApplicable, Reason: "no NIC with two or more transmit queues (netvsc picks its own)"}
+		return Result{Verdict: NotApplicable, Reason: "no NIC has two or more transmit queues (netvsc NICs, which pick their own, aside)"}
 	case known == 0:
 		return Result{Verdict: NotEvaluated, Reason: "no xps_cpus file could be read (a kernel without CONFIG_XPS, or not readable)"}
 	}
