@@ -22,10 +22,13 @@ const (
 const rxnfcSize = 256
 
 // ifreqData is struct ifreq with ifr_data: the name, then the pointer to
-// the ethtool command (the union is 24 bytes on 64-bit kernels).
+// the ethtool command (the union is 24 bytes on 64-bit kernels). data is
+// an unsafe.Pointer, never a uintptr: the buffers may live on the
+// goroutine's stack, and only a typed pointer is moved with it when the
+// stack grows (x/sys/unix's ifreqData does the same).
 type ifreqData struct {
 	name [ifnamsiz]byte
-	data uintptr
+	data unsafe.Pointer
 	_    [16]byte
 }
 
@@ -47,7 +50,7 @@ func readRSSTable(dev string) (host.RSSTable, error) {
 	do := func(buf []byte) error {
 		var ifr ifreqData
 		copy(ifr.name[:], dev)
-		ifr.data = uintptr(unsafe.Pointer(&buf[0]))
+		ifr.data = unsafe.Pointer(&buf[0])
 		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), unix.SIOCETHTOOL, uintptr(unsafe.Pointer(&ifr)))
 		runtime.KeepAlive(buf)
 		if errno != 0 {
