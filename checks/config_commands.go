@@ -21,14 +21,20 @@ const RFSFlowEntries = 32768
 
 // channelTarget is the channel change ethtool -L can make on nic toward
 // want queues: the kind ("combined" or "rx") and the count, capped by the
-// reported maximum. ok is false when the driver reports no channels, or
-// its maximum is already the current count (the setting is fixed).
+// reported maximum. The kind is the one the driver uses now: combined
+// channels, or separate rx channels when it runs rx channels and no
+// combined ones (some drivers report a maximum for both). ok is false when
+// the driver reports no channels, or the capped count is already the
+// current one (the setting is fixed, or already there).
 func channelTarget(nic *host.NIC, want int) (kind string, n int, ok bool) {
 	if nic == nil || nic.Channels == nil || want <= 0 {
 		return "", 0, false
 	}
 	ch := nic.Channels
 	switch {
+	case ch.MaxRX > 0 && ch.RX > 0 && ch.Combined == 0:
+		n = min(want, ch.MaxRX)
+		return "rx", n, n != ch.RX
 	case ch.MaxCombined > 0:
 		n = min(want, ch.MaxCombined)
 		return "combined", n, n != ch.Combined
@@ -37,6 +43,23 @@ func channelTarget(nic *host.NIC, want int) (kind string, n int, ok bool) {
 		return "rx", n, n != ch.RX
 	}
 	return "", 0, false
+}
+
+// reduceChannelsCommands cuts nic's receive channels to want (the cores
+// that can serve them), through channelTarget: the kind the driver uses
+// and within its maximum. Without ethtool -l (not collected) the command
+// is the common combined form, whose caveat says to check ethtool -l
+// first; when the driver reports channels that cannot go down to want
+// (fixed, or already at most want) there is no command.
+func reduceChannelsCommands(nic *host.NIC, name string, want int, why string, cmdKind CommandKind) []Command {
+	if nic == nil || nic.Channels == nil {
+		return channelsCommands(name, want, why, cmdKind)
+	}
+	kind, n, ok := channelTarget(nic, want)
+	if !ok || n >= currentQueues(nic) {
+		return nil
+	}
+	return setChannelsCommands(name, kind, n, why, cmdKind)
 }
 
 // currentQueues is the NIC's current receive channel count from ethtool

@@ -341,7 +341,7 @@ func spreadCommands(ev *Evidence, nl *hostview.NICLoad, irqs []*hostview.IRQLoad
 		"give each active queue IRQ of %s its own physical core on the NIC's CPUs (%s)", nl.Name, cpuList(chosen))))
 	cmds = append(cmds, verifyAffinityCommand(moves, nl.Name))
 	if plan.RoundRobin {
-		cmds = append(cmds, channelsCommands(nl.Name, plan.Cores, fmt.Sprintf(
+		cmds = append(cmds, reduceChannelsCommands(nl.NIC, nl.Name, plan.Cores, fmt.Sprintf(
 			"%s has %d active queues but only %d NIC-local cores: some cores take several queues; match the queue count to the cores",
 			nl.Name, len(irqs), plan.Cores), Option)...)
 	}

@@ -288,7 +288,7 @@ func numaCommands(ev *Evidence, nl *hostview.NICLoad, remote []*hostview.IRQLoad
 			nl.Name, nl.Node, cpuList(chosen))))
 		cmds = append(cmds, verifyAffinityCommand(moves, nl.Name))
 		if excess {
-			cmds = append(cmds, channelsCommands(nl.Name, cores, fmt.Sprintf(
+			cmds = append(cmds, reduceChannelsCommands(nl.NIC, nl.Name, cores, fmt.Sprintf(
 				"%s has more active queues than node %d has cores (%d): match the queue count to the local cores", nl.Name, nl.Node, cores), Option)...)
 		}
 		cmds = append(cmds, numaAppCommands(ev, nl, remoteNodes)...)
@@ -303,7 +303,7 @@ func numaCommands(ev *Evidence, nl *hostview.NICLoad, remote []*hostview.IRQLoad
 		})
 		cmds = append(cmds, ib[len(ib)-1])
 	} else if excess {
-		cmds = append(cmds, channelsCommands(nl.Name, cores, "match the queue count to the NIC-local cores", Change)...)
+		cmds = append(cmds, reduceChannelsCommands(nl.NIC, nl.Name, cores, "match the queue count to the NIC-local cores", Change)...)
 	}
 	return cmds
 }

@@ -35,6 +35,11 @@ func Registry() []*Check {
 		PauseFrames,
 		MSIXDisabled,
 		CPUPowerIRQCPUs,
+		RFSHalfConfigured,
+		NtupleOffRFS,
+		XPSUnset,
+		BusyPollGlobal,
+		TunedProfileDrift,
 	}
 }
 

@@ -18,6 +18,12 @@ const (
 	ImbalanceShare = 0.50
 	// ImbalanceMinQueues: the rule needs at least this many receive queues.
 	ImbalanceMinQueues = 4
+	// RSSTableSkew: an indirection table whose heaviest queue holds more
+	// than this many times the entries of its lightest (or that leaves a
+	// ring out) weights the queues unevenly (netdoctor default: ethtool's
+	// default and "equal" tables differ by at most one entry per queue,
+	// a ratio near 1).
+	RSSTableSkew = 1.5
 )
 
 // RSSQueueImbalance finds one receive queue carrying most of a multi-queue
@@ -29,7 +35,7 @@ var RSSQueueImbalance = &Check{
 	Severity: Notice,
 	Needs: []string{
 		host.InputInterrupts, host.InputIRQAffinity, host.InputNICs, host.InputNICSysfs,
-		host.InputEthtoolStats, host.InputSoftnet,
+		host.InputEthtoolStats, host.InputSoftnet, host.InputRSSTable,
 	},
 	Run: runRSSQueueImbalance,
 }
@@ -64,11 +70,18 @@ VLAN, PPPoE, DDoS traffic and single elephant flows as the usual causes.
 
 ## Fix and risks
 
+When the indirection table was read (live, netdoctor collect; sos does not collect ethtool -x) and
+weights the queues unevenly (the heaviest queue holds more than %s times the entries of the
+lightest, RSSTableSkew, or a ring has none), the table is the cause: ethtool -X DEV equal N is the
+fix, a change, not an option. Tables that leave rings out on purpose (queues reserved for ntuple
+rules or AF_XDP) are the trap: check before resetting. When the table is even, the traffic or the
+hash fields are the cause.
+
 Inspect the indirection table (ethtool -x) and the hash fields (ethtool -n DEV rx-flow-hash udp4).
 For UDP hashed on addresses only, ethtool -N DEV rx-flow-hash udp4 sdfn adds the ports (fragmented
 datagrams then spread unevenly). A skewed table is reset with ethtool -X DEV equal N. When the hash
 cannot see the flows (encapsulation, one elephant flow), RPS spreads the protocol work in software.
-`, ImbalanceMinQueues, fmtPct(ImbalanceShare), ImbalanceMinQueues)
+`, ImbalanceMinQueues, fmtPct(ImbalanceShare), ImbalanceMinQueues, fmt.Sprint(RSSTableSkew))
 
 // perQueuePackets matches ethtool -S per-queue receive packet counters:
 // rx_queue_3_packets (Intel), rx-3.packets (virtio, gve), rx3_packets (mlx5).
@@ -191,6 +204,19 @@ func imbalanceFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
 		Explanation: fmt.Sprintf("RSS sends %s of %s's received %s to queue %d, so one CPU does most of the receive work while the other queues idle. The hash may be limited by the traffic (a few elephant flows, which no setting fixes) or blind to the fields that differ (QinQ, PPPoE, tunnels, UDP hashed on addresses only).",
 			fmtPct(share), nl.Name, unit, hot),
 	}
+	table := tableSkew(nl.NIC)
+	if table.known {
+		figs := figure(fmt.Sprintf("%s queue %d share of the RSS indirection table", nl.Name, hot), tableShare(nl.NIC, hot),
+			fmt.Sprintf("max/min entries ≤ %s", fmt.Sprint(RSSTableSkew)), "configuration")
+		f.Evidence = append(f.Evidence, figs)
+		if table.skewed {
+			f.Explanation = fmt.Sprintf("RSS sends %s of %s's received %s to queue %d because its indirection table weights the queues unevenly (%s): the table, not the traffic, is the cause.",
+				fmtPct(share), nl.Name, unit, hot, table.words)
+			f.Summary += "; the RSS table is skewed"
+		} else {
+			f.Explanation += " The indirection table is even, so the traffic or the hash fields cause it."
+		}
+	}
 	escalate(ev, &f, nl.Name, hotCPUs)
 	q := shq(nl.Name)
 	f.Commands = []Command{
@@ -201,11 +227,70 @@ func imbalanceFinding(ev *Evidence, nl *hostview.NICLoad) (Finding, bool) {
 		{Run: fmt.Sprintf("ethtool -N %s rx-flow-hash udp4 sdfn", q), Kind: Option, NeedsRoot: true,
 			Why:     "if UDP is hashed on addresses only: add the ports to the hash so that flows between two hosts spread",
 			Caveats: []string{"Fragmented datagrams carry no ports: with port hashing their fragments may reach other queues than the first one (reordering)."}},
-		{Run: fmt.Sprintf("ethtool -X %s equal %d", q, nl.RXQueues), Kind: Option, NeedsRoot: true,
-			Why: "if the indirection table is skewed: spread it evenly over the receive queues"},
+	}
+	switch {
+	case table.skewed:
+		f.Commands = append(f.Commands, Command{Run: fmt.Sprintf("ethtool -X %s equal %d", q, table.rings), Kind: Change, NeedsRoot: true,
+			Why:     fmt.Sprintf("spread the indirection table evenly over the %d receive rings", table.rings),
+			Caveats: []string{"Rings left out on purpose (reserved for ntuple rules or AF_XDP) get traffic again; the setting is lost at driver reload: keep it with a tuned [net] or NetworkManager dispatcher script."}})
+	case !table.known:
+		f.Commands = append(f.Commands, Command{Run: fmt.Sprintf("ethtool -X %s equal %d", q, nl.RXQueues), Kind: Option, NeedsRoot: true,
+			Why: "if the indirection table is skewed: spread it evenly over the receive queues"})
 	}
 	if len(hotCPUs) > 0 {
 		f.Commands = append(f.Commands, rpsCommands(nl, []int{hot}, max(nl.RXQueues, 1), host.MinusCPUs(nl.LocalCPUs, hotCPUs), Option)...)
 	}
 	return f, true
+}
+
+// rssTable is what a NIC's RSS indirection table says about its queues.
+type rssTable struct {
+	known, skewed bool
+	rings         int
+	words         string // how it is skewed
+}
+
+// tableSkew judges a NIC's indirection table over its rings: skewed when a
+// ring has no entry or the heaviest holds more than RSSTableSkew times
+// the lightest's entries.
+func tableSkew(n *host.NIC) rssTable {
+	if n == nil || n.RSSTable == nil || len(n.RSSTable.Entries) == 0 {
+		return rssTable{}
+	}
+	w := n.RSSTable.Weights()
+	rings := n.RSSTable.Rings
+	if rings <= 0 || rings > len(w) {
+		rings = len(w)
+	}
+	t := rssTable{known: true, rings: rings}
+	lo, hi, loQ, hiQ := -1, -1, 0, 0
+	for q := 0; q < rings; q++ {
+		if lo < 0 || w[q] < lo {
+			lo, loQ = w[q], q
+		}
+		if w[q] > hi {
+			hi, hiQ = w[q], q
+		}
+	}
+	switch {
+	case lo == 0:
+		t.skewed = true
+		t.words = fmt.Sprintf("ring %d has no entry of %d, ring %d has %d", loQ, len(n.RSSTable.Entries), hiQ, hi)
+	case float64(hi) > RSSTableSkew*float64(lo):
+		t.skewed = true
+		t.words = fmt.Sprintf("ring %d holds %d of %d entries, ring %d only %d", hiQ, hi, len(n.RSSTable.Entries), loQ, lo)
+	}
+	return t
+}
+
+// tableShare is queue q's share of the table's entries, with the even
+// share: "50.0 % (even: 12.5 %)".
+func tableShare(n *host.NIC, q int) string {
+	w := n.RSSTable.Weights()
+	c := 0
+	if q < len(w) {
+		c = w[q]
+	}
+	rings := max(n.RSSTable.Rings, 1)
+	return fmt.Sprintf("%s (even: %s)", fmtPct(float64(c)/float64(len(n.RSSTable.Entries))), fmtPct(1/float64(rings)))
 }

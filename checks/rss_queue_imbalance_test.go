@@ -46,6 +46,34 @@ func TestRSSQueueImbalance(t *testing.T) {
 					t.Errorf("commands:\n%s", cmds)
 				}
 			}},
+		{name: "a skewed RSS table is the cause: ethtool -X is the change", verdict: Fail, want: "eth0 0 notice",
+			pair: func(t *testing.T) *host.Pair {
+				return hashHost(t, []float64{3000, 1000, 1000, 1000}, []uint64{70000, 10000, 10000, 10000}, func(a *host.Snapshot) {
+					a.NICs[0].RSSTable = &host.RSSTable{Rings: 4, Entries: []int{0, 0, 0, 0, 0, 1, 2, 3}}
+				})
+			},
+			also: func(t *testing.T, o Outcome) {
+				f := o.Findings[0]
+				if !strings.Contains(f.Summary, "RSS table is skewed") || !strings.Contains(f.Explanation, "ring 0 holds 5 of 8 entries") {
+					t.Errorf("summary %q, explanation %q", f.Summary, f.Explanation)
+				}
+				for _, c := range f.Commands {
+					if strings.HasPrefix(c.Run, "ethtool -X eth0 equal 4") && c.Kind != Change {
+						t.Errorf("ethtool -X is %s, want a change", c.Kind)
+					}
+				}
+			}},
+		{name: "an even RSS table: no ethtool -X", verdict: Fail, want: "eth0 0 notice",
+			pair: func(t *testing.T) *host.Pair {
+				return hashHost(t, []float64{3000, 1000, 1000, 1000}, []uint64{70000, 10000, 10000, 10000}, func(a *host.Snapshot) {
+					a.NICs[0].RSSTable = &host.RSSTable{Rings: 4, Entries: []int{0, 1, 2, 3, 0, 1, 2, 3}}
+				})
+			},
+			also: func(t *testing.T, o Outcome) {
+				if cmds := commandText(o.Findings[0]); strings.Contains(cmds, "ethtool -X") {
+					t.Errorf("ethtool -X for an even table:\n%s", cmds)
+				}
+			}},
 		{name: "from interrupts when ethtool has no per-queue packets", verdict: Fail, want: "eth0 0 notice",
 			pair: func(t *testing.T) *host.Pair { return hashHost(t, []float64{9000, 1000, 1000, 1000}, nil, nil) }},
 		{name: "drops on the hot CPU: warning", verdict: Fail, want: "eth0 0 warning",

@@ -561,6 +561,7 @@ func TestExpectDocs(t *testing.T) {
 	checksIDs = append(checksIDs, chkCloudLimits, chkLinkErrors)
 	checksIDs = append(checksIDs, chkLRO, chkBond, chkRPFilter, chkPCIe, chkPause)
 	checksIDs = append(checksIDs, configCChecks...)
+	checksIDs = append(checksIDs, steeringChecks...)
 	names := map[string]bool{}
 	gens := map[string]bool{}
 	for _, sc := range Fixtures() {

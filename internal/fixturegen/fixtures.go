@@ -98,7 +98,7 @@ var threadsMissing = []ExpectInput{{Name: "threads", Subject: "", Status: "missi
 
 // Fixtures returns the committed fixtures, in README order.
 func Fixtures() []Scenario {
-	return withConfigB([]Scenario{
+	return withConfigB(append([]Scenario{
 		healthy2SocketHT(), irqCPU0(), irqCPU0SingleQueue(), irqSpreadLowPrio(), numaRemote(), numaUnknown(),
 		softnetDrops(), softnetSqueezeOnly(), nicFifoMissed(), virtioVM(), htSiblings(), htQueuesExceedCores(),
 		twRecycleNAT(), twRecycleOff(), redisOnIRQCPU(), offlineCPUs(), containerNoDevice(), singleSosreport(),
@@ -112,7 +112,7 @@ func Fixtures() []Scenario {
 		enaPPSAllowance(), enaAllowanceHistory(), gveNoBuffers(), bnxtDiscards(), i40ePortDiscards(), i40eNotLosses(), mlx5UnknownDiscards(), crcErrors(), crcErrorsHistory(),
 		lroRouter(), bondLACPSplit(), rpFilterMultiHomed(), pcieX4Sosreport(),
 		msixLegacy(), cpuPowersaveDrops(), cpuPstateEPPPerformance(),
-	})
+	}, steeringFixtures()...))
 }
 
 func healthy2SocketHT() Scenario {
@@ -293,7 +293,7 @@ func softnetDrops() Scenario {
 		},
 	})
 	sc.Expect = Expect{
-		Findings: []ExpectFinding{{Check: chkSoftnet, Subject: softnetSubject, CPUs: []int{2, 5}, Severity: sevCritical}},
+		Findings: append([]ExpectFinding{{Check: chkSoftnet, Subject: softnetSubject, CPUs: []int{2, 5}, Severity: sevCritical}}, xpsNotices("eno1")...),
 		Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vFail, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass},
 	}
 	return sc
@@ -355,7 +355,7 @@ func nicFifoMissed() Scenario {
 		},
 	})
 	sc.Expect = Expect{
-		Findings: []ExpectFinding{{Check: chkFifo, Subject: "eth1", Severity: sevCritical}},
+		Findings: append([]ExpectFinding{{Check: chkFifo, Subject: "eth1", Severity: sevCritical}}, xpsNotices("eth1")...),
 		Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vFail, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass},
 	}
 	return sc
@@ -412,7 +412,7 @@ func htQueuesExceedCores() Scenario {
 			{Name: "eth0", Driver: "igb", DriverVersion: "5.6.0-k", PCI: "0000:01:00.0", NUMANode: 0, Speed: 1000, MaxCombined: 8, IRQBase: 35, Queues: queuesOn("eth0", seq(0, 7), 6000)},
 		},
 	})
-	sc.Expect = Expect{Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vPass, chkAppOnIRQ: vPass}}
+	sc.Expect = Expect{Findings: xpsNotices("eth0"), Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vPass, chkHTSiblings: vPass, chkTwRecycle: vPass, chkAppOnIRQ: vPass}}
 	return sc
 }
 

@@ -73,6 +73,7 @@ func ethtoolCounterMax() Scenario {
 		Irqbalance: Irqbalance{Installed: true, Running: true},
 	})
 	sc.Expect = Expect{
+		Findings: xpsNotices("eth1"),
 		Verdicts: Verdicts{chkConcentration: vPass, chkNUMARemote: vNotApp, chkSoftnet: vPass, chkFifo: vNotEv, chkHTSiblings: vPass, chkTwRecycle: vNotApp, chkAppOnIRQ: vPass},
 	}
 	return sc

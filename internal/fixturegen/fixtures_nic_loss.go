@@ -80,7 +80,7 @@ func enaPPSAllowance() Scenario {
 		"Only cloud-nic-limits fires, critical (over 1 % of the received packets); nic-rx-fifo-missed judges ENA on its overruns (none) and passes; nic-link-errors is not applicable to virtual hardware.",
 		"ena", "2.8.3g", true, enaAllowances(map[string]Counter{"pps_allowance_exceeded": {Start: 120, Rate: 10_000}}), enaAllowances(nil))
 	sc.Expect = Expect{
-		Findings: []ExpectFinding{{Check: chkCloudLimits, Subject: "eth0", Severity: sevCritical}},
+		Findings: append([]ExpectFinding{{Check: chkCloudLimits, Subject: "eth0", Severity: sevCritical}}, xpsNotices("eth0", "eth1")...),
 		Verdicts: Verdicts{chkFifo: vPass, chkCloudLimits: vFail, chkLinkErrors: vNotApp, chkSoftnet: vPass},
 	}
 	return sc
@@ -93,7 +93,7 @@ func enaAllowanceHistory() Scenario {
 		"ena", "2.8.3g", true, enaAllowances(map[string]Counter{
 			"bw_in_allowance_exceeded": {Start: 5210}, "pps_allowance_exceeded": {Start: 880}, "linklocal_allowance_exceeded": {Start: 12},
 		}), enaAllowances(nil))
-	sc.Expect = Expect{Verdicts: Verdicts{chkFifo: vPass, chkCloudLimits: vPass, chkLinkErrors: vNotApp}}
+	sc.Expect = Expect{Findings: xpsNotices("eth0", "eth1"), Verdicts: Verdicts{chkFifo: vPass, chkCloudLimits: vPass, chkLinkErrors: vNotApp}}
 	return sc
 }
 
@@ -105,7 +105,7 @@ func gveNoBuffers() Scenario {
 			queueCounters("rx_drops_packet_over_mru[%d]", 8, -1, 0, nil)),
 		queueCounters("rx_no_buffers_posted[%d]", 8, -1, 0, queueCounters("rx_drops_packet_over_mru[%d]", 8, -1, 0, nil)))
 	sc.Expect = Expect{
-		Findings: []ExpectFinding{{Check: chkFifo, Subject: "eth0", Severity: sevCritical}},
+		Findings: append([]ExpectFinding{{Check: chkFifo, Subject: "eth0", Severity: sevCritical}}, xpsNotices("eth0", "eth1")...),
 		Verdicts: Verdicts{chkFifo: vFail, chkCloudLimits: vNotApp, chkLinkErrors: vNotApp},
 	}
 	return sc
@@ -119,7 +119,7 @@ func bnxtDiscards() Scenario {
 			map[string]Counter{"rx_total_discard_pkts": {Rate: 10_000}, "tx_total_discard_pkts": {}}),
 		queueCounters("[%d]: rx_discards", 8, -1, 0, map[string]Counter{"rx_total_discard_pkts": {}, "tx_total_discard_pkts": {}}))
 	sc.Expect = Expect{
-		Findings: []ExpectFinding{{Check: chkFifo, Subject: "eth0", Severity: sevCritical}},
+		Findings: append([]ExpectFinding{{Check: chkFifo, Subject: "eth0", Severity: sevCritical}}, xpsNotices("eth0", "eth1")...),
 		Verdicts: healthyVerdicts(vFail, vNotApp, vPass),
 	}
 	return sc

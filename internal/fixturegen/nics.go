@@ -173,6 +173,9 @@ func (m *model) writeNICSysfs(t *tree, s int, collect bool) {
 			for i := 0; i < rxq; i++ {
 				t.line(fmt.Sprintf("%s/queues/rx-%d/rps_cpus", dir, i), cpuMask(nil, m.n))
 				t.line(fmt.Sprintf("%s/queues/tx-%d/tx_timeout", dir, i), "0")
+				if n.Kind == KindPhysical || n.Kind == KindVirtio {
+					m.writeQueueSteering(t, n, dir, i)
+				}
 			}
 		}
 	}

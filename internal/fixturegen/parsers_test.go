@@ -124,6 +124,11 @@ func TestParsersAcceptFixtures(t *testing.T) {
 					}
 				case strings.HasPrefix(p, "sos_commands/networking/ethtool_-k_"):
 					_, err = cmdout.EthtoolFeatures(b)
+				case strings.HasPrefix(p, "sos_commands/networking/ethtool_-x_"):
+					_, err = cmdout.EthtoolRSS(b)
+					if errors.Is(err, cmdout.ErrUnavailable) {
+						err = nil
+					}
 				default:
 					_, err = cmdout.EthtoolSettings(b)
 					if err == nil {

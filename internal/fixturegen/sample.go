@@ -136,8 +136,14 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 		files["-k"] = m.ethtoolFeatures(n)
 		files["-a"] = m.ethtoolPause(n)
 		files["-c"] = m.ethtoolCoalesce(n)
+		opts := []string{"", "-S", "-i", "-g", "-l", "-k", "-a", "-c"}
+		if collect && (n.Kind == KindPhysical || n.Kind == KindVirtio) {
+			// sos never runs ethtool -x; netdoctor collect writes it.
+			files["-x"] = m.ethtoolRSS(n)
+			opts = append(opts, "-x")
+		}
 		dev := sosMangle(n.Name)
-		for _, opt := range []string{"", "-S", "-i", "-g", "-l", "-k", "-a", "-c"} {
+		for _, opt := range opts {
 			name, exec := "ethtool_"+dev, "ethtool "+n.Name
 			if opt != "" {
 				name, exec = "ethtool_"+opt+"_"+dev, "ethtool "+opt+" "+n.Name
@@ -152,6 +158,7 @@ func (m *model) writeSample(t *tree, s int, collect bool) {
 	if m.sc.SysctlConf != "" && !collect {
 		t.text("etc/sysctl.conf", m.sc.SysctlConf)
 	}
+	m.writeTuned(w, collect)
 	if m.sc.Irqbalance.Installed {
 		p, body := m.irqbalanceConf()
 		t.text(p, body)

@@ -94,6 +94,8 @@ type Scenario struct {
 	// (systemd, sshd, kernel threads ...) are added by the writer.
 	Procs      []Proc
 	Irqbalance Irqbalance
+	// Tuned is tuned's state; nil: tuned not installed.
+	Tuned *TunedSpec
 	// CmdlineExtra is appended to /proc/cmdline.
 	CmdlineExtra string
 	// SoftnetColumns overrides the softnet_stat width chosen by kernel.
@@ -262,6 +264,16 @@ type NIC struct {
 	// Coalesce is ethtool -c (default by driver for physical NICs; not
 	// supported on others).
 	Coalesce *host.Coalesce
+	// RSS is the RSS indirection table (ethtool -x, collect bundles
+	// only): entry i holds a queue. Default: 128 entries spread evenly
+	// over the receive queues.
+	RSS []int
+	// RPSFlowCnt is every receive queue's rps_flow_cnt (default 0).
+	RPSFlowCnt int
+	// XPS says whether the transmit queues have XPS maps (each queue
+	// mapped to the CPU that services it). Default: the driver's own
+	// behaviour (driverSetsXPS).
+	XPS *bool
 }
 
 // Queue is one queue vector of a NIC.

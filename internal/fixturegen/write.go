@@ -274,6 +274,7 @@ func (m *model) inputsNotOK() []ExpectInput {
 	out = append(out, m.netInputsNotOK()...)
 	out = append(out, m.configInputsNotOK()...)
 	out = append(out, m.powerInputsNotOK()...)
+	out = append(out, m.steeringInputsNotOK()...)
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Name != out[j].Name {
 			return out[i].Name < out[j].Name

@@ -104,6 +104,13 @@ const (
 	InputCPUFreq         = "cpufreq"          // sys/devices/system/cpu/cpufreq/policy*/
 	InputIntelPstate     = "intel_pstate"     // sys/devices/system/cpu/intel_pstate/{status,no_turbo}
 	InputCPUIdle         = "cpuidle"          // sys/devices/system/cpu/cpuN/cpuidle/stateK/{name,latency,disable}
+
+	// InputNICQueues is the per-queue steering of a NIC: sysfs
+	// queues/rx-N/rps_flow_cnt and queues/tx-N/xps_cpus, xps_rxqs (live and
+	// collect; a sosreport never collects queues/).
+	InputNICQueues = "nic_queues"
+	InputRSSTable  = "rss_table" // per NIC: ethtool -x (ETHTOOL_GRXRINGS + ETHTOOL_GRXFHINDIR live)
+	InputTuned     = "tuned"     // tuned's active and recommended profile and tuned-adm verify
 )
 
 // Snapshot is everything one sample of a host saw.
@@ -183,6 +190,9 @@ type Snapshot struct {
 	// counters could be read (sosreport: ip netns exec NS nstat -zas; live
 	// and collect: /proc/PID/net of one process in each).
 	Namespaces []NetNamespace `json:"namespaces,omitempty"`
+	// Tuned is tuned's profile state; nil when not read (tuned not
+	// installed, or no input).
+	Tuned *Tuned `json:"tuned,omitempty"`
 
 	Inputs []Input `json:"inputs"`
 }
@@ -372,6 +382,15 @@ type NIC struct {
 	// RPS is queues/rx-N/rps_cpus decoded to CPU lists, by RX queue index
 	// (live only: sosreport does not collect queues/). Nil when unknown.
 	RPS map[int][]int `json:"rps,omitempty"`
+	// RPSFlowCnt is queues/rx-N/rps_flow_cnt (the queue's RFS flow table
+	// size), by RX queue index; nil when unknown (sosreports).
+	RPSFlowCnt map[int]int `json:"rps_flow_cnt,omitempty"`
+	// XPS is queues/tx-N/xps_cpus decoded to CPU lists and XPSRxqs
+	// queues/tx-N/xps_rxqs (kernels >= 4.18) decoded to RX queue lists, by
+	// TX queue index; an empty list is an unset mask. Nil when unknown
+	// (sosreports; a single-queue device has no XPS).
+	XPS     map[int][]int `json:"xps,omitempty"`
+	XPSRxqs map[int][]int `json:"xps_rxqs,omitempty"`
 	// RXQueues and TXQueues count queues/rx-* and queues/tx-*; 0 when unknown.
 	RXQueues int `json:"rx_queues,omitempty"`
 	TXQueues int `json:"tx_queues,omitempty"`
@@ -426,6 +445,10 @@ type NIC struct {
 	// Pause is `ethtool -a DEV` (flow control); nil when not read or not
 	// supported.
 	Pause *Pause `json:"pause,omitempty"`
+	// RSSTable is the RSS indirection table (`ethtool -x DEV`): entry i
+	// holds the RX queue that hash bucket i sends to. Nil when not read
+	// or not supported.
+	RSSTable *RSSTable `json:"rss_table,omitempty"`
 	// Coalesce is `ethtool -c DEV` (interrupt coalescing); nil when not
 	// read or not supported.
 	Coalesce *Coalesce `json:"coalesce,omitempty"`
@@ -444,6 +467,65 @@ type Coalesce struct {
 	TXUsecs    int   `json:"tx_usecs"`
 	TXFrames   int   `json:"tx_frames"`
 }
+
+// RSSTable is a NIC's RSS indirection table and the RX rings it spreads
+// over (ethtool's "RX flow hash indirection table for DEV with N RX
+// ring(s)").
+type RSSTable struct {
+	Rings   int   `json:"rings"`
+	Entries []int `json:"entries"`
+}
+
+// Weights counts the table's entries per RX queue: index q holds how many
+// buckets send to queue q, for q below the larger of Rings and the
+// highest queue named.
+func (t *RSSTable) Weights() []int {
+	n := t.Rings
+	for _, e := range t.Entries {
+		if e >= n && e < 1<<16 {
+			n = e + 1
+		}
+	}
+	w := make([]int, n)
+	for _, e := range t.Entries {
+		if e >= 0 && e < n {
+			w[e]++
+		}
+	}
+	return w
+}
+
+// Tuned is what tuned says about its profiles: the active one, the one
+// it recommends for the hardware, and whether tuned-adm verify found the
+// settings of the active profile applied.
+type Tuned struct {
+	// Installed is false when the source shows tuned is not installed
+	// (no /etc/tuned); the other fields are then empty.
+	Installed bool `json:"installed"`
+	// Mode is /etc/tuned/profile_mode: "auto" (tuned chose the profile)
+	// or "manual"; "" when unknown.
+	Mode string `json:"mode,omitempty"`
+	// Active is the active profile (several are space-separated); "" when
+	// none is active or unknown.
+	Active string `json:"active,omitempty"`
+	// Recommended is tuned-adm recommend; "" when unknown.
+	Recommended string `json:"recommended,omitempty"`
+	// Verified is tuned-adm verify's verdict: true when it says the
+	// settings match, false when it reports differences; nil when not
+	// known (live: netdoctor runs no programs).
+	Verified *bool `json:"verified,omitempty"`
+	// Drift holds the settings verify reported different (at most
+	// MaxTunedDrift lines, as tuned prints them).
+	Drift []string `json:"drift,omitempty"`
+	// ProfileSysctls are the [sysctl] settings of the active profile and
+	// the profiles it includes, as netdoctor reads their tuned.conf files
+	// (values with tuned variables or functions left out); nil when the
+	// profile files were not found.
+	ProfileSysctls map[string]string `json:"profile_sysctls,omitempty"`
+}
+
+// MaxTunedDrift bounds Tuned.Drift.
+const MaxTunedDrift = 64
 
 // Pause is Ethernet flow control as ethtool -a shows it.
 type Pause struct {

@@ -20,6 +20,7 @@ var KnownInputs = []string{
 	InputEthtoolFeatures, InputBonding, InputRPFilter, InputEthtoolPause, InputPCIeLink, InputEthtoolCoalesce,
 	InputTCP, InputTCP6, InputSSListen,
 	InputCPUFreq, InputIntelPstate, InputCPUIdle,
+	InputNICQueues, InputRSSTable, InputTuned,
 }
 
 // The kinds of interface (NIC.Kind): an open set, which may gain values.

@@ -49,6 +49,13 @@ var keptDirs = []string{
 	"sos_commands/host/",
 	"sos_commands/general/",
 	"sos_commands/pci/",
+	// tuned's state and profiles, and the package lists that say whether
+	// it is installed (tuned.go).
+	"sos_commands/tuned/",
+	"etc/tuned/",
+	"usr/lib/tuned/",
+	"sos_commands/rpm/",
+	"sos_commands/dpkg/",
 }
 
 // keptFiles are the single files below a root the loader reads.
@@ -63,9 +70,11 @@ var keptFiles = map[string]bool{
 	".dockerenv":                true,
 	"run/.containerenv":         true,
 	// The kernel log's syslog copies (kernellog.go).
-	"var/log/kern.log": true,
-	"var/log/messages": true,
-	"var/log/syslog":   true,
+	"var/log/kern.log":        true,
+	"var/log/messages":        true,
+	"var/log/syslog":          true,
+	"var/log/tuned/tuned.log": true,
+	"installed-rpms":          true,
 	// sos 3.x's links at the top; kept should they be plain files.
 	"uname":    true,
 	"hostname": true,

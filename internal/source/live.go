@@ -224,14 +224,27 @@ func mapErrno(err error) error {
 	return err
 }
 
+// info asks ETHTOOL_GDRVINFO through x/sys/unix, not the ethtool
+// library: the library passes its stack-allocated result to its ioctl
+// helper as a uintptr, and when the goroutine's stack grows in between,
+// the kernel writes into the old stack and the driver name reads empty
+// (seen under the race detector). unix.IoctlGetEthtoolDrvinfo keeps a
+// typed pointer. The library's other calls share the pattern.
 func (p *ethtoolProber) info(dev string) (cmdout.DriverInfo, error) {
-	return call(p, dev, func(e *ethtool.Ethtool) (cmdout.DriverInfo, error) {
-		d, err := e.DriverInfo(dev)
-		if err != nil {
-			return cmdout.DriverInfo{}, err
-		}
-		return cmdout.DriverInfo{Driver: d.Driver, Version: d.Version, Firmware: d.FwVersion, BusInfo: d.BusInfo}, nil
-	})
+	if err := validIfName(dev); err != nil {
+		return cmdout.DriverInfo{}, err
+	}
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return cmdout.DriverInfo{}, err
+	}
+	defer unix.Close(fd)
+	d, err := unix.IoctlGetEthtoolDrvinfo(fd, dev)
+	if err != nil {
+		return cmdout.DriverInfo{}, mapErrno(err)
+	}
+	str := func(b []byte) string { return unix.ByteSliceToString(b) }
+	return cmdout.DriverInfo{Driver: str(d.Driver[:]), Version: str(d.Version[:]), Firmware: str(d.Fw_version[:]), BusInfo: str(d.Bus_info[:])}, nil
 }
 
 func (p *ethtoolProber) stats(dev string) (map[string]uint64, error) {

@@ -87,6 +87,7 @@ func (l *loader) load(now time.Time) {
 		l.loadProcVisibility()
 		l.loadIrqbalance()
 	})
+	run(host.InputTuned, l.loadTuned)
 	run(host.InputSockstat, l.loadProcNet)
 	run(host.InputKernelLog, l.loadKernelLog)
 	run(host.InputCPUFreq, l.loadCPUPower)

@@ -32,6 +32,9 @@ func (l *loader) loadNICConfig() {
 			l.loadPause(n)
 			l.loadCoalesce(n)
 		}
+		if n.Kind == kindPhysical {
+			l.loadRSS(n)
+		}
 		if n.Kind != kindVeth {
 			l.readRPFilter(n)
 		}

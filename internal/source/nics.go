@@ -120,6 +120,10 @@ func (l *loader) loadNIC(name string) host.NIC {
 	l.loadEthtool(&n, speedKnown)
 	identify(&n, has, devtype)
 	l.record(host.InputNICSysfs, name, real, derr, strings.Join(notes, "; "))
+	if n.Kind == kindPhysical {
+		_, queues := has["queues"]
+		l.recordQueues(&n, real+"/queues", queues)
+	}
 	return n
 }
 
@@ -169,8 +173,10 @@ func (l *loader) readNICSysfs(n *host.NIC, dir string, has map[string]fs.DirEntr
 		}
 	}
 	if _, ok := has["queues"]; ok {
-		l.readQueues(n, dir+"/queues")
+		_, device := has["device"]
+		l.readQueues(n, dir+"/queues", device)
 	}
+
 	l.readLower(n, dir, has)
 	return devtype
 }
@@ -304,8 +310,9 @@ func (l *loader) readStats(dir string, notes *[]string) map[string]uint64 {
 	return out
 }
 
-// readQueues counts queues/rx-N and tx-N and reads each rps_cpus.
-func (l *loader) readQueues(n *host.NIC, dir string) {
+// readQueues counts queues/rx-N and tx-N and reads each rps_cpus; for a
+// device-backed NIC also rps_flow_cnt, xps_cpus and xps_rxqs.
+func (l *loader) readQueues(n *host.NIC, dir string, device bool) {
 	ents, err := l.readDir(dir)
 	if err != nil {
 		return
@@ -319,6 +326,9 @@ func (l *loader) readQueues(n *host.NIC, dir string) {
 				continue
 			}
 			n.RXQueues++
+			if device {
+				l.readQueueSteering(n, dir+"/"+name, true, idx)
+			}
 			b, err := l.readFile(dir + "/" + name + "/rps_cpus")
 			if err != nil {
 				continue
@@ -332,10 +342,14 @@ func (l *loader) readQueues(n *host.NIC, dir string) {
 			}
 			n.RPS[idx] = v
 		case strings.HasPrefix(name, "tx-"):
-			if _, err := strconv.Atoi(name[3:]); err != nil {
+			idx, err := strconv.Atoi(name[3:])
+			if err != nil || idx < 0 || idx > maxIRQ {
 				continue
 			}
 			n.TXQueues++
+			if device {
+				l.readQueueSteering(n, dir+"/"+name, false, idx)
+			}
 			if l.put != nil {
 				// Keep the queue directory in a collect bundle.
 				_, _ = l.readFile(dir + "/" + name + "/tx_timeout")
