@@ -49,6 +49,16 @@ func (s scope) value() (v uint64, gap string) {
 	return v, strings.Join(gaps, "; ")
 }
 
+// losing is true when the scope's row of counter name counts a loss.
+func (s scope) losing(name string) bool {
+	for i := range s.Rows {
+		if s.Rows[i].Counter == name && s.Rows[i].Known && s.Rows[i].Value > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // scopes groups the ledger rows of counters (layer, name) by namespace, the
 // host's first, in ledger order.
 func scopes(ev *Evidence, layer hostview.LossLayer, names ...string) []scope {
@@ -102,6 +112,20 @@ func nsStats(s *host.Snapshot, ns string) map[string]map[string]int64 {
 	for i := range s.Namespaces {
 		if s.Namespaces[i].Name == ns {
 			return s.Namespaces[i].NetStats
+		}
+	}
+	return nil
+}
+
+// nsSNMP6 returns the snmp6 counters of namespace ns ("" the host's) in s,
+// or nil.
+func nsSNMP6(s *host.Snapshot, ns string) map[string]int64 {
+	if ns == "" {
+		return s.SNMP6
+	}
+	for i := range s.Namespaces {
+		if s.Namespaces[i].Name == ns {
+			return s.Namespaces[i].SNMP6
 		}
 	}
 	return nil

@@ -48,7 +48,7 @@ such as a full SYN queue: TCPReqQFullDrop); IP packets with bad headers, truncat
 InHdrErrors, InTruncatedPkts, InDiscards and their IPv6 twins); TCP segments in error beyond bad
 checksums (Tcp InErrs); UDP datagrams in error beyond receive-buffer and checksum errors (Udp
 InErrors, such as MemErrors). Judged for the host and for every container network namespace whose
-counters were read. Every row of the loss ledger names the check that judges it (judged_by): these
+counters were read, IPv4 and IPv6 (a namespace's snmp6) alike. Every row of the loss ledger names the check that judges it (judged_by): these
 are this check's.
 
 ## Why it matters
@@ -266,8 +266,8 @@ func stackShare(ev *Evidence, ns string, it *stackItem, v uint64) float64 {
 	var ok bool
 	if it.denomGroup != "" {
 		in, ok = netStatIn(ev, ns, it.denomGroup, it.denom)
-	} else if ns == "" {
-		in, ok = snmp6Delta(ev, it.denom)
+	} else {
+		in, ok = snmp6Delta(ev, ns, it.denom)
 	}
 	if !ok || in <= 0 {
 		return 0
@@ -275,9 +275,10 @@ func stackShare(ev *Evidence, ns string, it *stackItem, v uint64) float64 {
 	return float64(v) / float64(in)
 }
 
-// snmp6Delta reads a /proc/net/snmp6 counter over the window.
-func snmp6Delta(ev *Evidence, name string) (int64, bool) {
-	cur, ok := ev.Now.SNMP6[name]
+// snmp6Delta reads a /proc/net/snmp6 counter over the window in namespace
+// ns ("" the host's).
+func snmp6Delta(ev *Evidence, ns, name string) (int64, bool) {
+	cur, ok := nsSNMP6(ev.Now, ns)[name]
 	if !ok {
 		return 0, false
 	}
@@ -287,7 +288,7 @@ func snmp6Delta(ev *Evidence, name string) (int64, bool) {
 	if ev.Pair.Rebooted() != "" {
 		return 0, false
 	}
-	old, ok := ev.Prev.SNMP6[name]
+	old, ok := nsSNMP6(ev.Prev, ns)[name]
 	if !ok || cur < old {
 		return 0, false
 	}

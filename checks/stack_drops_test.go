@@ -105,6 +105,17 @@ func TestStackDrops(t *testing.T) {
 			verdict: Fail, want: "netns cni-1  warning",
 		},
 		{
+			name: "a pod namespace's IPv6 discards are named (its snmp6)",
+			pair: func(t *testing.T) *host.Pair {
+				b := base()
+				b.Namespaces = []host.NetNamespace{{Name: "cni-6", SNMP6: map[string]int64{"Ip6InReceives": 1000, "Ip6InDiscards": 0}}}
+				return later(t, b, func(a *host.Snapshot) {
+					a.Namespaces = []host.NetNamespace{{Name: "cni-6", SNMP6: map[string]int64{"Ip6InReceives": 1000000, "Ip6InDiscards": 3}}}
+				})
+			},
+			verdict: Fail, want: "netns cni-6  warning",
+		},
+		{
 			name:    "one sample below 500 since boot: a rate check never passes on one sample",
 			pair:    func(t *testing.T) *host.Pair { return host.Single(base()) },
 			verdict: NotEvaluated, reason: "two samples",

@@ -60,7 +60,8 @@ counters are the only trace besides the per-socket drops column of /proc/net/udp
 - InErrors includes RcvbufErrors, MemErrors and InCsumErrors: they are never added; bad checksums are
   a link or NIC problem, not a buffer one.
 - Multicast receivers that join groups they do not read drop by design: the sockets named tell.
-- Counters are per network namespace: each namespace read is judged on its own.
+- Counters are per network namespace: each namespace read is judged on its own, IPv4 (snmp) and IPv6
+  (snmp6) alike, and the finding names it.
 - From one sample the count is since boot: a notice; bursts long past count too.
 
 ## Thresholds
@@ -148,6 +149,18 @@ func udpFinding(ev *Evidence, sc scope, v uint64, memFig *Figure, memSev Severit
 	var figs []Figure
 	sev, conf, score := Severity(0), High, 0
 	in, inOK := netStatIn(ev, sc.Namespace, "Udp", "InDatagrams")
+	inName := "Udp InDatagrams"
+	if sc.losing("Udp6RcvbufErrors") {
+		// IPv6 datagrams dropped: their own received count joins the
+		// denominator (IPv4's alone when IPv6's is unknown).
+		if in6, ok := snmp6Delta(ev, sc.Namespace, "Udp6InDatagrams"); ok {
+			if !sc.losing("RcvbufErrors") || !inOK {
+				in, inOK, inName = in6, true, "Udp6InDatagrams"
+			} else {
+				in, inName = in+in6, "Udp InDatagrams + Udp6InDatagrams"
+			}
+		}
+	}
 	share := 0.0
 	if v > 0 {
 		for _, e := range sc.Rows {
@@ -158,7 +171,7 @@ func udpFinding(ev *Evidence, sc scope, v uint64, memFig *Figure, memSev Severit
 		}
 		if inOK && in > 0 {
 			share = float64(v) / float64(in)
-			figs = append(figs, figure("Udp InDatagrams"+sc.where(), withRate(ev, uint64(in)), "share dropped "+fmtPct(share), ev.WindowLabel))
+			figs = append(figs, figure(inName+sc.where(), withRate(ev, uint64(in)), "share dropped "+fmtPct(share), ev.WindowLabel))
 		}
 		switch {
 		case !ev.TwoSample():

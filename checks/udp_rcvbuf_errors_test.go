@@ -63,6 +63,30 @@ func TestUDPRcvbufErrors(t *testing.T) {
 			verdict: Fail, want: "udp  critical",
 		},
 		{
+			name: "a pod namespace's Udp6RcvbufErrors are judged and named, its share of Udp6InDatagrams",
+			pair: func(t *testing.T) *host.Pair {
+				b := base()
+				b.Namespaces = []host.NetNamespace{{Name: "cni-6", NetStats: map[string]map[string]int64{"Udp": {"InDatagrams": 50, "RcvbufErrors": 0}},
+					SNMP6: map[string]int64{"Udp6InDatagrams": 1000, "Udp6RcvbufErrors": 0, "Udp6InErrors": 0}}}
+				return later(t, b, func(a *host.Snapshot) {
+					grow(0, 0, 1000)(a)
+					a.Namespaces = []host.NetNamespace{{Name: "cni-6", NetStats: map[string]map[string]int64{"Udp": {"InDatagrams": 60, "RcvbufErrors": 0}},
+						SNMP6: map[string]int64{"Udp6InDatagrams": 101000, "Udp6RcvbufErrors": 5, "Udp6InErrors": 5}}}
+				})
+			},
+			verdict: Fail, want: "netns cni-6  warning",
+			also: func(t *testing.T, o Outcome) {
+				f := o.Findings[0]
+				figs := ""
+				for _, e := range f.Evidence {
+					figs += e.Name + "; "
+				}
+				if !strings.Contains(figs, "Udp6RcvbufErrors in network namespace cni-6") || !strings.Contains(figs, "Udp6InDatagrams in network namespace cni-6") {
+					t.Errorf("evidence: %s", figs)
+				}
+			},
+		},
+		{
 			name: "no snmp: not evaluated",
 			pair: func(t *testing.T) *host.Pair {
 				s := base()

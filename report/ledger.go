@@ -165,9 +165,9 @@ func (m *mdWriter) losses(r *Report) {
 	var rows [][]string
 	for _, e := range l.Rows {
 		rows = append(rows, []string{mdText(layerTitle(e.Layer)), mdText(e.Subject), mdText(e.Counter), mdText(e.Source),
-			lossValue(e), textfmt.Rate(e.RatePerS), mdText(lossNote(e))})
+			lossValue(e), textfmt.Rate(e.RatePerS), mdText(e.JudgedBy), mdText(lossNote(e))})
 	}
-	m.table([]string{"layer", "subject", "counter", "source", "value", "rate", "note"}, rows)
+	m.table([]string{"layer", "subject", "counter", "source", "value", "rate", "judged by", "note"}, rows)
 }
 
 // lossesView is the HTML section's data: display text only.
@@ -181,7 +181,10 @@ type lossLayerView struct{ Title, Value, Rate, Gaps string }
 
 type lossRowView struct {
 	Layer, Subject, Counter, Source, Value, Rate, Note string
-	Added                                              bool
+	// JudgedBy is the judging check's ID, JudgeAnchor its entry in the
+	// checks section ("" when the report does not list it).
+	JudgedBy, JudgeAnchor string
+	Added                 bool
 }
 
 // newLossesView prepares the HTML section.
@@ -195,9 +198,15 @@ func newLossesView(r *Report) *lossesView {
 		}
 		v.Layers = append(v.Layers, lossLayerView{Title: oneLine(t.Title), Value: textfmt.Thousands(t.Value), Rate: textfmt.Rate(t.RatePerS), Gaps: g})
 	}
+	// The checks section's anchors, as newHTMLView numbers them.
+	anchors := make(map[string]string, len(r.Checks))
+	for i, c := range r.Checks {
+		anchors[c.ID] = "check-" + strconv.Itoa(i+1)
+	}
 	for _, e := range l.Rows {
 		v.Rows = append(v.Rows, lossRowView{Layer: oneLine(layerTitle(e.Layer)), Subject: oneLine(e.Subject), Counter: oneLine(e.Counter),
-			Source: oneLine(e.Source), Value: lossValue(e), Rate: textfmt.Rate(e.RatePerS), Note: oneLine(lossNote(e)), Added: e.Known && e.PartOf == ""})
+			Source: oneLine(e.Source), Value: lossValue(e), Rate: textfmt.Rate(e.RatePerS), Note: oneLine(lossNote(e)),
+			JudgedBy: oneLine(e.JudgedBy), JudgeAnchor: anchors[e.JudgedBy], Added: e.Known && e.PartOf == ""})
 	}
 	return v
 }

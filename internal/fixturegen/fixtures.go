@@ -108,7 +108,7 @@ func Fixtures() []Scenario {
 		conntrackFull(), conntrackNearFull(), listenOverflow(), listenDropsOnly(), udpRcvbuf(), udpCsumOnly(),
 		tcpBacklogDrop(), udpNoPorts(), sosListenFull(),
 		squeezeRingOverflow(), ringOverflowNoSqueeze(), reasmFails(), fragFailsOnly(),
-		tcpMemPressure(), tcpMemBelowPressure(), neighTableFull(), neighAboveThresh1(), podListenOverflow(),
+		tcpMemPressure(), tcpMemBelowPressure(), neighTableFull(), neighAboveThresh1(), podListenOverflow(), podUDP6Rcvbuf(),
 		enaPPSAllowance(), enaAllowanceHistory(), gveNoBuffers(), bnxtDiscards(), i40ePortDiscards(), i40eNotLosses(), mlx5UnknownDiscards(), crcErrors(), crcErrorsHistory(),
 		lroRouter(), bondLACPSplit(), rpFilterMultiHomed(), pcieX4Sosreport(),
 		msixLegacy(), cpuPowersaveDrops(), cpuPstateEPPPerformance(),

@@ -327,3 +327,19 @@ func podListenOverflow() Scenario {
 	sc.Expect.Verdicts[chkListen] = vFail
 	return sc
 }
+
+func podUDP6Rcvbuf() Scenario {
+	sc := softnetDrops()
+	sc.Name = "pod-udp6-rcvbuf"
+	sc.Description = "softnet-drops' Docker host where the envoy container (PID 4702, its own network namespace net:[4026532513]) proxies UDP over IPv6 and falls behind: the namespace's Udp6RcvbufErrors and Udp6InErrors grow 300/s of 5,000 datagrams/s while its IPv4 counters and the host's own stay flat."
+	sc.NearMiss = "udp-rcvbuf-errors fires for the container's namespace and names it, from its /proc/4702/net/snmp6 alone; stack-drops passes the namespace (its Udp6InErrors are all receive-buffer errors, udp-rcvbuf-errors' to judge), and the backlog drops stay softnet-backlog-drops' finding."
+	sc.PodNetNS = &PodNetNS{Inode: 4026532513, PIDs: []int{4702}, SNMP6: map[string]Counter{
+		"Udp6InDatagrams":  {Start: 2.5e8, Rate: 5000},
+		"Udp6InErrors":     {Start: 61200, Rate: 300},
+		"Udp6RcvbufErrors": {Start: 61200, Rate: 300},
+	}}
+	sc.Expect.Findings = append(sc.Expect.Findings, ExpectFinding{Check: chkUDPRcvbuf, Subject: "netns net:[4026532513]", Severity: sevCritical})
+	sc.Expect.Verdicts = maps.Clone(sc.Expect.Verdicts)
+	sc.Expect.Verdicts[chkUDPRcvbuf] = vFail
+	return sc
+}

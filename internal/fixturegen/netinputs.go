@@ -189,6 +189,10 @@ var snmp6Names = []struct {
 func (m *model) snmp6(s int) string {
 	var b strings.Builder
 	for _, c := range snmp6Names {
+		if o, ok := m.sc.SNMP6[c.name]; ok {
+			fmt.Fprintf(&b, "%-32s\t%d\n", c.name, u64(o.Start+o.Rate*m.dt[s]))
+			continue
+		}
 		fmt.Fprintf(&b, "%-32s\t%d\n", c.name, u64(c.rate*m.up[s]))
 	}
 	return b.String()
@@ -466,19 +470,20 @@ func (m *model) writeNetNSLinks(t *tree, s int) {
 		return
 	}
 	// The pod's own counters: the host's, with the pod's overrides.
-	hostStats, hostListeners := m.sc.NetStat, m.sc.Listeners
-	m.sc.NetStat, m.sc.Listeners = pod.NetStat, pod.Listeners
+	hostStats, hostSNMP6, hostListeners := m.sc.NetStat, m.sc.SNMP6, m.sc.Listeners
+	m.sc.NetStat, m.sc.SNMP6, m.sc.Listeners = pod.NetStat, pod.SNMP6, pod.Listeners
 	for _, pid := range pod.PIDs {
 		dir := "proc/" + itoa(pid) + "/net/"
 		t.text(dir+"netstat", m.netstat(s))
 		t.text(dir+"snmp", m.snmp(s))
+		t.text(dir+"snmp6", m.snmp6(s))
 		if pod.Listeners != nil {
 			t4, t6 := m.tcp(s)
 			t.text(dir+"tcp", t4)
 			t.text(dir+"tcp6", t6)
 		}
 	}
-	m.sc.NetStat, m.sc.Listeners = hostStats, hostListeners
+	m.sc.NetStat, m.sc.SNMP6, m.sc.Listeners = hostStats, hostSNMP6, hostListeners
 }
 
 // carrierChanges is sysfs carrier_changes: a link that came up once at

@@ -90,6 +90,8 @@ type Scenario struct {
 	SysctlConf string
 	// NetStat sets /proc/net/netstat and snmp counters by "Group.Name".
 	NetStat map[string]Counter
+	// SNMP6 sets /proc/net/snmp6 counters by name ("Udp6RcvbufErrors").
+	SNMP6 map[string]Counter
 	// Procs are the scenario's own processes; the base system processes
 	// (systemd, sshd, kernel threads ...) are added by the writer.
 	Procs      []Proc
@@ -126,7 +128,7 @@ type Scenario struct {
 	// over the CPUs).
 	ARPStat map[string]Counter
 	// PodNetNS puts processes in a network namespace of their own, with
-	// its own netstat and snmp counters (collect bundles of hosts with veth
+	// its own netstat, snmp and snmp6 counters (collect bundles of hosts with veth
 	// interfaces: /proc/PID/ns/net and /proc/PID/net).
 	PodNetNS *PodNetNS
 	// Listeners are the listening TCP sockets (/proc/net/tcp and tcp6
@@ -139,11 +141,15 @@ type Scenario struct {
 }
 
 // PodNetNS is a container's network namespace: its inode, the processes in
-// it, and its netstat/snmp counters by "Group.Name" (others as the host's).
+// it, its netstat/snmp counters by "Group.Name" and its snmp6 counters by
+// name (others as the host's).
 type PodNetNS struct {
 	Inode   int
 	PIDs    []int
 	NetStat map[string]Counter
+	// SNMP6 sets the namespace's /proc/PID/net/snmp6 counters by name
+	// ("Udp6RcvbufErrors"; others as the host's).
+	SNMP6 map[string]Counter
 	// Listeners are the namespace's listening sockets (its /proc/PID/net/tcp
 	// and tcp6); nil writes none.
 	Listeners []Listener

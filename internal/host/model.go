@@ -968,6 +968,12 @@ type NetNamespace struct {
 	PIDs     []int                       `json:"pids,omitempty"`
 	NetStats map[string]map[string]int64 `json:"netstats,omitempty"`
 	Sockstat map[string]map[string]int64 `json:"sockstat,omitempty"`
+	// SNMP6 is the namespace's /proc/net/snmp6 by counter name, as the
+	// host's Snapshot.SNMP6 ("Udp6RcvbufErrors"): live and collect from
+	// /proc/PID/net/snmp6 of its process, in a sosreport from the Ip6*,
+	// Udp6*, Icmp6* and UdpLite6* rows of its nstat output; nil when not
+	// read.
+	SNMP6 map[string]int64 `json:"snmp6,omitempty"`
 	// Listeners are the namespace's listening TCP sockets: live and
 	// collect from /proc/PID/net/tcp and tcp6 of its process, in a
 	// sosreport from `ip netns exec NS ss -peaonmi`; nil when not read.

@@ -82,17 +82,20 @@ func (l LossLayer) Title() string {
 
 // Sources of the ledger's non-NIC rows, as rows name them.
 const (
-	SrcNetstat     = "/proc/net/netstat"
-	SrcSNMP        = "/proc/net/snmp"
-	SrcSNMP6       = "/proc/net/snmp6"
-	SrcSoftnet     = "/proc/net/softnet_stat"
-	SrcConntrack   = "/proc/net/stat/nf_conntrack"
-	SrcARPCache    = "/proc/net/stat/arp_cache"
-	SrcNDiscCache  = "/proc/net/stat/ndisc_cache"
-	SrcNamespace   = "namespace netstat/snmp"
-	notPackets     = "(events, not packets)"
-	notLossAlone   = "(not a loss by itself)"
-	largestCounted = "(the NIC's largest overflow counter is counted)"
+	SrcNetstat    = "/proc/net/netstat"
+	SrcSNMP       = "/proc/net/snmp"
+	SrcSNMP6      = "/proc/net/snmp6"
+	SrcSoftnet    = "/proc/net/softnet_stat"
+	SrcConntrack  = "/proc/net/stat/nf_conntrack"
+	SrcARPCache   = "/proc/net/stat/arp_cache"
+	SrcNDiscCache = "/proc/net/stat/ndisc_cache"
+	SrcNamespace  = "namespace netstat/snmp"
+	// SrcNamespaceSNMP6 is a namespace's snmp6 (live /proc/PID/net/snmp6,
+	// in a sosreport the Ip6/Udp6 rows of its nstat output).
+	SrcNamespaceSNMP6 = "namespace snmp6"
+	notPackets        = "(events, not packets)"
+	notLossAlone      = "(not a loss by itself)"
+	largestCounted    = "(the NIC's largest overflow counter is counted)"
 	// NotALoss marks counters of packets the host refused rather than
 	// lost: addressed to no one here (Udp NoPorts, Ip InAddrErrors, an
 	// unknown protocol, no route). They are shown, judged (as a notice at
@@ -451,10 +454,11 @@ func (v *View) ledger() {
 	b.softnet()
 	b.stats()
 	b.netstat("", v.Now.NetStats, prevNetStats(v.Prev, ""))
-	b.snmp6()
+	b.snmp6("", v.Now.SNMP6, prevSNMP6(v.Prev, ""))
 	for i := range v.Now.Namespaces {
 		ns := &v.Now.Namespaces[i]
 		b.netstat(ns.Name, ns.NetStats, prevNetStats(v.Prev, ns.Name))
+		b.snmp6(ns.Name, ns.SNMP6, prevSNMP6(v.Prev, ns.Name))
 	}
 	b.finish()
 	v.Ledger = b.l
@@ -472,6 +476,23 @@ func prevNetStats(prev *host.Snapshot, ns string) map[string]map[string]int64 {
 	for i := range prev.Namespaces {
 		if prev.Namespaces[i].Name == ns {
 			return prev.Namespaces[i].NetStats
+		}
+	}
+	return nil
+}
+
+// prevSNMP6 returns the earlier sample's snmp6 counters of namespace ns
+// ("" the host's), or nil.
+func prevSNMP6(prev *host.Snapshot, ns string) map[string]int64 {
+	if prev == nil {
+		return nil
+	}
+	if ns == "" {
+		return prev.SNMP6
+	}
+	for i := range prev.Namespaces {
+		if prev.Namespaces[i].Name == ns {
+			return prev.Namespaces[i].SNMP6
 		}
 	}
 	return nil
@@ -721,26 +742,32 @@ func (b *ledgerBuilder) netstat(ns string, now, prev map[string]map[string]int64
 	}
 }
 
-// snmp6 adds the /proc/net/snmp6 rows.
-func (b *ledgerBuilder) snmp6() {
+// snmp6 adds the /proc/net/snmp6 rows of one namespace ("" the host's).
+func (b *ledgerBuilder) snmp6(ns string, now, prev map[string]int64) {
 	v := b.v
-	if v.Now.SNMP6 == nil {
+	if now == nil {
 		return
 	}
+	src := SrcSNMP6
+	if ns != "" {
+		src = SrcNamespaceSNMP6
+	}
 	for _, r := range snmp6Rows {
-		cur, ok := v.Now.SNMP6[r.name]
+		cur, ok := now[r.name]
 		if !ok {
 			continue
 		}
-		e := LossEntry{Layer: r.layer, Counter: r.name, Source: SrcSNMP6, CPU: -1, PartOf: r.partOf, JudgedBy: r.judge}
+		e := LossEntry{Layer: r.layer, Counter: r.name, Source: src, Namespace: ns, CPU: -1, PartOf: r.partOf, JudgedBy: r.judge}
 		switch {
 		case v.Prev == nil:
 			e.Value, e.Known = uint64(max(cur, 0)), true
 		case b.boot != "":
 			e.Gap = b.boot
 		default:
-			old, ok := v.Prev.SNMP6[r.name]
+			old, ok := prev[r.name]
 			switch {
+			case !ok && ns != "" && prev == nil:
+				e.Gap = "namespace's snmp6 not in the earlier sample"
 			case !ok:
 				e.Gap = "absent from the earlier sample"
 			case uint64(cur) < uint64(old):

@@ -201,3 +201,37 @@ func TestLedgerStackRows(t *testing.T) {
 		t.Errorf("TCP rows added %d, want 90 (ListenOverflows and TCPReqQFullDrop are in ListenDrops)", tcp)
 	}
 }
+
+// TestLedgerNamespaceSNMP6: a namespace's snmp6 counters have rows of their
+// own, named for the namespace, judged as the host's.
+func TestLedgerNamespaceSNMP6(t *testing.T) {
+	a := ledgerSnap(0, 0, 0, 0, 0, 0, 0, [2]uint64{}, 0)
+	b := ledgerSnap(5*time.Second, 0, 0, 0, 0, 0, 0, [2]uint64{}, 0)
+	a.Namespaces[0].SNMP6 = map[string]int64{"Udp6RcvbufErrors": 10, "Udp6InErrors": 10, "Ip6InDiscards": 1}
+	b.Namespaces[0].SNMP6 = map[string]int64{"Udp6RcvbufErrors": 1510, "Udp6InErrors": 1510, "Ip6InDiscards": 1}
+	p, err := host.NewPair(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := New(p).Ledger
+	e := row(t, l, LayerUDP, "Udp6RcvbufErrors", "netns pod-a")
+	if e.Value != 1500 || e.Source != SrcNamespaceSNMP6 || e.JudgedBy != JudgeUDPRcvbuf || e.Losing() {
+		t.Errorf("namespace Udp6RcvbufErrors %+v: want 1500, part of Udp6InErrors, judged by %s", e, JudgeUDPRcvbuf)
+	}
+	if e := row(t, l, LayerUDP, "Udp6InErrors", "netns pod-a"); !e.Losing() || e.JudgedBy != JudgeStackDrops {
+		t.Errorf("namespace Udp6InErrors %+v", e)
+	}
+	if e := row(t, l, LayerIP, "Ip6InDiscards", "netns pod-a"); e.Shown() {
+		t.Errorf("namespace Ip6InDiscards without growth shown: %+v", e)
+	}
+
+	// The namespace's snmp6 not read in the earlier sample: a gap.
+	a.Namespaces[0].SNMP6 = nil
+	p, err = host.NewPair(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := row(t, New(p).Ledger, LayerUDP, "Udp6RcvbufErrors", "netns pod-a"); e.Known || e.Gap == "" {
+		t.Errorf("namespace snmp6 missing earlier %+v: want a gap", e)
+	}
+}

@@ -47,7 +47,7 @@ func lossesText(ew *errWriter, l Losses) {
 	}
 	fmt.Fprintf(ew, "%d counters, %d read as zero not shown\n", len(l.Rows), l.Zero)
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  layer\tsubject\tcounter\tsource\tvalue\trate\tnote\n")
+	fmt.Fprintf(tw, "  layer\tsubject\tcounter\tsource\tvalue\trate\tjudged by\tnote\n")
 	for _, e := range l.Rows {
 		val, rate, note := "no value", "", ""
 		if e.Known {
@@ -60,7 +60,11 @@ func lossesText(ew *errWriter, l Losses) {
 		case e.PartOf != "":
 			note = "not added: " + e.PartOf
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Layer, clean(e.Subject()), clean(e.Name()), clean(e.Source), val, rate, clean(note))
+		judge := e.JudgedBy
+		if judge == "" {
+			judge = "-"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Layer, clean(e.Subject()), clean(e.Name()), clean(e.Source), val, rate, clean(judge), clean(note))
 	}
 	tw.Flush()
 }

@@ -27,7 +27,7 @@ const nsDir = "sos_commands/networking/namespaces"
 // outputs in sos 4.2; older sos ran only `netstat -s` there, which is not
 // read. Live
 // and in a collect bundle, netdoctor runs nothing: it reads
-// /proc/PID/net/{netstat,snmp,sockstat} of one process in each namespace
+// /proc/PID/net/{netstat,snmp,snmp6,sockstat} of one process in each namespace
 // other than its own, which is that namespace's view. Finding the
 // namespaces costs one link read per process, so it is done only when the
 // host shows signs of containers (a veth interface, or entries under
@@ -72,11 +72,40 @@ func (l *loader) loadNamespacesSos() {
 		}
 		m, perr := safe(func() (map[string]map[string]int64, error) { return cmdout.Nstat(b) })
 		l.record(host.InputNamespaces, f.name, f.at, perr, "")
-		if len(m) > 0 {
-			out = append(out, host.NetNamespace{Name: f.name, NetStats: m, Listeners: l.nsSSListeners(f.at)})
+		v6 := splitSNMP6(m)
+		if len(m) > 0 || len(v6) > 0 {
+			out = append(out, host.NetNamespace{Name: f.name, NetStats: nilIfEmpty(m), SNMP6: v6, Listeners: l.nsSSListeners(f.at)})
 		}
 	}
 	l.snap.Namespaces = out
+}
+
+// snmp6Groups are the nstat groups of /proc/net/snmp6's counters.
+var snmp6Groups = []string{"Ip6", "Icmp6", "IcmpMsg6", "Udp6", "UdpLite6"}
+
+// splitSNMP6 moves nstat's snmp6 groups out of m into one map by the names
+// /proc/net/snmp6 gives them ("Udp6" "RcvbufErrors" is "Udp6RcvbufErrors"),
+// as the host's Snapshot.SNMP6 holds them; nil when there are none.
+func splitSNMP6(m map[string]map[string]int64) map[string]int64 {
+	var out map[string]int64
+	for _, g := range snmp6Groups {
+		for name, v := range m[g] {
+			if out == nil {
+				out = map[string]int64{}
+			}
+			out[g+name] = v
+		}
+		delete(m, g)
+	}
+	return out
+}
+
+// nilIfEmpty is m, or nil when m holds nothing.
+func nilIfEmpty(m map[string]map[string]int64) map[string]map[string]int64 {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 // nsSSListeners reads the listeners of a sosreport's namespace from the
@@ -146,6 +175,7 @@ func (l *loader) loadNamespacesProc() {
 			dir := "proc/" + strconv.Itoa(pid) + "/net/"
 			n.NetStats, n.Sockstat, at, firstErr = l.readNSCounters(dir)
 			if n.NetStats != nil {
+				n.SNMP6 = l.readNSSNMP6(dir)
 				n.Listeners = l.readNSListeners(dir)
 				break
 			}
@@ -186,6 +216,20 @@ func (l *loader) readNSCounters(dir string) (stats map[string]map[string]int64, 
 		return stats, sock, at, nil
 	}
 	return nil, nil, errAt, err
+}
+
+// readNSSNMP6 reads /proc/PID/net/snmp6 of one process's namespace view;
+// nil when it does not read (IPv6 disabled, a kernel without it).
+func (l *loader) readNSSNMP6(dir string) map[string]int64 {
+	b, err := l.readFile(dir + "snmp6")
+	if err != nil {
+		return nil
+	}
+	m, _ := safe(func() (map[string]int64, error) { return parse.SNMP6(b) })
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 // readNSListeners reads the LISTEN rows of tcp and tcp6 of one process's

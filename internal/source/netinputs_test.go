@@ -30,7 +30,7 @@ func netInputsTree() tree {
 		"sos_commands/networking/ethtool_eth0": "Settings for eth0:\n\tSupported link modes:   1000baseT/Full\n\t                        10000baseT/Full\n\tAdvertised link modes:  10000baseT/Full\n" +
 			"\tSpeed: 1000Mb/s\n\tDuplex: Full\n\tPort: FIBRE\n\tAuto-negotiation: on\n\tLink detected: yes\n",
 		"sos_commands/networking/ethtool_-m_eth0":                                       "\tIdentifier                                : 0x03 (SFP)\n\tReceiver signal average optical power     : 0.0123 mW / -19.10 dBm\n\tLaser rx power low warning threshold      : 0.0200 mW / -16.99 dBm\n",
-		"sos_commands/networking/namespaces/cni-1a2b/ip_netns_exec_cni-1a2b_nstat_-zas": "#kernel\nTcpExtListenOverflows           7                  0.0\nUdpRcvbufErrors                 3                  0.0\n",
+		"sos_commands/networking/namespaces/cni-1a2b/ip_netns_exec_cni-1a2b_nstat_-zas": "#kernel\nTcpExtListenOverflows           7                  0.0\nUdpRcvbufErrors                 3                  0.0\nIp6InDiscards                   2                  0.0\nUdp6RcvbufErrors                9                  0.0\n",
 		"sos_commands/networking/namespaces/cni-1a2b/ip_netns_exec_cni-1a2b_ss_-peaonmi": "Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n" +
 			"tcp   LISTEN 129    128          0.0.0.0:8080         0.0.0.0:*     users:((\"node\",pid=4410,fd=20)) ino:7711 sk:9 <->\n",
 		"proc/3255/net/tcp": "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n" +
@@ -96,6 +96,10 @@ func TestNetInputsSosreport(t *testing.T) {
 	}
 	if len(s.Namespaces) != 1 || s.Namespaces[0].Name != "cni-1a2b" || s.Namespaces[0].NetStats["TcpExt"]["ListenOverflows"] != 7 {
 		t.Errorf("namespaces = %+v", s.Namespaces)
+	}
+	// nstat's snmp6 rows are the namespace's SNMP6, by snmp6's own names.
+	if ns := s.Namespaces[0]; ns.SNMP6["Udp6RcvbufErrors"] != 9 || ns.SNMP6["Ip6InDiscards"] != 2 || ns.NetStats["Udp6"] != nil || ns.NetStats["Udp"]["RcvbufErrors"] != 3 {
+		t.Errorf("namespace snmp6 = %v, netstats = %v", ns.SNMP6, ns.NetStats)
 	}
 	if ls := s.Namespaces[0].Listeners; len(ls) != 1 || ls[0].Port != 8080 || ls[0].Queue != 129 || ls[0].Backlog != 128 || ls[0].Process != "node" {
 		t.Errorf("namespace listeners = %+v", ls)
