@@ -45,6 +45,11 @@ const BusyThreadShare = 0.10
 // index: linear in the number of threads.
 func (v *View) threads() {
 	busy := map[int]bool{}
+	n := 0
+	for pi := range v.Now.Procs {
+		n += len(v.Now.Procs[pi].Threads)
+	}
+	v.Threads = slices.Grow(v.Threads, n)
 	for pi := range v.Now.Procs {
 		p := &v.Now.Procs[pi]
 		for _, t := range p.Threads {
