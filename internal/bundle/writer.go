@@ -30,9 +30,9 @@ import (
 // ustar's fields or is not ASCII, as archive/tar does; archive/tar, this
 // package's reader and GNU tar read it back (TestWriterMatchesArchiveTar).
 type Writer struct {
-	buf   []byte          // tar stream not yet handed to the compressor
-	names map[string]bool // written names -> is a directory
-	err   error           // sticky
+	buf   []byte                // tar stream not yet handed to the compressor
+	names map[string]memberKind // written names
+	err   error                 // sticky
 	c     *compressor
 }
 
@@ -44,8 +44,17 @@ type Writer struct {
 // must be called, also after an error. It does not close w.
 func NewWriter(w io.Writer) *Writer {
 	c := newCompressor(w)
-	return &Writer{buf: c.take(), names: make(map[string]bool), c: c}
+	return &Writer{buf: c.take(), names: make(map[string]memberKind), c: c}
 }
+
+// memberKind is what a written name is.
+type memberKind uint8
+
+const (
+	memberFile memberKind = iota + 1 // the zero value: not written
+	memberSymlink
+	memberDir
+)
 
 // ErrWritten is the error of writing a name a second time.
 var ErrWritten = errors.New("already written")
@@ -60,7 +69,7 @@ func (w *Writer) File(name string, data []byte, mtime time.Time) error {
 	}
 	w.header(tar.TypeReg, name, "", 0o644, int64(len(data)), mtime)
 	w.body(data)
-	w.names[name] = false
+	w.names[name] = memberFile
 	return w.flush(name)
 }
 
@@ -80,9 +89,29 @@ func (w *Writer) Symlink(name, target string, mtime time.Time) error {
 		return err
 	}
 	w.header(tar.TypeSymlink, name, target, 0o777, 0, mtime)
-	w.names[name] = false
+	w.names[name] = memberSymlink
 	return w.flush(name)
 }
+
+// Link writes a hard link to target, a regular file this Writer has
+// already written: a member whose content is an earlier member's costs a
+// header, not its bytes again. Readers take the link as a copy of the
+// target (this package's reader, archive/tar, GNU tar).
+func (w *Writer) Link(name, target string, mtime time.Time) error {
+	if w.names[target] != memberFile {
+		return &fs.PathError{Op: "link", Path: name, Err: fmt.Errorf("%w: %q", ErrNoTarget, target)}
+	}
+	if err := w.begin(name, mtime); err != nil {
+		return err
+	}
+	w.header(tar.TypeLink, name, target, 0o644, 0, mtime)
+	w.names[name] = memberFile
+	return w.flush(name)
+}
+
+// ErrNoTarget is the error of a hard link to a name not written as a
+// regular file.
+var ErrNoTarget = errors.New("link target not written as a regular file")
 
 // begin validates name and writes the entries of its missing parents.
 func (w *Writer) begin(name string, mtime time.Time) error {
@@ -95,20 +124,26 @@ func (w *Writer) begin(name string, mtime time.Time) error {
 	if _, dup := w.names[name]; dup {
 		return &fs.PathError{Op: "write", Path: name, Err: ErrWritten}
 	}
+	// A directory is written after its parents: when the parent is one,
+	// every ancestor is (the common case, one lookup instead of one per
+	// level).
+	if i := strings.LastIndexByte(name, '/'); i > 0 && w.names[name[:i]] == memberDir {
+		return nil
+	}
 	for i := 0; i < len(name); i++ {
 		if name[i] != '/' {
 			continue
 		}
 		dir := name[:i]
-		isDir, seen := w.names[dir]
-		if seen && !isDir {
+		kind, seen := w.names[dir]
+		if seen && kind != memberDir {
 			return &fs.PathError{Op: "write", Path: name, Err: fmt.Errorf("parent %s is not a directory", dir)}
 		}
 		if seen {
 			continue
 		}
 		w.header(tar.TypeDir, dir+"/", "", 0o755, 0, mtime)
-		w.names[dir] = true
+		w.names[dir] = memberDir
 	}
 	return nil
 }

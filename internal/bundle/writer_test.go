@@ -7,7 +7,9 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -106,6 +108,19 @@ func TestWriterRefuses(t *testing.T) {
 			w.File("a", nil, testTime)
 			return w.File("a/f", nil, testTime)
 		}, "parent a is not a directory"},
+		{"hard link to nothing", func(w *Writer) error { return w.Link("a/h", "a/f", testTime) }, "link target not written"},
+		{"hard link to a symlink", func(w *Writer) error {
+			w.Symlink("a/l", "f", testTime)
+			return w.Link("a/h", "a/l", testTime)
+		}, "link target not written"},
+		{"hard link to a directory", func(w *Writer) error {
+			w.File("a/f", nil, testTime)
+			return w.Link("h", "a", testTime)
+		}, "link target not written"},
+		{"hard link over a file", func(w *Writer) error {
+			w.File("a/f", nil, testTime)
+			return w.Link("a/f", "a/f", testTime)
+		}, "already written"},
 		{"after close", func(w *Writer) error {
 			w.Close()
 			return w.File("a", nil, testTime)
@@ -210,14 +225,22 @@ func TestWriterMatchesArchiveTar(t *testing.T) {
 		{tar.TypeReg, "nd/proc/net/dev-é", "", "unicode\n", 0o644},
 		{tar.TypeSymlink, "nd/l", strings.Repeat("a/", 60) + "b", "", 0o777},
 		{tar.TypeSymlink, "nd/lé", "short-é", "", 0o777},
+		{tar.TypeLink, "nd/hard", "nd/short", "", 0o644},
+		{tar.TypeLink, long + "-hard", long, "", 0o644},
+		{tar.TypeLink, "nd/hard-é", huge, "", 0o644},
 	}
+	bodies := map[string]string{}
 	var buf bytes.Buffer
 	w := NewWriter(&buf)
 	for _, m := range want {
 		var err error
-		if m.typ == tar.TypeReg {
+		switch m.typ {
+		case tar.TypeReg:
+			bodies[m.name] = m.body
 			err = w.File(m.name, []byte(m.body), testTime)
-		} else {
+		case tar.TypeLink:
+			err = w.Link(m.name, m.target, testTime)
+		default:
 			err = w.Symlink(m.name, m.target, testTime)
 		}
 		if err != nil {
@@ -256,12 +279,19 @@ func TestWriterMatchesArchiveTar(t *testing.T) {
 		if g := got[m.name]; g != m {
 			t.Errorf("archive/tar read %q as %+v, want %+v", m.name, g, m)
 		}
-		if m.typ == tar.TypeReg {
+		switch m.typ {
+		case tar.TypeReg:
 			if b, err := v.ReadFile(m.name); err != nil || string(b) != m.body {
 				t.Errorf("own reader: %q = %q, %v", m.name, b, err)
 			}
-		} else if l, err := v.ReadLink(m.name); err != nil || l != m.target {
-			t.Errorf("own reader: link %q = %q, %v", m.name, l, err)
+		case tar.TypeLink:
+			if b, err := v.ReadFile(m.name); err != nil || string(b) != bodies[m.target] {
+				t.Errorf("own reader: hard link %q = %q, %v; want %q", m.name, b, err, bodies[m.target])
+			}
+		default:
+			if l, err := v.ReadLink(m.name); err != nil || l != m.target {
+				t.Errorf("own reader: link %q = %q, %v", m.name, l, err)
+			}
 		}
 	}
 
@@ -281,11 +311,27 @@ func TestWriterMatchesArchiveTar(t *testing.T) {
 			t.Errorf("tar -tf does not list %q:\n%s", m.name, out)
 		}
 	}
+	// GNU tar extracts the hard links as files with their target's body.
+	dir := t.TempDir()
+	cmd = exec.Command(gnutar, "-xf", "-", "-C", dir)
+	cmd.Stdin = bytes.NewReader(raw)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tar -xf: %v\n%s", err, out)
+	}
+	for _, m := range want {
+		if m.typ != tar.TypeLink {
+			continue
+		}
+		if b, err := os.ReadFile(filepath.Join(dir, m.name)); err != nil || string(b) != bodies[m.target] {
+			t.Errorf("tar -xf: hard link %q = %q, %v", m.name, b, err)
+		}
+	}
 }
 
-// FuzzWriterNames writes a file and a link under arbitrary valid names and
-// link targets (long, non-ASCII, at ustar's field limits) and checks that
-// archive/tar and this package's reader both read back the same names.
+// FuzzWriterNames writes a file, a link and a hard link to the file under
+// arbitrary valid names and link targets (long, non-ASCII, at ustar's
+// field limits) and checks that archive/tar and this package's reader both
+// read back the same names.
 func FuzzWriterNames(f *testing.F) {
 	f.Add("nd/proc/1/stat", "../x")
 	f.Add("nd/"+strings.Repeat("d/", 60)+"f", strings.Repeat("a/", 80)+"b")
@@ -302,6 +348,11 @@ func FuzzWriterNames(f *testing.F) {
 		}
 		link := "nd/the-link"
 		linkErr := w.Symlink(link, target, testTime)
+		hard := "nd/the-hard-link"
+		hardErr := w.Link(hard, name, testTime)
+		if hardErr != nil && name != link && name != hard {
+			t.Errorf("Link(%q): %v", name, hardErr)
+		}
 		if err := w.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -323,6 +374,10 @@ func FuzzWriterNames(f *testing.F) {
 			if err == nil {
 				t.Errorf("own reader: %q = %q", name, b)
 			}
+		} else if hardErr == nil && seen[hard] != name {
+			t.Errorf("archive/tar reads hard link target %q, want %q", seen[hard], name)
+		} else if b, err := v.ReadFile(hard); hardErr == nil && (err != nil || string(b) != "x") {
+			t.Errorf("own reader: hard link to %q = %q, %v", name, b, err)
 		}
 		if linkErr == nil {
 			if got, err := v.ReadLink(link); err == nil && got != target {

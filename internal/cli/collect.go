@@ -41,6 +41,9 @@ host name, sample times, what was scrubbed):
     reduced to the lines netdoctor uses (name, pids, uid, allowed CPUs), per-thread
     task/TID/stat and status, and proc/PID/cmdline;
   - of PID 1's environment, only its container= variable.
+What the second sample took from the first rather than read again (the threads of the
+processes that did not run, CPU topology, IRQ nodes and hints) is in sample-2/ as hard
+links to the same files in sample-1/.
 By default command lines are scrubbed to the program alone (argv[0]; the arguments may
 hold passwords or customer names) and no user names are stored (no etc/passwd: processes
 show their uid). The checks need neither: they use comm, pid and uid.

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -80,7 +81,7 @@ func BenchmarkCollectSample(b *testing.B) {
 	files := 0
 	for i := 0; i < b.N; i++ {
 		rec := newRecorder(bundle.Live(), Privacy{})
-		if _, err := liveSnapshot(rec, o, time.Now(), rec.putMade, nil); err != nil {
+		if _, err := liveSnapshot(rec, o, time.Now(), rec, nil); err != nil {
 			b.Fatal(err)
 		}
 		files = len(rec.files)
@@ -98,7 +99,7 @@ func BenchmarkArchiveSample10kThreads(b *testing.B) {
 	}
 	_, end := benchutil.SpawnThreads(b, benchThreads())
 	rec := newRecorder(bundle.Live(), Privacy{})
-	s, err := liveSnapshot(rec, Options{}.withDefaults(), time.Now(), rec.putMade, nil)
+	s, err := liveSnapshot(rec, Options{}.withDefaults(), time.Now(), rec, nil)
 	end()
 	if err != nil {
 		b.Fatal(err)
@@ -107,7 +108,7 @@ func BenchmarkArchiveSample10kThreads(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		bw := bundle.NewWriter(io.Discard)
-		if err := rec.write(bw, "netdoctor-host-20261122-101112/sample-2/", s.Time); err != nil {
+		if err := rec.write(bw, "netdoctor-host-20261122-101112/sample-2/", "", s.Time); err != nil {
 			b.Fatal(err)
 		}
 		if err := bw.Close(); err != nil {
@@ -272,4 +273,47 @@ func BenchmarkCollect10kThreads(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(added.Microseconds())/1e3/float64(b.N), "added-ms")
+}
+
+// BenchmarkLiveSecondSample512 is the second sample of a live run on the
+// Large 512-CPU host (its first sample's files as the live root: about
+// 1,500 IRQs, 512 CPU directories, 2,000 processes): what a live report
+// adds to its interval on such a host, besides the threads. files/op is
+// how many files it reads.
+func BenchmarkLiveSecondSample512(b *testing.B) {
+	root := filepath.Join(largeBundle(b), "sample-1")
+	o := Options{Root: root}.withDefaults()
+	files := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		carry := newSampleCarry(false)
+		if _, err := liveSnapshot(bundle.LiveAt(root), o, time.Now(), nil, carry); err != nil {
+			b.Fatal(err)
+		}
+		fsys := &countingFS{FS: bundle.LiveAt(root)}
+		b.StartTimer()
+		s, err := liveSnapshot(fsys, o, time.Now(), nil, carry)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if len(s.Topology.Online) != 512 || len(s.Interrupts.IRQs) < 1000 {
+			b.Fatalf("second sample: %d CPUs, %d IRQs", len(s.Topology.Online), len(s.Interrupts.IRQs))
+		}
+		files = int(fsys.files.Load())
+	}
+	b.ReportMetric(float64(files), "files/op")
+}
+
+// countingFS counts the files read through it.
+type countingFS struct {
+	bundle.FS
+	files atomic.Int64
+}
+
+func (c *countingFS) ReadFile(name string) ([]byte, error) {
+	c.files.Add(1)
+	return c.FS.ReadFile(name)
 }

@@ -38,7 +38,7 @@ func Collect(ctx context.Context, w io.Writer, o Options) (err error) {
 		top   string
 		first chan error // sample-1 written into bw
 	)
-	carry := newThreadCarry(true)
+	carry := newSampleCarry(true)
 	snaps, err := twoSamples(ctx, o, carry, func(fsys bundle.FS, now time.Time) (*host.Snapshot, error) {
 		rec := newRecorder(fsys, o.Privacy)
 		recs = append(recs, rec)
@@ -51,9 +51,9 @@ func Collect(ctx context.Context, w io.Writer, o Options) (err error) {
 			if werr != nil {
 				return nil, werr
 			}
-			stop = rec.streamTo(bw, top+"/sample-2/", now)
+			stop = rec.streamTo(bw, top+"/sample-2/", top+"/sample-1/", now)
 		}
-		s, err := liveSnapshot(rec, o, now, rec.putMade, carry)
+		s, err := liveSnapshot(rec, o, now, rec, carry)
 		if stop != nil {
 			if serr := stop(); err == nil && serr != nil {
 				return nil, serr
@@ -64,7 +64,7 @@ func Collect(ctx context.Context, w io.Writer, o Options) (err error) {
 			// that only the second sample's archiving adds to the interval.
 			top = fmt.Sprintf("netdoctor-%s-%s", safeName(s.Hostname), s.Time.UTC().Format("20060102-150405"))
 			first = make(chan error, 1)
-			go func() { first <- rec.write(bw, top+"/sample-1/", s.Time) }()
+			go func() { first <- rec.write(bw, top+"/sample-1/", "", s.Time) }()
 		}
 		return s, err
 	})
@@ -94,7 +94,7 @@ func Collect(ctx context.Context, w io.Writer, o Options) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := recs[1].write(bw, top+"/sample-2/", snaps[1].Time); err != nil {
+	if err := recs[1].write(bw, top+"/sample-2/", top+"/sample-1/", snaps[1].Time); err != nil {
 		return err
 	}
 	// The manifest comes last: it records both sample times. Readers find
@@ -134,6 +134,9 @@ type recorder struct {
 	mu    sync.Mutex
 	files map[string][]byte
 	links map[string]string
+	// carried names the entries of files that the first sample recorded
+	// with the same content (sampleCarry).
+	carried map[string]bool
 
 	// stream, while set, takes the thread files instead of files.
 	stream chan<- recordedFile
@@ -144,10 +147,13 @@ type recorder struct {
 type recordedFile struct {
 	name string
 	data []byte
+	// carried is set for a thread's file carried over from the first
+	// sample (sampleCarry), which recorded the same content.
+	carried bool
 }
 
 func newRecorder(fsys bundle.FS, p Privacy) *recorder {
-	return &recorder{fs: fsys, files: map[string][]byte{}, links: map[string]string{}, privacy: p}
+	return &recorder{fs: fsys, files: map[string][]byte{}, links: map[string]string{}, carried: map[string]bool{}, privacy: p}
 }
 
 // Open is not recorded: the loader reads through ReadFile.
@@ -184,14 +190,32 @@ func (r *recorder) ReadLink(name string) (string, error) {
 // putMade records a file made from non-file data.
 func (r *recorder) putMade(name string, data []byte) { r.keep(name, data) }
 
+// putCarried records a file the first sample read with the same content
+// (sampleCarry), scrubbed as ReadFile does.
+func (r *recorder) putCarried(name string, data []byte) {
+	kept, ok := sanitizeWith(name, data, r.privacy)
+	if !ok {
+		return
+	}
+	if r.stream != nil && isThreadFile(name) {
+		r.stream <- recordedFile{name: name, data: kept, carried: true}
+		return
+	}
+	r.mu.Lock()
+	r.files[name] = kept
+	r.carried[name] = true
+	r.mu.Unlock()
+}
+
 // keep records a file, or streams it when it is a thread's file.
 func (r *recorder) keep(name string, data []byte) {
 	if r.stream != nil && isThreadFile(name) {
-		r.stream <- recordedFile{name, data}
+		r.stream <- recordedFile{name: name, data: data}
 		return
 	}
 	r.mu.Lock()
 	r.files[name] = data
+	delete(r.carried, name) // read: as read now
 	r.mu.Unlock()
 }
 
@@ -221,10 +245,13 @@ func isThreadFile(name string) bool {
 // streamTo writes the thread files recorded from now on into w under
 // prefix, with mtime, as they are recorded, on a goroutine of its own: the
 // archiving of a many-threaded host's second sample overlaps its reading.
-// w must not be used otherwise until the returned stop has returned; stop
-// ends the streaming once the sample is read and returns the first write
-// error.
-func (r *recorder) streamTo(w *bundle.Writer, prefix string, mtime time.Time) (stop func() error) {
+// A carried thread's file is a hard link to the same file under
+// firstPrefix, the first sample's, which is already in w: an idle thread
+// pool of 10,000 threads then adds headers, not 20,000 files' bytes to
+// compress again. w must not be used otherwise until the returned stop has
+// returned; stop ends the streaming once the sample is read and returns
+// the first write error.
+func (r *recorder) streamTo(w *bundle.Writer, prefix, firstPrefix string, mtime time.Time) (stop func() error) {
 	ch := make(chan recordedFile, 1024)
 	done := make(chan error, 1)
 	go func() {
@@ -234,7 +261,7 @@ func (r *recorder) streamTo(w *bundle.Writer, prefix string, mtime time.Time) (s
 				continue
 			}
 			// A file read twice keeps its first copy.
-			if werr := w.File(prefix+f.name, f.data, mtime); werr != nil && !errors.Is(werr, bundle.ErrWritten) {
+			if werr := writeRecorded(w, prefix, firstPrefix, f.name, f.data, f.carried, mtime); werr != nil && !errors.Is(werr, bundle.ErrWritten) {
 				err = werr
 			}
 		}
@@ -357,11 +384,14 @@ func isProcCmdline(name string) bool {
 // write puts the recorded links and files under prefix. A file read
 // through a recorded link is stored at the link's target, so the bundle
 // has the sosreport's shape (sys/class/net/eth0 a link, the files under
-// sys/devices/...). Files that would collide with a link are dropped.
-func (r *recorder) write(w *bundle.Writer, prefix string, mtime time.Time) error {
+// sys/devices/...). Files that would collide with a link are dropped. A
+// carried file is a hard link to its copy under firstPrefix (the first
+// sample's, already in w), or the file when that has none.
+func (r *recorder) write(w *bundle.Writer, prefix, firstPrefix string, mtime time.Time) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	files := make(map[string][]byte, len(r.files))
+	linked := map[string]bool{}
 	for name, b := range r.files {
 		p, ok := r.throughLinks(name)
 		if !ok {
@@ -371,6 +401,9 @@ func (r *recorder) write(w *bundle.Writer, prefix string, mtime time.Time) error
 			continue
 		}
 		files[p] = b
+		if r.carried[name] {
+			linked[p] = true
+		}
 	}
 	names := make([]string, 0, len(files))
 	for n := range files {
@@ -405,11 +438,23 @@ func (r *recorder) write(w *bundle.Writer, prefix string, mtime time.Time) error
 		if dirs[n] {
 			continue
 		}
-		if err := w.File(prefix+n, files[n], mtime); err != nil {
+		if err := writeRecorded(w, prefix, firstPrefix, n, files[n], linked[n], mtime); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// writeRecorded writes one recorded file under prefix. A carried one is a
+// hard link to its copy under firstPrefix when w holds that, else the file.
+func writeRecorded(w *bundle.Writer, prefix, firstPrefix, name string, data []byte, carried bool, mtime time.Time) error {
+	if carried && firstPrefix != "" {
+		err := w.Link(prefix+name, firstPrefix+name, mtime)
+		if !errors.Is(err, bundle.ErrNoTarget) {
+			return err
+		}
+	}
+	return w.File(prefix+name, data, mtime)
 }
 
 // linkOnPath reports whether a directory component of name is a recorded

@@ -1,8 +1,12 @@
 package source
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"os"
@@ -39,7 +43,9 @@ func TestIsThreadFile(t *testing.T) {
 
 // TestRecorderStream records a sample whose thread files are streamed
 // into the archive as they are read and whose other files, one read
-// through a link, are written afterwards, and reads the archive back.
+// through a link, are written afterwards, and reads the archive back. A
+// carried thread's file becomes a hard link to the first sample's copy,
+// or the file itself when the first sample has none.
 func TestRecorderStream(t *testing.T) {
 	src := newMemFS(tree{
 		"proc/7/stat":                         "7 (app) S 1\n",
@@ -57,7 +63,12 @@ func TestRecorderStream(t *testing.T) {
 	}
 	bw := bundle.NewWriter(f)
 	mtime := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	stop := rec.streamTo(bw, "top/sample-2/", mtime)
+	if err := bw.File("top/sample-1/proc/7/task/9/stat", []byte("9 (idle) S 1\n"), mtime); err != nil {
+		t.Fatal(err)
+	}
+	stop := rec.streamTo(bw, "top/sample-2/", "top/sample-1/", mtime)
+	rec.putCarried("proc/7/task/9/stat", []byte("9 (idle) S 1\n"))
+	rec.putCarried("proc/7/task/10/stat", []byte("10 (gone) S 1\n"))
 	for _, name := range []string{"proc/7/stat", "proc/7/task/7/stat", "proc/7/task/8/stat", "proc/7/task/8/stat"} {
 		if _, err := rec.ReadFile(name); err != nil {
 			t.Fatal(err)
@@ -76,7 +87,7 @@ func TestRecorderStream(t *testing.T) {
 	if _, ok := rec.files["proc/7/task/8/stat"]; ok || len(rec.files) != 2 {
 		t.Errorf("kept for the end: %v, want proc/7/stat and the mtu", slices.Sorted(maps.Keys(rec.files)))
 	}
-	if err := rec.write(bw, "top/sample-2/", mtime); err != nil {
+	if err := rec.write(bw, "top/sample-2/", "top/sample-1/", mtime); err != nil {
 		t.Fatal(err)
 	}
 	if err := bw.Close(); err != nil {
@@ -94,12 +105,79 @@ func TestRecorderStream(t *testing.T) {
 		"top/sample-2/proc/7/task/7/stat":            "7 (app) S 1\n",
 		"top/sample-2/proc/7/task/8/stat":            "8 (worker) R 1\n",
 		"top/sample-2/proc/7/task/8/status":          "Name:\tworker\n",
+		"top/sample-2/proc/7/task/9/stat":            "9 (idle) S 1\n",
+		"top/sample-2/proc/7/task/10/stat":           "10 (gone) S 1\n",
 		"top/sample-2/sys/devices/pci0/net/eth0/mtu": "1500\n",
 		"top/sample-2/sys/class/net/eth0/mtu":        "1500\n", // through the link
 	} {
 		if got, err := b.FS.ReadFile(name); err != nil || string(got) != want {
 			t.Errorf("%s = %q, %v; want %q", name, got, err, want)
 		}
+	}
+	raw, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]byte{}
+	for tr := tar.NewReader(zr); ; {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		types[h.Name] = h.Typeflag
+	}
+	if types["top/sample-2/proc/7/task/9/stat"] != tar.TypeLink || types["top/sample-2/proc/7/task/10/stat"] != tar.TypeReg {
+		t.Errorf("carried files archived as types %q and %q, want a hard link and a file",
+			types["top/sample-2/proc/7/task/9/stat"], types["top/sample-2/proc/7/task/10/stat"])
+	}
+}
+
+// TestRecorderCarried: a carried file is scrubbed as a read one is, and
+// written as a hard link to the first sample's copy, or as itself when
+// the first sample has none.
+func TestRecorderCarried(t *testing.T) {
+	rec := newRecorder(newMemFS(tree{}), Privacy{})
+	var buf bytes.Buffer
+	bw := bundle.NewWriter(&buf)
+	mtime := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	if err := bw.File("top/sample-1/proc/7/cmdline", []byte("app\x00"), mtime); err != nil {
+		t.Fatal(err)
+	}
+	rec.putCarried("proc/7/cmdline", []byte("app\x00--password=x\x00"))
+	rec.putCarried("proc/irq/6/node", []byte("1\n"))
+	if err := rec.write(bw, "top/sample-2/", "top/sample-1/", mtime); err != nil {
+		t.Fatal(err)
+	}
+	if err := bw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for tr := tar.NewReader(zr); ; {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		b, _ := io.ReadAll(tr)
+		got[h.Name] = fmt.Sprintf("%c %q %s", h.Typeflag, b, h.Linkname)
+	}
+	for name, want := range map[string]string{
+		"top/sample-2/proc/7/cmdline":  fmt.Sprintf("%c %q top/sample-1/proc/7/cmdline", tar.TypeLink, ""),
+		"top/sample-2/proc/irq/6/node": fmt.Sprintf("%c %q ", tar.TypeReg, "1\n"),
+	} {
+		if got[name] != want {
+			t.Errorf("%s: %s, want %s", name, got[name], want)
+		}
+	}
+	if b := rec.files["proc/7/cmdline"]; string(b) != "app\x00" {
+		t.Errorf("carried command line kept as %q, want it scrubbed", b)
 	}
 }
 

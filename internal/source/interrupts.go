@@ -118,12 +118,18 @@ func (l *loader) readIRQ(q *host.IRQ) error {
 	if eff, err := l.readCPUs(dir+"effective_affinity_list", dir+"effective_affinity"); err == nil {
 		q.Effective = eff
 	}
-	if b, err := l.readFile(dir + "affinity_hint"); err == nil {
+	// A driver sets the node and the hint when it requests the IRQ: they
+	// change with the handlers.
+	key := ""
+	if l.carry != nil && len(q.Actions) > 0 {
+		key = q.Chip + "\x00" + strings.Join(q.Actions, "\x00")
+	}
+	if b, err := l.readStable(dir+"affinity_hint", key); err == nil {
 		if v, perr := l.cpus.maskTrimmed(b); perr == nil && len(v) > 0 {
 			q.Hint = v
 		}
 	}
-	if b, err := l.readFile(dir + "node"); err == nil {
+	if b, err := l.readStable(dir+"node", key); err == nil {
 		if v, perr := safe(func() (int64, error) { return parse.Int(b) }); perr == nil && v >= -1 && v <= maxCPUID {
 			q.Node = int(v)
 		}

@@ -25,7 +25,7 @@ import (
 // changes the host. Without root some inputs are "unreadable".
 func Live(ctx context.Context, o Options) (*host.Pair, error) {
 	o = o.withDefaults()
-	carry := newThreadCarry(false)
+	carry := newSampleCarry(false)
 	snaps, err := twoSamples(ctx, o, carry, func(fsys bundle.FS, now time.Time) (*host.Snapshot, error) {
 		return liveSnapshot(fsys, o, now, nil, carry)
 	})
@@ -43,7 +43,7 @@ func Live(ctx context.Context, o Options) (*host.Pair, error) {
 // carry, when set, leaves out of the files opened early those of the
 // processes that have not run since the first sample: their threads are
 // likely to be carried over, not read.
-func twoSamples(ctx context.Context, o Options, carry *threadCarry, take func(fsys bundle.FS, now time.Time) (*host.Snapshot, error)) ([2]*host.Snapshot, error) {
+func twoSamples(ctx context.Context, o Options, carry *sampleCarry, take func(fsys bundle.FS, now time.Time) (*host.Snapshot, error)) ([2]*host.Snapshot, error) {
 	var out [2]*host.Snapshot
 	if err := ctx.Err(); err != nil {
 		return out, err
@@ -95,11 +95,16 @@ func progress(o Options, format string, a ...any) {
 }
 
 // liveSnapshot takes one sample of the running host through fsys (the live
-// root, or a recording wrapper of it). put, when set, receives the files
-// made from non-file data (ethtool, uname, hostname, date). carry, when
-// set, is shared by the two samples of one run (threadCarry).
-func liveSnapshot(fsys bundle.FS, o Options, now time.Time, put func(string, []byte), carry *threadCarry) (*host.Snapshot, error) {
+// root, or a recording wrapper of it). rec, when set, receives the files
+// made from non-file data (ethtool, uname, hostname, date) and those
+// carried over from the first sample. carry, when set, is shared by the
+// two samples of one run (sampleCarry).
+func liveSnapshot(fsys bundle.FS, o Options, now time.Time, rec *recorder, carry *sampleCarry) (*host.Snapshot, error) {
 	l := newLoader(fsys, KindLive, o)
+	var put func(string, []byte)
+	if rec != nil {
+		put, l.putCarried = rec.putMade, rec.putCarried
+	}
 	l.put = put
 	if carry != nil {
 		l.carry, l.carrySample = carry, carry.begin()

@@ -212,8 +212,15 @@ func (l *loader) readProc(pid int, users map[int]string, c *procCounts) (host.Pr
 		p.Threads = []host.Thread{main}
 		return p, true
 	}
+	// An idle process's status and command line are as the first sample
+	// of a run read them (readStable): the same start time, CPU time and
+	// thread count.
+	key := ""
+	if l.carry != nil && ts.StartTime > 0 {
+		key = strconv.FormatUint(ts.StartTime, 10) + " " + strconv.FormatUint(ts.UTime+ts.STime, 10) + " " + strconv.Itoa(numThreads(sb))
+	}
 	uid := -1
-	if b, err := l.readFile(dir + "/status"); err == nil {
+	if b, err := l.readStable(dir+"/status", key); err == nil {
 		if st, perr := l.taskStatus(b); perr == nil || st.Pid > 0 {
 			uid = st.UID
 			p.User = userName(users, st.UID)
@@ -223,7 +230,7 @@ func (l *loader) readProc(pid int, users map[int]string, c *procCounts) (host.Pr
 			}
 		}
 	}
-	if b, err := l.readFile(dir + "/cmdline"); err == nil {
+	if b, err := l.readStable(dir+"/cmdline", key); err == nil {
 		if len(b) > maxCmdline {
 			b = b[:maxCmdline]
 		}
@@ -238,9 +245,9 @@ func (l *loader) readProc(pid int, users map[int]string, c *procCounts) (host.Pr
 	if l.carry != nil && l.carrySample == 2 {
 		if cp := l.carry.reuse(pid, ts.StartTime, cpu, nt); cp != nil {
 			p.Threads = slices.Clone(cp.threads)
-			if l.put != nil {
+			if l.putCarried != nil {
 				for _, f := range cp.files {
-					l.put(f.name, f.data)
+					l.putCarried(f.name, f.data)
 				}
 			}
 			c.threadsRead.Add(int64(len(p.Threads)))
@@ -272,7 +279,7 @@ func (l *loader) readProc(pid int, users map[int]string, c *procCounts) (host.Pr
 // with the lines it uses.
 //
 // files, when it points to a non-nil slice, receives the files made or
-// read for each thread (threadCarry).
+// read for each thread (sampleCarry).
 func (l *loader) readTasks(dir string, p *host.Proc, uid int, files *[]carriedFile) ([]host.Thread, bool) {
 	ents, err := l.readDir(dir)
 	if err != nil {

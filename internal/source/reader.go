@@ -29,11 +29,18 @@ type loader struct {
 	// put, when set, receives files the live loader made up from non-file
 	// data (ethtool ioctls, uname, the clock) at the path sos would use.
 	put func(name string, data []byte)
-	// carry spares a live run's second sample the threads of processes
-	// that did not run (threadCarry); nil offline. carrySample is this
+	// putCarried, when set, receives the files the second sample took
+	// from the first rather than read (sampleCarry): the first sample
+	// recorded them under the same names with the same content.
+	putCarried func(name string, data []byte)
+	// carry spares a live run's second sample what the first read and
+	// cannot have changed (sampleCarry); nil offline. carrySample is this
 	// sample's number in the run (1 or 2).
-	carry       *threadCarry
+	carry       *sampleCarry
 	carrySample int
+	// onlineKey is the online CPU list as read, the key of the CPUs'
+	// stable topology files (readStable).
+	onlineKey string
 	// kmsg reads the live kernel log (readKmsg); nil offline and in tests.
 	kmsg func() ([]byte, error)
 	// netDir is a sosreport's proc/<pid>/net (sosNetDir).

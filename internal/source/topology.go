@@ -48,6 +48,9 @@ func (l *loader) loadTopology() (lscpuHyp string) {
 		{"present", &t.Present}, {"isolated", &t.Isolated}, {"nohz_full", &t.NohzFull},
 	} {
 		b, err := l.readFile(cpuDir + "/" + f.name)
+		if err == nil && f.name == "online" {
+			l.onlineKey = string(b)
+		}
 		if err == nil {
 			v, perr := safe(func() ([]int, error) { return parseCPUListFile(b) })
 			if perr == nil || len(v) > 0 {
@@ -221,9 +224,11 @@ func (l *loader) readCPUDir(st *topoState, id int) bool {
 	c := st.cpus[id] // created by the caller; only this goroutine writes it
 	dir := fmt.Sprintf("%s/cpu%d/topology/", cpuDir, id)
 	found := false
-	b, err := l.readFile(dir + "thread_siblings_list")
+	// The topology changes only when CPUs come or go.
+	key := l.onlineKey
+	b, err := l.readStable(dir+"thread_siblings_list", key)
 	if errors.Is(err, fs.ErrNotExist) {
-		b, err = l.readFile(dir + "core_cpus_list")
+		b, err = l.readStable(dir+"core_cpus_list", key)
 	}
 	if err == nil {
 		if v, perr := safe(func() ([]int, error) { return parse.CPUList(strings.TrimSpace(string(b))) }); perr == nil && len(v) > 0 {
@@ -235,7 +240,7 @@ func (l *loader) readCPUDir(st *topoState, id int) bool {
 		name string
 		dst  *int
 	}{{"core_id", &c.Core}, {"physical_package_id", &c.Package}, {"die_id", &c.Die}} {
-		b, err := l.readFile(dir + f.name)
+		b, err := l.readStable(dir+f.name, key)
 		if err != nil {
 			continue
 		}
