@@ -118,22 +118,31 @@ func TestRecorderStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	members := tarMembers(t, raw)
+	if members["top/sample-2/proc/7/task/9/stat"][0] != tar.TypeLink || members["top/sample-2/proc/7/task/10/stat"][0] != tar.TypeReg {
+		t.Errorf("carried files archived as %q and %q, want a hard link and a file",
+			members["top/sample-2/proc/7/task/9/stat"], members["top/sample-2/proc/7/task/10/stat"])
+	}
+}
+
+// tarMembers reads a .tar.gz with archive/tar: each member's type, body
+// and link target as "TYPE BODY TARGET".
+func tarMembers(t *testing.T, gz []byte) map[string]string {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
 		t.Fatal(err)
 	}
-	types := map[string]byte{}
+	out := map[string]string{}
 	for tr := tar.NewReader(zr); ; {
 		h, err := tr.Next()
 		if err != nil {
 			break
 		}
-		types[h.Name] = h.Typeflag
+		b, _ := io.ReadAll(tr)
+		out[h.Name] = fmt.Sprintf("%c %q %s", h.Typeflag, b, h.Linkname)
 	}
-	if types["top/sample-2/proc/7/task/9/stat"] != tar.TypeLink || types["top/sample-2/proc/7/task/10/stat"] != tar.TypeReg {
-		t.Errorf("carried files archived as types %q and %q, want a hard link and a file",
-			types["top/sample-2/proc/7/task/9/stat"], types["top/sample-2/proc/7/task/10/stat"])
-	}
+	return out
 }
 
 // TestRecorderCarried: a carried file is scrubbed as a read one is, and
@@ -155,19 +164,7 @@ func TestRecorderCarried(t *testing.T) {
 	if err := bw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	zr, err := gzip.NewReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]string{}
-	for tr := tar.NewReader(zr); ; {
-		h, err := tr.Next()
-		if err != nil {
-			break
-		}
-		b, _ := io.ReadAll(tr)
-		got[h.Name] = fmt.Sprintf("%c %q %s", h.Typeflag, b, h.Linkname)
-	}
+	got := tarMembers(t, buf.Bytes())
 	for name, want := range map[string]string{
 		"top/sample-2/proc/7/cmdline":  fmt.Sprintf("%c %q top/sample-1/proc/7/cmdline", tar.TypeLink, ""),
 		"top/sample-2/proc/irq/6/node": fmt.Sprintf("%c %q ", tar.TypeReg, "1\n"),
