@@ -215,9 +215,10 @@ func (l *loader) readProc(pid int, users map[int]string, c *procCounts) (host.Pr
 	// An idle process's status and command line are as the first sample
 	// of a run read them (readStable): the same start time, CPU time and
 	// thread count.
+	nt := numThreads(sb)
 	key := ""
 	if l.carry != nil && ts.StartTime > 0 {
-		key = strconv.FormatUint(ts.StartTime, 10) + " " + strconv.FormatUint(ts.UTime+ts.STime, 10) + " " + strconv.Itoa(numThreads(sb))
+		key = strconv.FormatUint(ts.StartTime, 10) + " " + strconv.FormatUint(ts.UTime+ts.STime, 10) + " " + strconv.Itoa(nt)
 	}
 	uid := -1
 	if b, err := l.readStable(dir+"/status", key); err == nil {
@@ -236,7 +237,6 @@ func (l *loader) readProc(pid int, users map[int]string, c *procCounts) (host.Pr
 		}
 		p.Cmdline, _ = safe(func() (string, error) { return parse.Cmdline(b), nil })
 	}
-	nt := numThreads(sb)
 	if nt == 1 || p.Kernel {
 		p.Threads = []host.Thread{main}
 		return p, true
